@@ -1,0 +1,291 @@
+"""The shared component catalogue and aircraft presets, and aircraft spec-sheet files.
+
+``load_aircraft("sprayer-40")`` returns a preset; ``load_aircraft("my-drone.yaml")`` reads a
+spec-sheet file (see :class:`AircraftSpec`).  Input files are validated by pydantic, whose
+error locations (``camera.focal_length_mm``) say where a problem is.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from airwork.aircraft.components import (
+    Airframe,
+    BatteryPack,
+    Camera,
+    CargoBay,
+    PayloadSystem,
+    RotorSet,
+    SprayTank,
+    Spreader,
+    Wing,
+)
+from airwork.aircraft.model import Aircraft
+from airwork.errors import AircraftError, InputFileError
+
+__all__ = [
+    "AircraftSpec",
+    "Catalogue",
+    "aircraft_from_spec",
+    "catalogue",
+    "load_aircraft",
+    "preset_names",
+]
+
+_PAYLOAD_CLASSES: dict[str, type[PayloadSystem]] = {
+    "spray": SprayTank,
+    "spread": Spreader,
+    "camera": Camera,
+    "cargo": CargoBay,
+}
+
+
+class Catalogue:
+    """Components by name and the presets assembled from them."""
+
+    def __init__(self, data: dict[str, Any]):
+        try:
+            self.batteries = {k: BatteryPack(name=k, **v) for k, v in data["batteries"].items()}
+            self.rotors = {k: RotorSet(name=k, **v) for k, v in data["rotors"].items()}
+            self.airframes = {}
+            for k, v in data["airframes"].items():
+                v = dict(v)
+                wing = Wing(**v.pop("wing")) if "wing" in v else None
+                self.airframes[k] = Airframe(name=k, wing=wing, **v)
+            self.payloads: dict[str, PayloadSystem] = {}
+            for k, v in data["payloads"].items():
+                v = dict(v)
+                cls = _PAYLOAD_CLASSES[v.pop("kind")]
+                self.payloads[k] = cls(name=k, **v)
+            self.aircraft = {}
+            for k, v in data["aircraft"].items():
+                self.aircraft[k] = Aircraft(
+                    name=k,
+                    airframe=self.airframes[v["airframe"]],
+                    rotors=self.rotors[v["rotors"]],
+                    battery=self.batteries[v["battery"]],
+                    battery_count=v.get("battery_count", 1),
+                    payload=self.payloads[v["payload"]] if v.get("payload") else None,
+                    reserve_frac=v.get("reserve_frac", 0.2),
+                    description=v.get("description", ""),
+                )
+        except (KeyError, TypeError) as exc:  # a broken catalogue is a bug of ours
+            raise AircraftError(f"component catalogue is inconsistent: {exc!r}") from exc
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The bundled catalogue (``airwork/data/catalogue.yaml``)."""
+    text = resources.files("airwork").joinpath("data/catalogue.yaml").read_text("utf-8")
+    return Catalogue(yaml.safe_load(text))
+
+
+def preset_names() -> list[str]:
+    """Names of the bundled aircraft presets."""
+    return list(catalogue().aircraft)
+
+
+class CameraSpec(BaseModel):
+    """Camera keys of a spec-sheet file (or the name of a catalogue camera)."""
+
+    model_config = ConfigDict(extra="forbid")
+    sensor_width_mm: float = Field(gt=0, le=100)
+    sensor_height_mm: float = Field(gt=0, le=100)
+    image_width_px: int = Field(gt=0)
+    image_height_px: int = Field(gt=0)
+    focal_length_mm: float = Field(gt=0, le=1000)
+    max_zoom: float = Field(1.0, ge=1)
+    mass_kg: float = Field(0.2, ge=0)
+    min_trigger_interval_s: float = Field(2.0, gt=0)
+
+
+class AircraftSpec(BaseModel):
+    """An aircraft described from its spec sheet alone (YAML file).
+
+    Required: ``name``, ``rotor_count``, ``rotor_diameter_m``, ``mass_kg`` (ready to fly
+    with batteries, no payload), ``battery_energy_wh`` (all packs), ``max_takeoff_mass_kg``.
+    Everything else has a sensible default.  Payload keys (at most one system):
+    ``tank_l`` (+ ``swath_m``), ``spreader_kg`` (+ ``swath_m``), ``camera`` (a catalogue
+    camera name or its keys), ``cargo_kg`` (+ ``winch_length_m``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    rotor_count: int = Field(ge=3, le=32)
+    rotor_diameter_m: float = Field(gt=0.05, le=5.0)
+    coaxial: bool = False
+    mass_kg: float = Field(gt=0, le=500)
+    battery_energy_wh: float = Field(gt=0, le=50_000)
+    max_takeoff_mass_kg: float = Field(gt=0, le=600)
+    max_speed_mps: float = Field(15.0, gt=0, le=60)
+    max_wind_mps: float = Field(10.0, gt=0, le=40)
+    description: str = ""
+    # payload system
+    tank_l: float | None = Field(None, gt=0, le=200)
+    spreader_kg: float | None = Field(None, gt=0, le=300)
+    swath_m: float | None = Field(None, gt=0, le=50)
+    max_flow_l_per_min: float | None = Field(None, gt=0)
+    camera: str | CameraSpec | None = None
+    cargo_kg: float | None = Field(None, gt=0, le=200)
+    winch_length_m: float = Field(0.0, ge=0, le=100)
+    payload_power_w: float | None = Field(None, ge=0)
+    # model parameters (defaults suit small electric multirotors)
+    figure_of_merit: float = Field(0.70, ge=0.3, le=0.85)
+    drive_efficiency: float = Field(0.85, ge=0.5, le=1.0)
+    drag_area_m2: float | None = Field(None, gt=0, le=10)
+    battery_usable_frac: float = Field(0.95, ge=0.5, le=1.0)
+    reserve_frac: float = Field(0.2, ge=0, lt=0.9)
+    avionics_power_w: float | None = Field(None, ge=0)
+    # fixed-wing VTOL
+    wing_area_m2: float | None = Field(None, gt=0)
+    wingspan_m: float | None = Field(None, gt=0)
+    cruise_speed_mps: float | None = Field(None, gt=0)
+    stall_speed_mps: float | None = Field(None, gt=0)
+    kind: Literal["multirotor", "vtol"] = "multirotor"
+
+    @model_validator(mode="after")
+    def _check(self) -> AircraftSpec:
+        systems = [k for k in ("tank_l", "spreader_kg", "camera", "cargo_kg")
+                   if getattr(self, k) is not None]
+        if len(systems) > 1:
+            raise ValueError(f"give one payload system, got {', '.join(systems)}")
+        if self.coaxial and self.rotor_count % 2:
+            raise ValueError(f"coaxial rotors come in pairs, rotor_count={self.rotor_count}")
+        if self.mass_kg >= self.max_takeoff_mass_kg:
+            raise ValueError(
+                f"mass_kg {self.mass_kg} must be below max_takeoff_mass_kg "
+                f"{self.max_takeoff_mass_kg}"
+            )
+        if (self.wing_area_m2 is None) != (self.wingspan_m is None):
+            raise ValueError("a wing needs both wing_area_m2 and wingspan_m")
+        return self
+
+
+# Typical specific energy of drone packs, used only to split the spec-sheet mass into
+# battery and airframe (the total is what the physics uses). [Wh/kg]
+_PACK_WH_PER_KG = 150.0
+
+
+def _drag_area_default(mass_kg: float) -> float:
+    """Body :math:`C_D A` from mass when the sheet gives none: 0.03 m² kg^-2/3 · m^2/3,
+    a fit to the frontal areas (Cd ~ 1) of small to large multirotors [m²]."""
+    return 0.03 * mass_kg ** (2.0 / 3.0)
+
+
+def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
+    """Assemble an :class:`Aircraft` from a validated spec sheet."""
+    payload: PayloadSystem | None = None
+    if spec.tank_l is not None:
+        payload = SprayTank(
+            name=f"{spec.name}-tank", mass_kg=0.0, power_w=spec.payload_power_w or 2.0 * spec.tank_l,
+            max_payload_kg=spec.tank_l, capacity_l=spec.tank_l,
+            swath_m=spec.swath_m or max(3.0, 0.28 * spec.tank_l),
+            max_flow_l_per_min=spec.max_flow_l_per_min or 0.3 * spec.tank_l,
+        )
+    elif spec.spreader_kg is not None:
+        payload = Spreader(
+            name=f"{spec.name}-spreader", mass_kg=0.0, power_w=spec.payload_power_w or 150.0,
+            max_payload_kg=spec.spreader_kg, capacity_kg=spec.spreader_kg,
+            swath_m=spec.swath_m or 7.0,
+        )
+    elif isinstance(spec.camera, str):
+        cam = catalogue().payloads.get(spec.camera)
+        if not isinstance(cam, Camera):
+            cams = [k for k, v in catalogue().payloads.items() if isinstance(v, Camera)]
+            raise AircraftError(
+                f"aircraft '{spec.name}': unknown camera '{spec.camera}' (known: {', '.join(cams)})"
+            )
+        payload = cam
+    elif isinstance(spec.camera, CameraSpec):
+        payload = Camera(name=f"{spec.name}-camera", power_w=spec.payload_power_w or 8.0,
+                         **spec.camera.model_dump())
+    elif spec.cargo_kg is not None:
+        payload = CargoBay(
+            name=f"{spec.name}-cargo", mass_kg=0.0, power_w=spec.payload_power_w or 15.0,
+            max_payload_kg=spec.cargo_kg, winch_length_m=spec.winch_length_m,
+        )
+    # The spec-sheet mass already includes the payload system: keep it in the airframe.
+    payload_mass = payload.mass_kg if payload is not None else 0.0
+    battery_mass = min(spec.battery_energy_wh / _PACK_WH_PER_KG, 0.6 * spec.mass_kg)
+    airframe_mass = spec.mass_kg - battery_mass - payload_mass
+    if airframe_mass <= 0:
+        raise AircraftError(
+            f"aircraft '{spec.name}': mass_kg {spec.mass_kg} is less than its camera and "
+            f"battery ({payload_mass + battery_mass:.2f} kg)"
+        )
+    wing = None
+    if spec.wing_area_m2 is not None and spec.wingspan_m is not None:
+        wing = Wing(
+            area_m2=spec.wing_area_m2, span_m=spec.wingspan_m,
+            cruise_speed_mps=spec.cruise_speed_mps or 16.0,
+            stall_speed_mps=spec.stall_speed_mps or 11.0,
+        )
+    vehicle = "vtol" if wing else {4: "quadrotor", 6: "hexarotor", 8: "octorotor"}.get(
+        spec.rotor_count, "quadrotor")
+    airframe = Airframe(
+        name=f"{spec.name}-frame", mass_kg=airframe_mass,
+        max_takeoff_mass_kg=spec.max_takeoff_mass_kg,
+        drag_area_m2=spec.drag_area_m2 or _drag_area_default(spec.mass_kg),
+        max_speed_mps=spec.max_speed_mps, max_wind_mps=spec.max_wind_mps,
+        avionics_power_w=(spec.avionics_power_w if spec.avionics_power_w is not None
+                          else 10.0 + 2.0 * spec.mass_kg),
+        vehicle=vehicle, wing=wing,
+    )
+    rotors = RotorSet(
+        name=f"{spec.name}-rotors", count=spec.rotor_count, diameter_m=spec.rotor_diameter_m,
+        coaxial=spec.coaxial, figure_of_merit=spec.figure_of_merit,
+        drive_efficiency=spec.drive_efficiency,
+    )
+    battery = BatteryPack(name=f"{spec.name}-battery", energy_wh=spec.battery_energy_wh,
+                          mass_kg=battery_mass, usable_frac=spec.battery_usable_frac)
+    return Aircraft(name=spec.name, airframe=airframe, rotors=rotors, battery=battery,
+                    payload=payload, reserve_frac=spec.reserve_frac,
+                    description=spec.description)
+
+
+def _format_validation(path: str, exc: ValidationError) -> str:
+    lines = [f"{path}: invalid aircraft description:"]
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(file)"
+        lines.append(f"  {loc}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_aircraft(name_or_path: str | Path) -> Aircraft:
+    """A preset by name, or an aircraft from a spec-sheet YAML file.
+
+    Raises
+    ------
+    AircraftError
+        Unknown name, or an impossible description (with the key at fault).
+    InputFileError
+        Unreadable or empty file.
+    """
+    key = str(name_or_path)
+    presets = catalogue().aircraft
+    if key in presets:
+        return presets[key]
+    path = Path(key)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json") and not path.exists():
+        raise AircraftError(
+            f"unknown aircraft '{key}': not a preset ({', '.join(presets)}) nor a YAML file"
+        )
+    if not path.is_file():
+        raise InputFileError(f"{path}: aircraft file not found")
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputFileError(f"{path}: cannot read aircraft file: {exc}") from exc
+    if not isinstance(data, dict) or not data:
+        raise InputFileError(f"{path}: aircraft file is empty or not a mapping of keys")
+    try:
+        spec = AircraftSpec.model_validate(data)
+    except ValidationError as exc:
+        raise AircraftError(_format_validation(str(path), exc)) from None
+    return aircraft_from_spec(spec)
