@@ -151,8 +151,11 @@ class AircraftSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> AircraftSpec:
-        systems = [k for k in ("tank_l", "spreader_kg", "camera", "cargo_kg")
-                   if getattr(self, k) is not None]
+        systems = [
+            k
+            for k in ("tank_l", "spreader_kg", "camera", "cargo_kg")
+            if getattr(self, k) is not None
+        ]
         if len(systems) > 1:
             raise ValueError(f"give one payload system, got {', '.join(systems)}")
         if self.coaxial and self.rotor_count % 2:
@@ -183,15 +186,21 @@ def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
     payload: PayloadSystem | None = None
     if spec.tank_l is not None:
         payload = SprayTank(
-            name=f"{spec.name}-tank", mass_kg=0.0, power_w=spec.payload_power_w or 2.0 * spec.tank_l,
-            max_payload_kg=spec.tank_l, capacity_l=spec.tank_l,
+            name=f"{spec.name}-tank",
+            mass_kg=0.0,
+            power_w=spec.payload_power_w or 2.0 * spec.tank_l,
+            max_payload_kg=spec.tank_l,
+            capacity_l=spec.tank_l,
             swath_m=spec.swath_m or max(3.0, 0.28 * spec.tank_l),
             max_flow_l_per_min=spec.max_flow_l_per_min or 0.3 * spec.tank_l,
         )
     elif spec.spreader_kg is not None:
         payload = Spreader(
-            name=f"{spec.name}-spreader", mass_kg=0.0, power_w=spec.payload_power_w or 150.0,
-            max_payload_kg=spec.spreader_kg, capacity_kg=spec.spreader_kg,
+            name=f"{spec.name}-spreader",
+            mass_kg=0.0,
+            power_w=spec.payload_power_w or 150.0,
+            max_payload_kg=spec.spreader_kg,
+            capacity_kg=spec.spreader_kg,
             swath_m=spec.swath_m or 7.0,
         )
     elif isinstance(spec.camera, str):
@@ -203,12 +212,18 @@ def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
             )
         payload = cam
     elif isinstance(spec.camera, CameraSpec):
-        payload = Camera(name=f"{spec.name}-camera", power_w=spec.payload_power_w or 8.0,
-                         **spec.camera.model_dump())
+        payload = Camera(
+            name=f"{spec.name}-camera",
+            power_w=spec.payload_power_w or 8.0,
+            **spec.camera.model_dump(),
+        )
     elif spec.cargo_kg is not None:
         payload = CargoBay(
-            name=f"{spec.name}-cargo", mass_kg=0.0, power_w=spec.payload_power_w or 15.0,
-            max_payload_kg=spec.cargo_kg, winch_length_m=spec.winch_length_m,
+            name=f"{spec.name}-cargo",
+            mass_kg=0.0,
+            power_w=spec.payload_power_w or 15.0,
+            max_payload_kg=spec.cargo_kg,
+            winch_length_m=spec.winch_length_m,
         )
     # The spec-sheet mass already includes the payload system: keep it in the airframe.
     payload_mass = payload.mass_kg if payload is not None else 0.0
@@ -222,31 +237,54 @@ def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
     wing = None
     if spec.wing_area_m2 is not None and spec.wingspan_m is not None:
         wing = Wing(
-            area_m2=spec.wing_area_m2, span_m=spec.wingspan_m,
+            area_m2=spec.wing_area_m2,
+            span_m=spec.wingspan_m,
             cruise_speed_mps=spec.cruise_speed_mps or 16.0,
             stall_speed_mps=spec.stall_speed_mps or 11.0,
         )
-    vehicle = "vtol" if wing else {4: "quadrotor", 6: "hexarotor", 8: "octorotor"}.get(
-        spec.rotor_count, "quadrotor")
+    vehicle = (
+        "vtol"
+        if wing
+        else {4: "quadrotor", 6: "hexarotor", 8: "octorotor"}.get(spec.rotor_count, "quadrotor")
+    )
     airframe = Airframe(
-        name=f"{spec.name}-frame", mass_kg=airframe_mass,
+        name=f"{spec.name}-frame",
+        mass_kg=airframe_mass,
         max_takeoff_mass_kg=spec.max_takeoff_mass_kg,
         drag_area_m2=spec.drag_area_m2 or _drag_area_default(spec.mass_kg),
-        max_speed_mps=spec.max_speed_mps, max_wind_mps=spec.max_wind_mps,
-        avionics_power_w=(spec.avionics_power_w if spec.avionics_power_w is not None
-                          else 10.0 + 2.0 * spec.mass_kg),
-        vehicle=vehicle, wing=wing,
+        max_speed_mps=spec.max_speed_mps,
+        max_wind_mps=spec.max_wind_mps,
+        avionics_power_w=(
+            spec.avionics_power_w
+            if spec.avionics_power_w is not None
+            else 10.0 + 2.0 * spec.mass_kg
+        ),
+        vehicle=vehicle,
+        wing=wing,
     )
     rotors = RotorSet(
-        name=f"{spec.name}-rotors", count=spec.rotor_count, diameter_m=spec.rotor_diameter_m,
-        coaxial=spec.coaxial, figure_of_merit=spec.figure_of_merit,
+        name=f"{spec.name}-rotors",
+        count=spec.rotor_count,
+        diameter_m=spec.rotor_diameter_m,
+        coaxial=spec.coaxial,
+        figure_of_merit=spec.figure_of_merit,
         drive_efficiency=spec.drive_efficiency,
     )
-    battery = BatteryPack(name=f"{spec.name}-battery", energy_wh=spec.battery_energy_wh,
-                          mass_kg=battery_mass, usable_frac=spec.battery_usable_frac)
-    return Aircraft(name=spec.name, airframe=airframe, rotors=rotors, battery=battery,
-                    payload=payload, reserve_frac=spec.reserve_frac,
-                    description=spec.description)
+    battery = BatteryPack(
+        name=f"{spec.name}-battery",
+        energy_wh=spec.battery_energy_wh,
+        mass_kg=battery_mass,
+        usable_frac=spec.battery_usable_frac,
+    )
+    return Aircraft(
+        name=spec.name,
+        airframe=airframe,
+        rotors=rotors,
+        battery=battery,
+        payload=payload,
+        reserve_frac=spec.reserve_frac,
+        description=spec.description,
+    )
 
 
 def _format_validation(path: str, exc: ValidationError) -> str:

@@ -237,8 +237,9 @@ class Aircraft:
         payload_w = self.payload.power_w if self.payload else 0.0
         return self.airframe.avionics_power_w + payload_w * np.asarray(working, dtype=float)
 
-    def hover_power_w(self, payload_kg=0.0, *, air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3,
-                      working=False):
+    def hover_power_w(
+        self, payload_kg=0.0, *, air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3, working=False
+    ):
         """Electrical power to hover. [W]
 
         Shaft power :math:`\\kappa_{eff} P_{ideal} + P_0` with the profile power from the
@@ -252,8 +253,14 @@ class Aircraft:
         shaft = self._induced_factor() * p_ideal + self._profile_power_w(thrust, rho)
         return shaft / self.rotors.drive_efficiency + self._fixed_power_w(working)
 
-    def forward_power_w(self, payload_kg=0.0, speed_mps=5.0, *,
-                        air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3, working=False):
+    def forward_power_w(
+        self,
+        payload_kg=0.0,
+        speed_mps=5.0,
+        *,
+        air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3,
+        working=False,
+    ):
         """Electrical power in level flight at an airspeed. [W]
 
         Multirotors use :func:`~airwork.aircraft.physics.forward_flight_power_w`.  A VTOL
@@ -277,16 +284,19 @@ class Aircraft:
         electrical = shaft / self.rotors.drive_efficiency
         wing = self.airframe.wing
         if wing is not None:
-            wing_w = physics.fixed_wing_power_w(
-                weight,
-                v,
-                wing.area_m2,
-                zero_lift_drag_coeff=wing.zero_lift_drag_coeff,
-                aspect_ratio=wing.aspect_ratio,
-                oswald_efficiency=wing.oswald_efficiency,
-                propulsive_efficiency=wing.propulsive_efficiency,
-                air_density_kgpm3=rho,
-            ) / self.rotors.drive_efficiency
+            wing_w = (
+                physics.fixed_wing_power_w(
+                    weight,
+                    v,
+                    wing.area_m2,
+                    zero_lift_drag_coeff=wing.zero_lift_drag_coeff,
+                    aspect_ratio=wing.aspect_ratio,
+                    oswald_efficiency=wing.oswald_efficiency,
+                    propulsive_efficiency=wing.propulsive_efficiency,
+                    air_density_kgpm3=rho,
+                )
+                / self.rotors.drive_efficiency
+            )
             electrical = np.where(v >= 1.2 * wing.stall_speed_mps, wing_w, electrical)
         return electrical + self._fixed_power_w(working)
 
@@ -306,8 +316,10 @@ class Aircraft:
         """Airspeed of least power in level flight (0 for a multirotor that hovers best)."""
         lo, hi = self._speed_bounds()
         res = minimize_scalar(
-            lambda v: float(self.forward_power_w(payload_kg, v)), bounds=(lo, hi),
-            method="bounded", options={"xatol": 0.01},
+            lambda v: float(self.forward_power_w(payload_kg, v)),
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": 0.01},
         )
         if self.airframe.wing is None and float(self.hover_power_w(payload_kg)) <= res.fun:
             return 0.0
@@ -324,7 +336,9 @@ class Aircraft:
             )
         res = minimize_scalar(
             lambda v: float(self.forward_power_w(payload_kg, v)) / (v - headwind_mps),
-            bounds=(lo, hi), method="bounded", options={"xatol": 0.01},
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": 0.01},
         )
         return float(res.x)
 
@@ -418,8 +432,9 @@ class Aircraft:
                 f"(airspeed {np.min(v):.1f} m/s, headwind {np.max(vw):.1f} m/s)"
             )
         t_move = np.where(moving, d / np.where(moving, ground, 1.0), 0.0)
-        p_move = np.where(moving, self.forward_power_w(payload_kg, np.maximum(v, 0.1),
-                                                        working=working), 0.0)
+        p_move = np.where(
+            moving, self.forward_power_w(payload_kg, np.maximum(v, 0.1), working=working), 0.0
+        )
         p_hover = self.hover_power_w(payload_kg, working=working)
         mass = self.mass_kg + np.asarray(payload_kg, dtype=float)
         vh = physics.hover_induced_velocity_mps(mass * physics.G_MPS2, self.disk_area_m2)

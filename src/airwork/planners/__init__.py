@@ -1,0 +1,1 @@
+"""Planners: pure functions ``plan_*(problem, params) -> Result``; they never write files."""
