@@ -125,9 +125,12 @@ class RotorSet:
     coaxial : bool
         Rotors stacked in pairs.
     figure_of_merit : float
-        Hover figure of merit of one isolated rotor, 0.5-0.8 for small propellers. [-]
+        Hover figure of merit of one isolated rotor.  Small UAV propellers reach 0.5-0.65
+        (low Reynolds numbers; Leishman 2006 §2.3.6), full-size rotors 0.7-0.8.  The default
+        0.60 with the default drive efficiency reproduces published hover times (see
+        ``docs/validation.md``). [-]
     drive_efficiency : float
-        Motor times ESC efficiency, electrical to shaft. [-]
+        Motor times ESC efficiency, electrical to shaft, typically 0.75-0.85. [-]
     induced_factor : float
         Induced-power factor :math:`\\kappa`. [-]
     tip_speed_mps : float
@@ -138,8 +141,8 @@ class RotorSet:
     count: int
     diameter_m: float
     coaxial: bool = False
-    figure_of_merit: float = 0.70
-    drive_efficiency: float = 0.85
+    figure_of_merit: float = 0.60
+    drive_efficiency: float = 0.80
     induced_factor: float = 1.15
     tip_speed_mps: float = 110.0
 

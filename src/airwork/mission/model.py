@@ -222,6 +222,10 @@ class Mission:
         Input features (field, obstacles, ...) for maps and GeoJSON.
     kind : str
         Job kind, e.g. ``"spray"``.
+    cruise_speed_mps : float
+        Default transit speed. [m/s]
+    vehicle : str
+        ``quadrotor``, ``hexarotor``, ``octorotor`` or ``vtol`` (for exporters).
     """
 
     name: str
@@ -237,6 +241,7 @@ class Mission:
     features: tuple[Feature, ...] = ()
     kind: str = "generic"
     cruise_speed_mps: float = 5.0
+    vehicle: str = "quadrotor"
 
     @property
     def time_s(self) -> float:

@@ -443,8 +443,8 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         features=problem.features,
         kind="spray" if tank else "spread",
         cruise_speed_mps=transit_speed,
+        vehicle=ac.airframe.vehicle,
     )
-    object.__setattr__(mission, "vehicle", ac.airframe.vehicle)
     reports = tuple(
         SortieReport(
             sortie=s.index,
