@@ -13,8 +13,11 @@ DATA = Path(__file__).parent / "data"
 
 def read_commented_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV whose leading ``#`` lines cite its sources."""
-    text = "".join(line for line in path.read_text("utf-8").splitlines(keepends=True)
-                  if not line.startswith("#"))
+    text = "".join(
+        line
+        for line in path.read_text("utf-8").splitlines(keepends=True)
+        if not line.startswith("#")
+    )
     return list(csv.DictReader(io.StringIO(text)))
 
 

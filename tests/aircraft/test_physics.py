@@ -22,8 +22,9 @@ def test_ideal_hover_power_worked_example():
 def test_induced_velocity_times_thrust_is_ideal_power():
     """Momentum theory: P_ideal = T v_h."""
     t, a = 250.0, 2.3
-    assert_allclose(physics.hover_induced_velocity_mps(t, a) * t,
-                    physics.ideal_hover_power_w(t, a), rtol=1e-12)
+    assert_allclose(
+        physics.hover_induced_velocity_mps(t, a) * t, physics.ideal_hover_power_w(t, a), rtol=1e-12
+    )
 
 
 def test_climb_factor_limits():
@@ -40,8 +41,9 @@ def test_forward_flight_tends_to_hover_and_has_a_bucket():
     p_ideal = physics.ideal_hover_power_w(w, a)
     p0 = 0.3 * p_ideal
     v = np.array([0.0, 8.0, 30.0])
-    p = physics.forward_flight_power_w(w, v, a, cda, profile_power_hover_w=p0,
-                                       tip_speed_mps=110.0, induced_factor=1.15)
+    p = physics.forward_flight_power_w(
+        w, v, a, cda, profile_power_hover_w=p0, tip_speed_mps=110.0, induced_factor=1.15
+    )
     assert_allclose(p[0], 1.15 * p_ideal + p0, rtol=1e-6)
     assert p[1] < p[0] < p[2]
 
@@ -51,8 +53,9 @@ def test_forward_flight_high_speed_induced_limit():
     induced power tends to kappa T² / (2 rho A V)."""
     w, a = 100.0, 1.0
     v = 60.0
-    p = physics.forward_flight_power_w(w, v, a, 1e-9, profile_power_hover_w=0.0,
-                                       tip_speed_mps=1e9, induced_factor=1.0)
+    p = physics.forward_flight_power_w(
+        w, v, a, 1e-9, profile_power_hover_w=0.0, tip_speed_mps=1e9, induced_factor=1.0
+    )
     assert_allclose(p, w**2 / (2 * 1.225 * a * v), rtol=1e-3)
 
 
@@ -60,8 +63,18 @@ def test_fixed_wing_minimum_drag_speed():
     """Power/V (drag) is least where induced drag equals zero-lift drag (Anderson §5.4)."""
     w, s, cd0, ar, e = 50.0, 0.6, 0.03, 9.0, 0.8
     v = np.linspace(8, 40, 4001)
-    drag = physics.fixed_wing_power_w(w, v, s, zero_lift_drag_coeff=cd0, aspect_ratio=ar,
-                                      oswald_efficiency=e, propulsive_efficiency=1.0) / v
+    drag = (
+        physics.fixed_wing_power_w(
+            w,
+            v,
+            s,
+            zero_lift_drag_coeff=cd0,
+            aspect_ratio=ar,
+            oswald_efficiency=e,
+            propulsive_efficiency=1.0,
+        )
+        / v
+    )
     k = 1 / (np.pi * e * ar)
     v_md = np.sqrt(2 * w / (1.225 * s) * np.sqrt(k / cd0))
     assert v[np.argmin(drag)] == pytest.approx(v_md, rel=2e-3)

@@ -25,10 +25,14 @@ from airwork.errors import AircraftError
 def _aircraft(row):
     mass, mtom = float(row["mass_kg"]), float(row["max_takeoff_mass_kg"])
     spec = AircraftSpec(
-        name=row["aircraft"], rotor_count=int(row["rotor_count"]),
-        rotor_diameter_m=float(row["rotor_diameter_m"]), coaxial=row["coaxial"] == "true",
-        mass_kg=mass, battery_energy_wh=float(row["battery_energy_wh"]),
-        max_takeoff_mass_kg=mtom, cargo_kg=mtom - mass,
+        name=row["aircraft"],
+        rotor_count=int(row["rotor_count"]),
+        rotor_diameter_m=float(row["rotor_diameter_m"]),
+        coaxial=row["coaxial"] == "true",
+        mass_kg=mass,
+        battery_energy_wh=float(row["battery_energy_wh"]),
+        max_takeoff_mass_kg=mtom,
+        cargo_kg=mtom - mass,
     )
     return aircraft_from_spec(spec), float(row["takeoff_mass_kg"]) - mass
 
@@ -49,8 +53,9 @@ def _errors(rows):
             lo = hi = hover
         else:
             v = ac.best_endurance_speed_mps(payload)
-            p_best = float(ac.forward_power_w(payload, v)) if v > 0 else float(
-                ac.hover_power_w(payload))
+            p_best = (
+                float(ac.forward_power_w(payload, v)) if v > 0 else float(ac.hover_power_w(payload))
+            )
             lo, hi = hover, max(hover, ac.usable_energy_wh / p_best * 60.0)
         model = min(max(published, lo), hi)  # nearest model value to the figure
         out.append(((model - published) / published, row))
@@ -82,8 +87,11 @@ def test_hover_endurance_worst_error(published_hover_times):
 
 def test_published_figures_above_mtom_are_refused(published_hover_times):
     """A take-off mass above the maximum take-off mass is refused, not predicted."""
-    over = [r for r in _usable(published_hover_times)
-            if float(r["takeoff_mass_kg"]) > float(r["max_takeoff_mass_kg"])]
+    over = [
+        r
+        for r in _usable(published_hover_times)
+        if float(r["takeoff_mass_kg"]) > float(r["max_takeoff_mass_kg"])
+    ]
     assert over, "the data set has rows above MTOM (Alta X max payload, M600 15.11 kg)"
     for row in over:
         ac, payload = _aircraft(row)
