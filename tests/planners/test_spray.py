@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import shapely
@@ -123,7 +125,7 @@ def test_sorties_resume_where_the_last_stopped(result_40):
     the start of the next line."""
     sorties = result_40.mission.sorties
     assert len(sorties) >= 2
-    for prev, nxt in zip(sorties, sorties[1:], strict=False):
+    for prev, nxt in itertools.pairwise(sorties):
         last = [
             (w.x_m, w.y_m)
             for w, leg in zip(prev.waypoints[1:], prev.legs, strict=True)
@@ -231,6 +233,6 @@ def test_random_convex_fields_are_covered(pts, angle):
 def test_sweep_lines_thin_strip():
     """A strip narrower than a swath gets exactly one line down its middle."""
     strip = field([(0, 0), (300, 0), (300, 6), (0, 6)])
-    segs, lines = sweep_lines(strip, 11.0, 0.0)
+    segs, _lines = sweep_lines(strip, 11.0, 0.0)
     assert len(segs) == 1
     assert segs[0, 0, 1] == pytest.approx(Y0 + 3.0)
