@@ -1,0 +1,82 @@
+"""Benchmark of the platform issue: plan + export of the example field, and the time of one
+aircraft performance query.  Prints a Markdown table; run with ``python bench/bench_platform.py``.
+
+Times are medians over repeats on one core (the process is pinned to CPU 0 when possible).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+
+def _median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    from airwork.aircraft import load_aircraft
+    from airwork.cli.plan import job_from_files, spray_problem
+    from airwork.export.outputs import png_picture, render_outputs, write_outputs
+    from airwork.planners.spray import SprayParams, plan_spray
+
+    example = Path(str(resources.files("airwork").joinpath("data/example_field.geojson")))
+    rows = []
+    job = job_from_files([example], None, None, None, 5000.0)
+    t_read = _median_time(lambda: job_from_files([example], None, None, None, 5000.0), 20)
+    problem, _ = spray_problem(job, "sprayer-40", "example")
+    params = SprayParams(rate_per_ha=15.0)
+    result = plan_spray(problem, params)
+    t_plan = _median_time(lambda: plan_spray(problem, params), 20)
+    t_render = _median_time(lambda: render_outputs(result.mission, result.summary()), 10)
+    pic = png_picture(result.swath_m)
+    t_png = _median_time(lambda: pic(result.mission), 3)
+
+    def full() -> None:
+        files = render_outputs(result.mission, result.summary(), picture=pic)
+        with tempfile.TemporaryDirectory() as d:
+            write_outputs(files, Path(d) / "out")
+
+    t_full = _median_time(full, 3)
+    rows += [
+        ("read + project example job (GeoJSON)", t_read),
+        (f"plan spray, example field ({result.field_area_ha:.1f} ha, "
+         f"{len(result.sorties)} sorties)", t_plan),
+        ("render .plan/.waypoints/GeoJSON/KML/summary (no picture)", t_render),
+        ("render mission.png", t_png),
+        ("render + write every output", t_full),
+    ]
+    ac = load_aircraft("sprayer-40")
+    t_perf = _median_time(lambda: ac.performance(20.0), 50)
+    t_hover = _median_time(lambda: ac.hover_endurance_min(20.0), 2000)
+    n = 100_000
+    d = np.full(n, 100.0)
+    v = np.full(n, 6.0)
+    p = np.linspace(0, 40, n)
+    t_legs = _median_time(lambda: ac.leg_performance(d, v, p, climb_m=0.0), 10)
+    rows += [
+        ("aircraft performance query (all figures incl. best speeds)", t_perf),
+        ("hover endurance query", t_hover),
+        (f"leg energy, vectorised, per leg ({n:,} legs in one call)", t_legs / n),
+    ]
+    print("| operation | median time |\n|---|---|")
+    for name, t in rows:
+        unit = f"{t * 1e3:.2f} ms" if t >= 1e-3 else f"{t * 1e6:.2f} µs"
+        print(f"| {name} | {unit} |")
+
+
+if __name__ == "__main__":
+    main()
