@@ -225,6 +225,7 @@ def read_job(
     *sources: str | Path | tuple[str | Path, str],
     crs: str | None = None,
     max_field_area_ha: float = 5000.0,
+    infer_roles: bool = False,
 ) -> Job:
     """Read one or more files into a :class:`Job`.
 
@@ -238,6 +239,10 @@ def read_job(
         that is not RFC 7946 lon/lat), as accepted by ``pyproj.CRS`` (``"EPSG:2154"``).
     max_field_area_ha : float, default 5000
         Largest field area accepted. [ha]
+    infer_roles : bool, default False
+        For field jobs: a feature with no ``role`` becomes a ``field`` when it is a
+        polygon and a ``station`` when it is a point (a plain field-boundary file needs no
+        roles).  Misspelt roles are still errors.
 
     Returns
     -------
@@ -259,8 +264,16 @@ def read_job(
                 )
             features += read_features(item[0], crs=crs, force_role=item[1])
         else:
-            features += read_features(item, crs=crs)
+            found = read_features(item, crs=crs)
+            if infer_roles:
+                found = [_with_role(f, _inferred_role(f)) if f.role is None else f for f in found]
+            features += found
     return build_job(features, max_field_area_ha=max_field_area_ha)
+
+
+def _inferred_role(feature: SourceFeature) -> str | None:
+    kind = feature.geometry_lonlat.geom_type if feature.geometry_lonlat is not None else ""
+    return {"Polygon": "field", "MultiPolygon": "field", "Point": "station"}.get(kind)
 
 
 def read_features(

@@ -1,0 +1,34 @@
+"""Entry point of the ``airwork`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from airwork import __version__
+from airwork.cli import aircraft, demo, mission, plan
+
+app = typer.Typer(
+    name="airwork",
+    help="Plan, check and export civil drone aerial work: spraying, spreading, mapping, "
+    "inspection and delivery.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(aircraft.app, name="aircraft")
+app.add_typer(plan.app, name="plan")
+app.add_typer(mission.app, name="mission")
+app.command("demo")(demo.demo)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,317 @@
+"""``airwork plan spray|spread``: plan a field job and write every output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import shapely
+import typer
+from rich.table import Table
+
+from airwork.aircraft import load_aircraft
+from airwork.cli.common import (
+    AircraftOpt,
+    OutOpt,
+    OverwriteOpt,
+    console,
+    err_console,
+    handle_errors,
+)
+from airwork.errors import GeometryError
+from airwork.export.mavlink import Autopilot, SprayOutput
+from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
+from airwork.geo.read import Job, read_job
+from airwork.mission.model import Feature
+from airwork.planners.spray import SprayParams, SprayProblem, SprayResult, plan_spray
+
+app = typer.Typer(help="Plan a job and write its mission files.", no_args_is_help=True)
+
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Job file(s): GeoJSON, KML/KMZ, Shapefile, GeoPackage or WKT, with "
+        "features whose 'role' is field, obstacle, no_spray or station."
+    ),
+]
+StationOpt = Annotated[
+    list[Path] | None, typer.Option("--stations", help="File of station points (role forced).")
+]
+NoSprayOpt = Annotated[
+    list[Path] | None, typer.Option("--no-spray", help="File of no-spray zones (role forced).")
+]
+CrsOpt = Annotated[
+    str | None, typer.Option("--crs", help="CRS of files that carry none, e.g. EPSG:2154.")
+]
+AutopilotOpt = Annotated[
+    Autopilot, typer.Option("--autopilot", help="Target of .plan/.waypoints files.")
+]
+MaxFieldOpt = Annotated[
+    float, typer.Option("--max-field-ha", help="Refuse fields larger than this [ha].")
+]
+SwathOpt = Annotated[
+    float | None,
+    typer.Option("--swath-m", help="Swath width [m]; default from the payload system."),
+]
+SpeedOpt = Annotated[float | None, typer.Option("--speed-mps", help="Work speed [m/s].")]
+HeightOpt = Annotated[float, typer.Option("--height-m", help="Work height above take-off [m].")]
+TransitOpt = Annotated[float, typer.Option("--transit-height-m", help="Ferry height [m].")]
+AngleOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--angle-deg",
+        help="Swath direction, ° counter-clockwise from east; default along the longest edge.",
+    ),
+]
+RefillOpt = Annotated[float, typer.Option("--refill-time-s", help="Refill + battery swap [s].")]
+ReserveOpt = Annotated[
+    float | None, typer.Option("--reserve", help="Landing reserve, share of usable energy.")
+]
+ServoOpt = Annotated[int, typer.Option("--spray-servo", help="SERVOn output of the pump.")]
+
+
+def job_from_files(
+    files: list[Path],
+    stations: list[Path] | None,
+    no_spray: list[Path] | None,
+    crs: str | None,
+    max_field_ha: float,
+) -> Job:
+    """Read the job files (roles from features, or forced for --stations/--no-spray)."""
+    sources: list = list(files)
+    sources += [(p, "station") for p in stations or []]
+    sources += [(p, "no_spray") for p in no_spray or []]
+    return read_job(*sources, crs=crs, max_field_area_ha=max_field_ha, infer_roles=True)
+
+
+def spray_problem(job: Job, aircraft: str, name: str) -> tuple[SprayProblem, list[str]]:
+    """Turn a read job into a spray problem (no-spray zones cut from the sprayable area)."""
+    notes: list[str] = []
+    if not job.fields:
+        raise GeometryError("the job has no feature with role 'field'")
+    if job.obstacles:
+        first = job.obstacles[0].source
+        raise GeometryError(
+            f"{first}: obstacles are not handled by this planner version yet; remove them or "
+            f"plan around them by hand (obstacle-aware planning is on the roadmap)"
+        )
+    field = shapely.union_all([f.geometry for f in job.fields])
+    if job.no_spray:
+        field = shapely.difference(field, shapely.union_all([f.geometry for f in job.no_spray]))
+        if field.is_empty:
+            raise GeometryError("no-spray zones cover the whole field: nothing to spray")
+    if job.stations:
+        stations = tuple((p.geometry.x, p.geometry.y) for p in job.stations)
+    else:
+        xy = shapely.get_coordinates(shapely.union_all([f.geometry for f in job.fields]))
+        corner = xy[xy[:, 1].argmin()]
+        stations = ((float(corner[0]), float(corner[1])),)
+        notes.append("no station given: taking off from the field's southernmost corner")
+    features = tuple(
+        Feature(f.role, f.geometry, dict(f.properties))
+        for f in (*job.fields, *job.no_spray, *job.stations)
+    )
+    problem = SprayProblem(
+        field=field,
+        stations=stations,
+        aircraft=load_aircraft(aircraft),
+        frame=job.frame,
+        features=features,
+        name=name,
+    )
+    return problem, notes
+
+
+def print_result(result: SprayResult, out: Path | None, notes: list[str]) -> None:
+    """The summary table a person reads after planning."""
+    s = result.summary()
+    unit = result.product_unit
+    table = Table(title=f"{s['job']} plan: {s['aircraft']}")
+    for col in (
+        "sortie",
+        "area ha",
+        f"product {unit}",
+        "flight min",
+        "energy Wh",
+        "battery %",
+        "work km",
+        "total km",
+    ):
+        table.add_column(col, justify="right")
+    for r in result.sorties:
+        table.add_row(
+            str(r.sortie),
+            f"{r.area_ha:.2f}",
+            f"{r.payload_kg:.1f}",
+            f"{r.flight_time_s / 60:.1f}",
+            f"{r.energy_wh:.0f}",
+            f"{r.battery_frac * 100:.0f}",
+            f"{r.work_distance_m / 1000:.2f}",
+            f"{r.distance_m / 1000:.2f}",
+        )
+    table.add_section()
+    table.add_row(
+        "total",
+        f"{result.field_area_ha:.2f}",
+        f"{result.product_total:.1f}",
+        f"{result.flight_time_s / 60:.1f}",
+        f"{result.energy_wh:.0f}",
+        "",
+        "",
+        f"{result.path_length_m / 1000:.2f}",
+    )
+    console.print(table)
+    console.print(
+        f"covered {result.covered_frac * 100:.2f}% of {result.field_area_ha:.2f} ha, "
+        f"overspray {result.overspray_frac * 100:.2f}%, swath {result.swath_m:g} m at "
+        f"{result.speed_mps:.2f} m/s, {result.line_count} lines at {result.angle_deg:.1f}°; "
+        f"work rate {result.work_rate_ha_per_h:.2f} ha/h with "
+        f"{result.ground_time_s / 60:.0f} min on the ground; planned in "
+        f"{result.runtime_s * 1000:.0f} ms",
+        highlight=False,
+    )
+    for w in (*notes, *result.warnings):
+        err_console.print(f"[yellow]note:[/] {w}", highlight=False)
+    if out is not None:
+        console.print(f"outputs in [bold]{out}[/]", highlight=False)
+
+
+def run_field_job(
+    files,
+    *,
+    kind: str,
+    aircraft: str,
+    rate: float,
+    out: Path,
+    overwrite: bool,
+    stations=None,
+    no_spray=None,
+    crs=None,
+    max_field_ha=5000.0,
+    params: dict | None = None,
+    autopilot=Autopilot.ARDUPILOT,
+    servo=9,
+    name: str | None = None,
+) -> SprayResult:
+    """Read, plan, export: shared by ``plan spray``, ``plan spread`` and ``demo``."""
+    check_out_dir(out, overwrite=overwrite)
+    job = job_from_files(files, stations, no_spray, crs, max_field_ha)
+    problem, notes = spray_problem(job, aircraft, name or Path(files[0]).stem)
+    if kind == "spray" and problem.aircraft.spray_tank is None:
+        raise GeometryError(
+            f"aircraft '{problem.aircraft.name}' has no spray tank "
+            f"(use 'airwork plan spread' for a spreader)"
+        )
+    if kind == "spread" and problem.aircraft.spreader is None:
+        raise GeometryError(f"aircraft '{problem.aircraft.name}' has no spreader")
+    result = plan_spray(problem, SprayParams(rate_per_ha=rate, **(params or {})))
+    files_out = render_outputs(
+        result.mission,
+        result.summary(),
+        autopilot=autopilot,
+        spray=SprayOutput(servo=servo),
+        picture=png_picture(result.swath_m),
+    )
+    write_outputs(files_out, out, overwrite=overwrite)
+    print_result(result, out, notes)
+    return result
+
+
+def _params(swath_m, speed_mps, height_m, transit_height_m, angle_deg, refill_time_s, reserve):
+    return {
+        "swath_m": swath_m,
+        "speed_mps": speed_mps,
+        "height_m": height_m,
+        "transit_height_m": transit_height_m,
+        "angle_deg": angle_deg,
+        "refill_time_s": refill_time_s,
+        "reserve_frac": reserve,
+    }
+
+
+@app.command()
+@handle_errors
+def spray(
+    files: FilesArg,
+    aircraft: AircraftOpt = "sprayer-40",
+    rate_l_per_ha: Annotated[
+        float, typer.Option("--rate-l-per-ha", help="Liquid rate [L/ha].")
+    ] = 15.0,
+    out: OutOpt = Path("airwork-out"),
+    overwrite: OverwriteOpt = False,
+    stations: StationOpt = None,
+    no_spray: NoSprayOpt = None,
+    swath_m: SwathOpt = None,
+    speed_mps: SpeedOpt = None,
+    height_m: HeightOpt = 3.0,
+    transit_height_m: TransitOpt = 10.0,
+    angle_deg: AngleOpt = None,
+    refill_time_s: RefillOpt = 180.0,
+    reserve: ReserveOpt = None,
+    crs: CrsOpt = None,
+    max_field_ha: MaxFieldOpt = 5000.0,
+    autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
+    spray_servo: ServoOpt = 9,
+) -> None:
+    """Plan spraying of a field: swaths, spray on/off, sorties by tank and battery."""
+    run_field_job(
+        files,
+        kind="spray",
+        aircraft=aircraft,
+        rate=rate_l_per_ha,
+        out=Path(out),
+        overwrite=overwrite,
+        stations=stations,
+        no_spray=no_spray,
+        crs=crs,
+        max_field_ha=max_field_ha,
+        autopilot=autopilot,
+        servo=spray_servo,
+        params=_params(
+            swath_m, speed_mps, height_m, transit_height_m, angle_deg, refill_time_s, reserve
+        ),
+    )
+
+
+@app.command()
+@handle_errors
+def spread(
+    files: FilesArg,
+    aircraft: AircraftOpt = "spreader-50",
+    rate_kg_per_ha: Annotated[
+        float, typer.Option("--rate-kg-per-ha", help="Granule rate [kg/ha].")
+    ] = 100.0,
+    out: OutOpt = Path("airwork-out"),
+    overwrite: OverwriteOpt = False,
+    stations: StationOpt = None,
+    no_spray: NoSprayOpt = None,
+    swath_m: SwathOpt = None,
+    speed_mps: SpeedOpt = None,
+    height_m: HeightOpt = 3.0,
+    transit_height_m: TransitOpt = 10.0,
+    angle_deg: AngleOpt = None,
+    refill_time_s: RefillOpt = 180.0,
+    reserve: ReserveOpt = None,
+    crs: CrsOpt = None,
+    max_field_ha: MaxFieldOpt = 5000.0,
+    autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
+    spray_servo: ServoOpt = 9,
+) -> None:
+    """Plan granule spreading of a field (same planner, kg/ha)."""
+    run_field_job(
+        files,
+        kind="spread",
+        aircraft=aircraft,
+        rate=rate_kg_per_ha,
+        out=Path(out),
+        overwrite=overwrite,
+        stations=stations,
+        no_spray=no_spray,
+        crs=crs,
+        max_field_ha=max_field_ha,
+        autopilot=autopilot,
+        servo=spray_servo,
+        params=_params(
+            swath_m, speed_mps, height_m, transit_height_m, angle_deg, refill_time_s, reserve
+        ),
+    )
