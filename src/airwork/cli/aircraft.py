@@ -20,18 +20,10 @@ app = typer.Typer(help="Aircraft presets and performance.", no_args_is_help=True
 def list_() -> None:
     """List the bundled aircraft presets."""
     table = Table(title="airwork aircraft presets")
-    for col in (
-        "name",
-        "description",
-        "mass kg",
-        "MTOM kg",
-        "payload kg",
-        "battery Wh",
-        "hover min (empty)",
-    ):
-        table.add_column(
-            col, justify="right" if "kg" in col or "min" in col or "Wh" in col else "left"
-        )
+    table.add_column("name", no_wrap=True)
+    table.add_column("description", overflow="fold")
+    for col in ("mass kg", "MTOM kg", "payload kg", "battery Wh", "hover min"):
+        table.add_column(col, justify="right")
     for name in preset_names():
         a = load_aircraft(name)
         table.add_row(

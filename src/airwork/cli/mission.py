@@ -21,6 +21,11 @@ def _cmd_name(cmd: int) -> str:
     return entry.name.removeprefix("MAV_CMD_") if entry else str(cmd)
 
 
+def _num(v: float) -> float | None:
+    """JSON has no NaN: write null, as QGroundControl does."""
+    return None if v != v else v
+
+
 def _fmt(v: float) -> str:
     return "nan" if v != v else f"{v:g}"
 
@@ -44,7 +49,7 @@ def show(
                             "seq": it.seq,
                             "frame": it.frame,
                             "command": it.command,
-                            "params": list(it.params),
+                            "params": [_num(p) for p in it.params],
                             "lat": it.lat_deg,
                             "lon": it.lon_deg,
                             "alt": it.alt_m,

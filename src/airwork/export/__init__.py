@@ -1,0 +1,54 @@
+"""Exporters: Mission -> MAVLink (.plan, .waypoints), GeoJSON and KML, and mission readers.
+
+Every exporter's core is a ``to_*`` function returning text (or a dict for GeoJSON); a thin
+``write_*`` writes it through a temporary file.  Exporters never plan.
+"""
+
+from airwork.export.geojson import to_geojson, write_geojson
+from airwork.export.kml import to_kml, write_kml
+from airwork.export.mavlink import (
+    ARDUPILOT_COPTER_COMMANDS,
+    DEFAULT_SPRAY,
+    PX4_MISSION_COMMANDS,
+    Autopilot,
+    MissionItem,
+    SprayOutput,
+    command_name,
+    mission_items,
+    vehicle_mav_type,
+)
+from airwork.export.qgc_plan import plan_dict, to_qgc_plan, write_qgc_plan
+from airwork.export.read import (
+    MissionFile,
+    mission_file_summary,
+    parse_qgc_plan,
+    parse_wpl,
+    read_mission_file,
+)
+from airwork.export.wpl import to_wpl, write_wpl
+
+__all__ = [
+    "ARDUPILOT_COPTER_COMMANDS",
+    "DEFAULT_SPRAY",
+    "PX4_MISSION_COMMANDS",
+    "Autopilot",
+    "MissionFile",
+    "MissionItem",
+    "SprayOutput",
+    "command_name",
+    "mission_file_summary",
+    "mission_items",
+    "parse_qgc_plan",
+    "parse_wpl",
+    "plan_dict",
+    "read_mission_file",
+    "to_geojson",
+    "to_kml",
+    "to_qgc_plan",
+    "to_wpl",
+    "vehicle_mav_type",
+    "write_geojson",
+    "write_kml",
+    "write_qgc_plan",
+    "write_wpl",
+]
