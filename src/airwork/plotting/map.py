@@ -121,15 +121,19 @@ def plot_mission(mission: Mission, ax=None, *, swath_m: float | None = None, tit
     ax.autoscale_view()
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
+    pad = 0.08 * max(x1 - x0, y1 - y0)  # room for the scale bar and the north arrow
+    x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     span = max(x1 - x0, y1 - y0)
     bar = _nice_length(x1 - x0)
-    bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    bx, by = x1 - 0.04 * (x1 - x0) - bar, y0 + 0.04 * (y1 - y0)
     ax.plot([bx, bx + bar], [by, by], color="black", linewidth=3, solid_capstyle="butt", zorder=6)
-    ax.text(bx + bar / 2, by + 0.015 * span, f"{bar:g} m", ha="center", va="bottom", zorder=6)
+    ax.text(bx + bar / 2, by + 0.012 * span, f"{bar:g} m", ha="center", va="bottom", zorder=6)
     ax.annotate(
         "N",
-        xy=(x1 - 0.05 * (x1 - x0), y1 - 0.05 * (y1 - y0)),
-        xytext=(x1 - 0.05 * (x1 - x0), y1 - 0.15 * (y1 - y0)),
+        xy=(x1 - 0.04 * (x1 - x0), y1 - 0.04 * (y1 - y0)),
+        xytext=(x1 - 0.04 * (x1 - x0), y1 - 0.14 * (y1 - y0)),
         arrowprops={"arrowstyle": "-|>", "color": "black"},
         ha="center",
         zorder=6,
