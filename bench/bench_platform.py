@@ -53,8 +53,11 @@ def main() -> None:
     t_full = _median_time(full, 3)
     rows += [
         ("read + project example job (GeoJSON)", t_read),
-        (f"plan spray, example field ({result.field_area_ha:.1f} ha, "
-         f"{len(result.sorties)} sorties)", t_plan),
+        (
+            f"plan spray, example field ({result.field_area_ha:.1f} ha, "
+            f"{len(result.sorties)} sorties)",
+            t_plan,
+        ),
         ("render .plan/.waypoints/GeoJSON/KML/summary (no picture)", t_render),
         ("render mission.png", t_png),
         ("render + write every output", t_full),
@@ -76,6 +79,36 @@ def main() -> None:
     for name, t in rows:
         unit = f"{t * 1e3:.2f} ms" if t >= 1e-3 else f"{t * 1e6:.2f} µs"
         print(f"| {name} | {unit} |")
+    scaling()
+
+
+def scaling() -> None:
+    """Planning time against field size on a quadrilateral field with slanted edges."""
+    import shapely
+
+    from airwork.aircraft import load_aircraft
+    from airwork.geo import LocalFrame
+    from airwork.planners.spray import SprayParams, SprayProblem, plan_spray
+
+    frame = LocalFrame.for_lonlat(1.45, 43.55)
+    x0, y0 = frame.to_local(1.45, 43.55)
+    print("\n| field | aircraft | sorties | median planning time |\n|---|---|---|---|")
+    for scale in (1, 2, 4):
+        corners = [(0, 0), (500, 100), (450, 350), (-30, 260)]
+        field = shapely.Polygon([(x0 + scale * x, y0 + scale * y) for x, y in corners])
+        for name in ("sprayer-40", "sprayer-10"):
+            problem = SprayProblem(
+                field=field,
+                stations=((x0 - 20, y0 - 20),),
+                aircraft=load_aircraft(name),
+                frame=frame,
+            )
+            params = SprayParams(rate_per_ha=15.0)
+            result = plan_spray(problem, params)
+            t = _median_time(lambda p=problem, q=params: plan_spray(p, q), 5)
+            print(
+                f"| {field.area / 1e4:.0f} ha | {name} | {len(result.sorties)} | {t * 1e3:.0f} ms |"
+            )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ from test_validation import _aircraft, _errors, _usable  # noqa: E402
 def main() -> None:
     rows = _usable(read_commented_csv(DATA / "published_hover_times.csv"))
     scored = _errors(rows)
-    print("| aircraft | take-off kg | kind | published min | model hover min | "
-          "model best-endurance min | scored error | hover-only error |")
+    print(
+        "| aircraft | take-off kg | kind | published min | model hover min | "
+        "model best-endurance min | scored error | hover-only error |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     plain = []
     for err, row in scored:
@@ -34,17 +36,23 @@ def main() -> None:
         best = ac.usable_energy_wh / p * 60
         pub = float(row["hover_time_min"])
         plain.append((hover - pub) / pub)
-        print(f"| {row['aircraft']} | {row['takeoff_mass_kg']} | {row['figure_kind']} | "
-              f"{pub:g} | {hover:.1f} | {best:.1f} | {err * 100:+.1f} % | "
-              f"{plain[-1] * 100:+.1f} % |")
+        print(
+            f"| {row['aircraft']} | {row['takeoff_mass_kg']} | {row['figure_kind']} | "
+            f"{pub:g} | {hover:.1f} | {best:.1f} | {err * 100:+.1f} % | "
+            f"{plain[-1] * 100:+.1f} % |"
+        )
     refused = [r for r in rows if float(r["takeoff_mass_kg"]) > float(r["max_takeoff_mass_kg"])]
     e = np.abs([x for x, _ in scored])
     h = np.abs(plain)
-    print(f"\nScored: n = {len(e)}, median |error| {np.median(e) * 100:.1f} %, "
-          f"worst {e.max() * 100:.1f} %.")
+    print(
+        f"\nScored: n = {len(e)}, median |error| {np.median(e) * 100:.1f} %, "
+        f"worst {e.max() * 100:.1f} %."
+    )
     print(f"Hover-only: median |error| {np.median(h) * 100:.1f} %, worst {h.max() * 100:.1f} %.")
-    print(f"Refused (above maximum take-off mass): {len(refused)} rows: " + ", ".join(
-        f"{r['aircraft']} at {r['takeoff_mass_kg']} kg" for r in refused))
+    print(
+        f"Refused (above maximum take-off mass): {len(refused)} rows: "
+        + ", ".join(f"{r['aircraft']} at {r['takeoff_mass_kg']} kg" for r in refused)
+    )
 
 
 if __name__ == "__main__":
