@@ -24,8 +24,8 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, SortieBuilder
-from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, LegKind, Mission
+from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, Mission
+from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
 
 __all__ = ["SortieReport", "SprayParams", "SprayProblem", "SprayResult", "plan_spray"]
 
@@ -398,22 +398,16 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
     kg_per_m = params.rate_per_ha * swath / 10_000.0 * density
     seg_kg = np.where(spraying, seg_len * kg_per_m, 0.0)
 
-    splitter = _SortieSplitter(
-        ac,
-        pts,
-        spraying,
-        seg_kg,
-        stations,
-        speed,
-        transit_speed,
-        params.height_m,
-        params.transit_height_m,
-        problem.name,
+    settings = SortieSettings(
+        work_speed_mps=speed,
+        transit_speed_mps=transit_speed,
+        work_height_m=params.height_m,
+        transit_height_m=params.transit_height_m,
+        on_actions=(Action(ActionKind.SPRAY_ON),),
+        off_actions=(Action(ActionKind.SPRAY_OFF),),
     )
-    builders = splitter.split(capacity_kg)
-    sorties = tuple(
-        b.build(i + 1, station_index=si, landing_station_index=li)
-        for i, (b, si, li) in enumerate(builders)
+    sorties = split_sorties(
+        ac, WorkPath(pts, spraying, seg_kg), stations, capacity_kg, settings, name=problem.name
     )
     for s in sorties:  # every sortie must be flyable by the aircraft model
         if s.energy_wh > ac.mission_energy_wh * (1 + 1e-6):
@@ -485,221 +479,3 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         runtime_s=time.perf_counter() - t0,
         warnings=tuple(warns),
     )
-
-
-_LOAD_STEPS = (1.0, 0.75, 0.5, 0.3, 0.15)
-"""Shares of a full load tried, in turn, when a full load cannot reach the next work."""
-
-
-class _SortieSplitter:
-    """Greedy split of the work path into sorties by tank and battery.
-
-    Each sortie loads what the rest of the job needs (at most a full tank; less when a full
-    one cannot reach the work), flies from its station to where the last sortie stopped,
-    works until the tank is empty or the energy to fly home and land would eat into the
-    reserve, then lands at the nearest station.  Energies are priced for a window of path
-    segments at once, the window doubling until the sortie's end falls inside it, so the
-    cost grows with the length of the job, not its square.  A sortie never ends during a
-    turn; inside a spray line it ends at the last point that still allows the flight home
-    (found on two nested grids of 257 fractions: under 1 cm on a 500 m line).
-    """
-
-    def __init__(
-        self,
-        ac,
-        pts,
-        spraying,
-        seg_kg,
-        stations,
-        speed,
-        transit_speed,
-        height_m,
-        transit_height_m,
-        name,
-    ):
-        self.ac, self.pts, self.spraying, self.seg_kg = ac, pts, spraying, seg_kg
-        self.seg_len = np.hypot(*np.diff(pts, axis=0).T)
-        self.stations = stations
-        self.speed, self.transit_speed = speed, transit_speed
-        self.h, self.ht, self.name = height_m, transit_height_m, name
-        self.budget = ac.mission_energy_wh
-        self.n = len(self.seg_len)
-
-    def point_at(self, k: int, f) -> np.ndarray:
-        f = np.asarray(f, dtype=float)
-        return self.pts[k] + f[..., None] * (self.pts[k + 1] - self.pts[k])
-
-    def home_energy(self, xy: np.ndarray, payload: np.ndarray) -> np.ndarray:
-        """Energy to fly from points to their nearest station and land. [Wh]"""
-        d = np.hypot(
-            self.stations[None, :, 0] - xy[:, None, 0], self.stations[None, :, 1] - xy[:, None, 1]
-        ).min(axis=1)
-        ac = self.ac
-        return (
-            ac.leg_performance(
-                d,
-                self.transit_speed,
-                payload,
-                climb_m=self.ht - self.h,
-                vertical_speed_mps=CLIMB_SPEED_MPS,
-            ).energy_wh
-            + ac.leg_performance(
-                0.0,
-                self.transit_speed,
-                payload,
-                climb_m=-self.ht,
-                vertical_speed_mps=DESCENT_SPEED_MPS,
-            ).energy_wh
-        )
-
-    def reach(
-        self, pos: tuple[int, float], station: np.ndarray, load: float
-    ) -> tuple[int, float] | None:
-        """Where a sortie with ``load`` from ``station`` must stop; None if nowhere."""
-        ac, (k0, f0) = self.ac, pos
-        start = self.point_at(k0, f0)
-        e_out = (
-            ac.leg_performance(
-                0.0, self.transit_speed, load, climb_m=self.ht, vertical_speed_mps=CLIMB_SPEED_MPS
-            ).energy_wh
-            + ac.leg_performance(
-                np.hypot(*(start - station)),
-                self.transit_speed,
-                load,
-                climb_m=self.h - self.ht,
-                vertical_speed_mps=DESCENT_SPEED_MPS,
-            ).energy_wh
-        )
-        window = 32
-        while True:
-            k = np.arange(k0, min(k0 + window, self.n))
-            share = np.ones(len(k))
-            share[0] = 1.0 - f0
-            lens, kgs = self.seg_len[k] * share, self.seg_kg[k] * share
-            cum_kg = np.cumsum(kgs)
-            p_end = load - cum_kg
-            mean_p = np.clip(p_end + 0.5 * kgs, 0.0, None)
-            e_seg = ac.leg_performance(lens, self.speed, mean_p, working=self.spraying[k]).energy_wh
-            cum_e = e_out + np.cumsum(e_seg)
-            e_home = self.home_energy(self.pts[k + 1], np.clip(p_end, 0.0, None))
-            bad = np.flatnonzero((cum_e + e_home > self.budget) | (cum_kg > load + 1e-9))
-            if len(bad) or k[-1] == self.n - 1:
-                break
-            window *= 2
-        if not len(bad):
-            return self.n - 1, 1.0
-        j = int(bad[0])  # first segment (relative) that cannot be completed
-        seg = k0 + j
-        f_start = f0 if j == 0 else 0.0
-        if self.spraying[seg]:
-            base_e = cum_e[j - 1] if j > 0 else float(e_out)
-            base_kg = cum_kg[j - 1] if j > 0 else 0.0
-
-            def ok(f: np.ndarray) -> np.ndarray:
-                kg = self.seg_kg[seg] * (f - f_start)
-                p = np.maximum(load - base_kg - kg, 0.0)
-                e = (
-                    base_e
-                    + ac.leg_performance(
-                        self.seg_len[seg] * (f - f_start),
-                        self.speed,
-                        0.5 * (load - base_kg + p),
-                        working=True,
-                    ).energy_wh
-                )
-                e = e + self.home_energy(self.point_at(seg, f), p)
-                return (base_kg + kg <= load + 1e-9) & (e <= self.budget)
-
-            f_best = _last_feasible_fraction(ok, f_start)
-        else:
-            f_best = f_start  # never stop during a turn: stop at the end of the spray line
-        if f_best - f_start > 1e-6:
-            return seg, f_best
-        if j == 0:
-            return None
-        return seg - 1, 1.0
-
-    def split(self, capacity_kg: float) -> list[tuple[SortieBuilder, int, int]]:
-        pos = (0, 0.0)
-        station_i = 0
-        total_kg, used_kg = float(np.sum(self.seg_kg)), 0.0
-        out = []
-        while pos[0] < self.n:
-            need = total_kg - used_kg
-            full = min(capacity_kg, need) if need > 1e-9 else 0.0
-            station = self.stations[station_i]
-            for share in _LOAD_STEPS:
-                load = full * share
-                stop = self.reach(pos, station, load)
-                if stop is not None:
-                    break
-            if stop is None:
-                p = self.point_at(*pos)
-                raise InfeasibleMissionError(
-                    f"{self.name}: aircraft '{self.ac.name}' cannot fly from station "
-                    f"{station_i + 1} to the work at (x={p[0]:.1f} m, y={p[1]:.1f} m), work "
-                    f"and return within its battery ({self.budget:.0f} Wh usable less "
-                    f"reserve), even with {_LOAD_STEPS[-1] * 100:.0f} % of a load"
-                )
-            b, used, land_i = self.build(pos, stop, station_i, load)
-            used_kg += used
-            out.append((b, station_i, land_i))
-            station_i = land_i
-            pos = (stop[0] + 1, 0.0) if stop[1] >= 1.0 - 1e-12 else stop
-            while pos[0] < self.n and not self.spraying[pos[0]] and pos[1] == 0.0:
-                pos = (pos[0] + 1, 0.0)  # the next sortie starts on a spray line
-        return out
-
-    def build(self, pos, stop, station_i, load) -> tuple[SortieBuilder, float, int]:
-        """The sortie's waypoints and legs; returns builder, product used, landing station."""
-        h, ht = self.h, self.ht
-        st = self.stations[station_i]
-        start = self.point_at(*pos)
-        b = SortieBuilder(self.ac, (float(st[0]), float(st[1])), ht, load)
-        b.goto(start[0], start[1], h, kind=LegKind.TRANSIT, speed_mps=self.transit_speed)
-        payload, used = load, 0.0
-        for s in range(pos[0], stop[0] + 1):
-            f_from = pos[1] if s == pos[0] else 0.0
-            f_to = stop[1] if s == stop[0] else 1.0
-            if f_to - f_from <= 1e-12:
-                continue
-            p = self.point_at(s, f_to)
-            kg = self.seg_kg[s] * (f_to - f_from)
-            if self.spraying[s]:
-                b.add_actions(Action(ActionKind.SPRAY_ON))
-                b.goto(
-                    p[0],
-                    p[1],
-                    h,
-                    kind=LegKind.WORK,
-                    speed_mps=self.speed,
-                    payload_end_kg=payload - kg,
-                    spraying=True,
-                    actions=(Action(ActionKind.SPRAY_OFF),),
-                )
-            else:
-                b.goto(p[0], p[1], h, kind=LegKind.WORK, speed_mps=self.speed)
-            payload -= kg
-            used += kg
-        end = self.point_at(*stop)
-        land_i = int(np.argmin(np.hypot(*(self.stations - end).T)))
-        lx, ly = self.stations[land_i]
-        b.goto(lx, ly, ht, kind=LegKind.RETURN, speed_mps=self.transit_speed)
-        b.land(lx, ly)
-        return b, used, land_i
-
-
-def _last_feasible_fraction(ok, f0: float, points: int = 257, passes: int = 2) -> float:
-    """Largest fraction in [f0, 1] before the first infeasible one, found on ``passes``
-    nested grids of ``points`` values (vectorised ``ok(fractions) -> bool array``)."""
-    lo, hi = f0, 1.0
-    for _ in range(passes):
-        grid = np.linspace(lo, hi, points)
-        good = ok(grid)
-        if not good[0]:
-            return float(lo)
-        if good.all():
-            return float(hi)
-        i = int(np.argmin(good))  # first infeasible
-        lo, hi = grid[i - 1], grid[i]
-    return float(lo)
