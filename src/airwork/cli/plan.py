@@ -67,6 +67,9 @@ RefillOpt = Annotated[float, typer.Option("--refill-time-s", help="Refill + batt
 ReserveOpt = Annotated[
     float | None, typer.Option("--reserve", help="Landing reserve, share of usable energy.")
 ]
+ClearanceOpt = Annotated[
+    float, typer.Option("--clearance-m", help="Horizontal clearance from obstacles [m].")
+]
 ServoOpt = Annotated[int, typer.Option("--spray-servo", help="SERVOn output of the pump.")]
 
 
@@ -84,32 +87,29 @@ def job_from_files(
     return read_job(*sources, crs=crs, max_field_area_ha=max_field_ha, infer_roles=True)
 
 
-def spray_problem(job: Job, aircraft: str, name: str) -> tuple[SprayProblem, list[str]]:
-    """Turn a read job into a spray problem (no-spray zones cut from the sprayable area)."""
+def spray_problem(
+    job: Job, aircraft: str, name: str, clearance_m: float = 5.0
+) -> tuple[SprayProblem, list[str]]:
+    """Turn a read job into a spray problem: fields, obstacles (with clearance), no-spray
+    zones and stations."""
     notes: list[str] = []
     if not job.fields:
         raise GeometryError("the job has no feature with role 'field'")
-    if job.obstacles:
-        first = job.obstacles[0].source
-        raise GeometryError(
-            f"{first}: obstacles are not handled by this planner version yet; remove them or "
-            f"plan around them by hand (obstacle-aware planning is on the roadmap)"
-        )
     field = shapely.union_all([f.geometry for f in job.fields])
-    if job.no_spray:
-        field = shapely.difference(field, shapely.union_all([f.geometry for f in job.no_spray]))
-        if field.is_empty:
-            raise GeometryError("no-spray zones cover the whole field: nothing to spray")
+    obstacles = shapely.union_all([f.geometry for f in job.obstacles]) if job.obstacles else None
+    no_spray = shapely.union_all([f.geometry for f in job.no_spray]) if job.no_spray else None
     if job.stations:
         stations = tuple((p.geometry.x, p.geometry.y) for p in job.stations)
     else:
-        xy = shapely.get_coordinates(shapely.union_all([f.geometry for f in job.fields]))
+        xy = shapely.get_coordinates(
+            field.exterior if field.geom_type == "Polygon" else field.convex_hull.exterior
+        )
         corner = xy[xy[:, 1].argmin()]
         stations = ((float(corner[0]), float(corner[1])),)
         notes.append("no station given: taking off from the field's southernmost corner")
     features = tuple(
         Feature(f.role, f.geometry, dict(f.properties))
-        for f in (*job.fields, *job.no_spray, *job.stations)
+        for f in (*job.fields, *job.obstacles, *job.no_spray, *job.stations)
     )
     problem = SprayProblem(
         field=field,
@@ -118,6 +118,9 @@ def spray_problem(job: Job, aircraft: str, name: str) -> tuple[SprayProblem, lis
         frame=job.frame,
         features=features,
         name=name,
+        obstacles=obstacles,
+        clearance_m=clearance_m,
+        no_spray=no_spray,
     )
     return problem, notes
 
@@ -196,7 +199,8 @@ def run_field_job(
     """Read, plan, export: shared by ``plan spray``, ``plan spread`` and ``demo``."""
     check_out_dir(out, overwrite=overwrite)
     job = job_from_files(files, stations, no_spray, crs, max_field_ha)
-    problem, notes = spray_problem(job, aircraft, name or Path(files[0]).stem)
+    clearance = (params or {}).pop("clearance_m", 5.0)
+    problem, notes = spray_problem(job, aircraft, name or Path(files[0]).stem, clearance)
     if kind == "spray" and problem.aircraft.spray_tank is None:
         raise GeometryError(
             f"aircraft '{problem.aircraft.name}' has no spray tank "
@@ -217,8 +221,18 @@ def run_field_job(
     return result
 
 
-def _params(swath_m, speed_mps, height_m, transit_height_m, angle_deg, refill_time_s, reserve):
+def _params(
+    swath_m,
+    speed_mps,
+    height_m,
+    transit_height_m,
+    angle_deg,
+    refill_time_s,
+    reserve,
+    clearance_m=5.0,
+):
     return {
+        "clearance_m": clearance_m,
         "swath_m": swath_m,
         "speed_mps": speed_mps,
         "height_m": height_m,
@@ -252,6 +266,7 @@ def spray(
     max_field_ha: MaxFieldOpt = 5000.0,
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     spray_servo: ServoOpt = 9,
+    clearance_m: ClearanceOpt = 5.0,
 ) -> None:
     """Plan spraying of a field: swaths, spray on/off, sorties by tank and battery."""
     run_field_job(
@@ -268,7 +283,14 @@ def spray(
         autopilot=autopilot,
         servo=spray_servo,
         params=_params(
-            swath_m, speed_mps, height_m, transit_height_m, angle_deg, refill_time_s, reserve
+            swath_m,
+            speed_mps,
+            height_m,
+            transit_height_m,
+            angle_deg,
+            refill_time_s,
+            reserve,
+            clearance_m,
         ),
     )
 
@@ -296,6 +318,7 @@ def spread(
     max_field_ha: MaxFieldOpt = 5000.0,
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     spray_servo: ServoOpt = 9,
+    clearance_m: ClearanceOpt = 5.0,
 ) -> None:
     """Plan granule spreading of a field (same planner, kg/ha)."""
     run_field_job(
@@ -312,6 +335,13 @@ def spread(
         autopilot=autopilot,
         servo=spray_servo,
         params=_params(
-            swath_m, speed_mps, height_m, transit_height_m, angle_deg, refill_time_s, reserve
+            swath_m,
+            speed_mps,
+            height_m,
+            transit_height_m,
+            angle_deg,
+            refill_time_s,
+            reserve,
+            clearance_m,
         ),
     )

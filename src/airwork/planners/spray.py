@@ -24,10 +24,26 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
-from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, Mission
+from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, LegKind, Mission
+from airwork.planners.coverage import (
+    candidate_angles_deg,
+    decompose,
+    line_intervals,
+    longest_edge_angle_deg,
+    order_cells,
+    sweep_lines,
+)
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
 
-__all__ = ["SortieReport", "SprayParams", "SprayProblem", "SprayResult", "plan_spray"]
+__all__ = [
+    "SortieReport",
+    "SprayParams",
+    "SprayProblem",
+    "SprayResult",
+    "longest_edge_angle_deg",
+    "plan_spray",
+    "sweep_lines",
+]
 
 _EPS = 1e-9
 
@@ -49,6 +65,13 @@ class SprayProblem:
     features : tuple of Feature
         Input features carried to maps and GeoJSON.
     name : str
+    obstacles : geometry or None
+        Obstacle footprints (pylons, trees, buildings): never flown through, nor within
+        ``clearance_m`` of them, and never sprayed. [m]
+    clearance_m : float
+        Horizontal clearance kept from obstacles. [m]
+    no_spray : geometry or None
+        Zones that may be overflown but never sprayed (water buffers, neighbours). [m]
     """
 
     field: shapely.Geometry
@@ -57,6 +80,9 @@ class SprayProblem:
     frame: LocalFrame
     features: tuple[Feature, ...] = ()
     name: str = "spray"
+    obstacles: shapely.Geometry | None = None
+    clearance_m: float = 5.0
+    no_spray: shapely.Geometry | None = None
 
     def __post_init__(self) -> None:
         if self.field is None or self.field.is_empty:
@@ -71,6 +97,14 @@ class SprayProblem:
             )
         if not self.stations:
             raise GeometryError(f"{self.name}: no station to take off from")
+        if not (math.isfinite(self.clearance_m) and self.clearance_m >= 0):
+            raise GeometryError(f"{self.name}: clearance_m must be >= 0, got {self.clearance_m}")
+        for key in ("obstacles", "no_spray"):
+            g = getattr(self, key)
+            if g is not None and not g.is_empty and not g.is_valid:
+                raise GeometryError(
+                    f"{self.name}: invalid {key} geometry: {shapely.is_valid_reason(g)}"
+                )
         if self.aircraft.spray_tank is None and self.aircraft.spreader is None:
             raise AircraftError(
                 f"aircraft '{self.aircraft.name}' has no spray tank or spreader "
@@ -80,6 +114,22 @@ class SprayProblem:
     def replace(self, **changes) -> SprayProblem:
         """A checked copy with some attributes changed (what-if variants)."""
         return replace(self, **changes)
+
+    @property
+    def forbidden(self) -> shapely.Geometry | None:
+        """Obstacles grown by the clearance: the aircraft never enters them. [m]"""
+        if self.obstacles is None or self.obstacles.is_empty:
+            return None
+        return shapely.buffer(self.obstacles, self.clearance_m, quad_segs=8)
+
+    @property
+    def sprayable(self) -> shapely.Geometry:
+        """Field less obstacle zones and no-spray zones. [m]"""
+        area = self.field
+        for g in (self.forbidden, self.no_spray):
+            if g is not None and not g.is_empty:
+                area = shapely.difference(area, g)
+        return area
 
 
 @dataclass(frozen=True)
@@ -172,6 +222,8 @@ class SprayResult:
     angle_deg: float
     line_count: int
     lower_bound_m: float
+    work_path_m: float
+    cell_count: int
     flight_time_s: float
     ground_time_s: float
     energy_wh: float
@@ -189,7 +241,7 @@ class SprayResult:
         return {
             "job": self.mission.kind,
             "aircraft": self.mission.aircraft_name,
-            "field_area_ha": round(self.field_area_ha, 4),
+            "sprayable_area_ha": round(self.field_area_ha, 4),
             "covered_fraction": round(self.covered_frac, 5),
             "overspray_fraction": round(self.overspray_frac, 5),
             "overlap_fraction": round(self.overlap_frac, 5),
@@ -200,7 +252,9 @@ class SprayResult:
             "sorties": len(self.sorties),
             f"product_{self.product_unit.replace('/', '_')}": round(self.product_total, 3),
             "path_length_m": round(self.path_length_m, 1),
-            "path_over_lower_bound": round(self.path_length_m / self.lower_bound_m, 4)
+            "cells": self.cell_count,
+            "work_path_m": round(self.work_path_m, 1),
+            "work_path_over_lower_bound": round(self.work_path_m / self.lower_bound_m, 4)
             if self.lower_bound_m > 0
             else None,
             "flight_time_s": round(self.flight_time_s, 1),
@@ -226,76 +280,9 @@ class SprayResult:
 
 
 # ----------------------------------------------------------------------------- geometry
-def longest_edge_angle_deg(poly: shapely.Geometry) -> float:
-    """Direction of the longest exterior edge, degrees from local east in [0, 180)."""
-    hull = poly.convex_hull if poly.geom_type == "MultiPolygon" else poly
-    xy = shapely.get_coordinates(hull.exterior)
-    d = np.diff(xy, axis=0)
-    i = int(np.argmax(np.hypot(d[:, 0], d[:, 1])))
-    return float(np.degrees(np.arctan2(d[i, 1], d[i, 0])) % 180.0)
-
-
-def _rotation(angle_deg: float) -> np.ndarray:
-    a = np.radians(angle_deg)
-    return np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-
-
-def sweep_lines(area: shapely.Geometry, swath_m: float, angle_deg: float) -> np.ndarray:
-    """Spray segments covering ``area`` with parallel swaths.
-
-    Returns
-    -------
-    segments : (m, 2, 2) ndarray
-        [start, end] of each segment in the local frame, grouped by line in increasing
-        offset, each line's segments in increasing position along the direction. [m]
-    lines : (m,) ndarray of int
-        Line number of each segment.
-
-    The n = ceil((H - w) / w) + 1 lines of a band of height H are evenly spaced so the first
-    and last swath edges lie on the area's extreme points; along each line the segments are
-    the extents of ``area`` inside the swath band [y - w/2, y + w/2], merged where they
-    overlap.
-    """
-    rot = _rotation(-angle_deg)
-    local = shapely.transform(area, lambda c: c @ rot.T)
-    xmin, ymin, xmax, ymax = local.bounds
-    height = ymax - ymin
-    n = max(1, math.ceil(max(height - swath_m, 0.0) / swath_m - 1e-9) + 1)
-    ys = (
-        np.array([0.5 * (ymin + ymax)])
-        if n == 1
-        else np.linspace(ymin + 0.5 * swath_m, ymax - 0.5 * swath_m, n)
-    )
-    bands = shapely.box(xmin - 1.0, ys - 0.5 * swath_m, xmax + 1.0, ys + 0.5 * swath_m)
-    cut = shapely.intersection(bands, local)
-    parts, idx = shapely.get_parts(cut, return_index=True)
-    keep = shapely.area(parts) > 1e-6
-    parts, idx = parts[keep], idx[keep]
-    b = shapely.bounds(parts)
-    order = np.lexsort((b[:, 0], idx))
-    idx, x0, x1 = idx[order], b[order, 0], b[order, 2]
-    if len(idx) == 0:
-        return np.zeros((0, 2, 2)), np.zeros(0, dtype=int)
-    # Merge overlapping intervals of the same line, vectorised: a running maximum of the
-    # interval ends, kept per line by offsetting each line by a stride larger than the span.
-    stride = (xmax - xmin) + 10.0
-    x0, x1 = x0 - xmin, x1 - xmin
-    run_end = np.maximum.accumulate(x1 + idx * stride) - idx * stride
-    new_line = np.r_[True, idx[1:] != idx[:-1]]
-    starts = np.flatnonzero(new_line | (x0 > np.r_[-np.inf, run_end[:-1]] + 1e-6))
-    gx0 = np.minimum.reduceat(x0, starts) + xmin
-    gx1 = np.maximum.reduceat(x1, starts) + xmin
-    lines = idx[starts]
-    gy = ys[lines]
-    a = np.column_stack([gx0, gy]) @ rot
-    e = np.column_stack([gx1, gy]) @ rot
-    segs = np.stack([a, e], axis=1)
-    return np.asarray(segs, dtype=float).reshape(-1, 2, 2), np.asarray(lines, dtype=int)
-
-
 def _boustrophedon(segs: np.ndarray, lines: np.ndarray, station: np.ndarray) -> np.ndarray:
     """Order segments line by line, alternating direction, from the corner nearest the
-    station; returns the (m, 2, 2) segments in flying order and orientation."""
+    station (one block, no decomposition); returns (m, 2, 2) segments in flying order."""
     best = None
     line_ids = np.unique(lines)
     for reverse_lines in (False, True):
@@ -303,11 +290,10 @@ def _boustrophedon(segs: np.ndarray, lines: np.ndarray, station: np.ndarray) -> 
         for flip_first in (False, True):
             out = []
             for j, lid in enumerate(ids):
-                s = segs[lines == lid]
-                flip = (j % 2 == 1) != flip_first
-                if flip:
-                    s = s[::-1, ::-1]
-                out.append(s)
+                seg = segs[lines == lid]
+                if (j % 2 == 1) != flip_first:
+                    seg = seg[::-1, ::-1]
+                out.append(seg)
             ordered = np.concatenate(out)
             ferry = np.hypot(*(ordered[0, 0] - station))
             if best is None or ferry < best[0]:
@@ -381,22 +367,52 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
     if capacity_kg <= 0:
         raise InfeasibleMissionError(f"aircraft '{ac.name}' cannot lift any product")
 
-    area = problem.field
-    angle = params.angle_deg if params.angle_deg is not None else longest_edge_angle_deg(area)
-    segs, lines = sweep_lines(area, swath, angle)
-    if len(segs) == 0:
-        raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
+    area = problem.sprayable
+    if area.is_empty or area.area < 1.0:
+        raise InfeasibleMissionError(
+            f"{problem.name}: nothing left to spray once obstacles and no-spray zones are taken out"
+        )
+    forbidden = problem.forbidden
+    holes = (
+        shapely.union_all(
+            [shapely.Polygon(r) for p in shapely.get_parts(problem.field) for r in p.interiors]
+        )
+        if _has_holes(problem.field)
+        else None
+    )
+    exclusions = (
+        shapely.union_all(
+            [g for g in (forbidden, problem.no_spray, holes) if g is not None and not g.is_empty]
+        )
+        if any(g is not None for g in (forbidden, problem.no_spray, holes))
+        else None
+    )
     stations = np.asarray(problem.stations, dtype=float).reshape(-1, 2)
     home = stations[0]
-    ordered = _boustrophedon(segs, lines, home)
-
-    # The work path: a polyline through every segment end, alternating spray / turn.
-    pts = ordered.reshape(-1, 2)
-    spraying = np.zeros(len(pts) - 1, dtype=bool)
-    spraying[0::2] = True
+    router = _router(forbidden, problem.field)
+    if router is not None:
+        for i, st in enumerate(stations):
+            if not router.is_clear(st, st):
+                raise InfeasibleMissionError(
+                    f"{problem.name}: station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m) lies "
+                    f"within {problem.clearance_m:g} m of an obstacle"
+                )
+    if params.angle_deg is not None:
+        angle = float(params.angle_deg)
+        iv = line_intervals(area, swath, angle, exclusions)
+    else:
+        angle, iv = _best_angle(area, swath, exclusions, speed)
+    if len(iv) == 0:
+        raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
+    cells = decompose(iv)
+    ordered = order_cells(cells, iv, home)
+    pts, spraying = _work_polyline(ordered, router)
+    segs_flown = np.concatenate(ordered)
     seg_len = np.hypot(*np.diff(pts, axis=0).T)
     kg_per_m = params.rate_per_ha * swath / 10_000.0 * density
     seg_kg = np.where(spraying, seg_len * kg_per_m, 0.0)
+    n_lines = len(np.unique(iv.line))
+    route = router.path if router is not None else None
 
     settings = SortieSettings(
         work_speed_mps=speed,
@@ -405,6 +421,7 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         transit_height_m=params.transit_height_m,
         on_actions=(Action(ActionKind.SPRAY_ON),),
         off_actions=(Action(ActionKind.SPRAY_OFF),),
+        route=route,
     )
     sorties = split_sorties(
         ac, WorkPath(pts, spraying, seg_kg), stations, capacity_kg, settings, name=problem.name
@@ -416,14 +433,22 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
                 f"{ac.mission_energy_wh:.0f} Wh (aircraft '{ac.name}')"
             )
 
-    swaths = shapely.buffer(shapely.linestrings(ordered), swath / 2.0, cap_style="flat")
+    swaths = shapely.buffer(shapely.linestrings(segs_flown), swath / 2.0, cap_style="flat")
     covered = shapely.union_all(swaths)
     field_area = area.area
     covered_in = shapely.intersection(covered, area).area
     sum_swath = float(np.sum(shapely.area(swaths)))
-    geofence = shapely.convex_hull(shapely.union(area, shapely.multipoints(stations))).buffer(
-        max(swath, 20.0)
-    )
+    geofence = shapely.convex_hull(
+        shapely.union(problem.field, shapely.multipoints(stations))
+    ).buffer(max(swath, 20.0))
+    if problem.obstacles is not None and not problem.obstacles.is_empty:
+        # exclusion zones for the autopilot: half the planning clearance, so GPS error near
+        # an obstacle does not breach the fence while the plan keeps the full clearance
+        geofence = shapely.difference(
+            geofence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
+        )
+        if geofence.geom_type != "Polygon":
+            geofence = max(shapely.get_parts(geofence), key=lambda g: g.area)
     mission = Mission(
         name=problem.name,
         frame=problem.frame,
@@ -456,8 +481,10 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
     )
     flight = mission.time_s
     ground = params.refill_time_s * (len(sorties) - 1)
-    n_lines = len(np.unique(lines))
     lower = field_area / swath + (n_lines - 1) * swath
+    work_m = float(
+        sum(leg.distance_m for so in sorties for leg in so.legs if leg.kind == LegKind.WORK)
+    )
     return SprayResult(
         mission=mission,
         field_area_ha=field_area / 1e4,
@@ -471,6 +498,8 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         angle_deg=float(angle),
         line_count=n_lines,
         lower_bound_m=lower,
+        work_path_m=work_m,
+        cell_count=len(cells),
         flight_time_s=flight,
         ground_time_s=ground,
         energy_wh=mission.energy_wh,
@@ -479,3 +508,68 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         runtime_s=time.perf_counter() - t0,
         warnings=tuple(warns),
     )
+
+
+def _has_holes(geom: shapely.Geometry) -> bool:
+    return any(len(p.interiors) for p in shapely.get_parts(geom))
+
+
+def _router(forbidden: shapely.Geometry | None, field: shapely.Geometry):
+    """Shortest paths around obstacle zones, preferring to stay over the field."""
+    if forbidden is None or forbidden.is_empty:
+        return None
+    from airwork.geo.pathfinding import PathFinder
+
+    return PathFinder(forbidden, prefer_inside=field, outside_penalty=1.5)
+
+
+TURN_ACCEL_MPS2 = 2.0
+"""Deceleration and acceleration assumed in a turn, for choosing the sweep angle. [m/s²]"""
+
+
+def _best_angle(area, swath_m, exclusions, speed_mps):
+    """Sweep angle of least estimated work time: line length at work speed plus, for every
+    interval, a stop-and-go turn (2 v / a) and the crossing to the next line (w / v)."""
+    turn_s = 2.0 * speed_mps / TURN_ACCEL_MPS2 + swath_m / speed_mps
+    best = None
+    for angle in candidate_angles_deg(area):
+        iv = line_intervals(area, swath_m, float(angle), exclusions)
+        if len(iv) == 0:
+            continue
+        cost = iv.total_length_m / speed_mps + len(iv) * turn_s
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, float(angle), iv)
+    if best is None:
+        angle = longest_edge_angle_deg(area)
+        return angle, line_intervals(area, swath_m, angle, exclusions)
+    return best[1], best[2]
+
+
+def _work_polyline(ordered: list[np.ndarray], router) -> tuple[np.ndarray, np.ndarray]:
+    """The whole work as one polyline: spray lines, turns and cell-to-cell transits, the
+    non-spraying links routed around obstacle zones where the straight link is blocked."""
+    segs = np.concatenate(ordered)
+    k = len(segs)
+    pts = segs.reshape(-1, 2)  # a0 b0 a1 b1 ...
+    working = np.zeros(2 * k - 1, dtype=bool)
+    working[0::2] = True
+    if router is None or k < 2:
+        return pts, working
+    link_a, link_b = segs[:-1, 1], segs[1:, 0]
+    clear = router.clear_many(link_a, link_b)
+    if clear.all():
+        return pts, working
+    out_pts, out_work = [pts[0]], []
+    for i in range(k):
+        out_pts.append(segs[i, 1])
+        out_work.append(True)
+        if i == k - 1:
+            break
+        if not clear[i]:
+            via = router.path(link_a[i], link_b[i])
+            for v in via[1:-1]:
+                out_pts.append(v)
+                out_work.append(False)
+        out_pts.append(segs[i + 1, 0])
+        out_work.append(False)
+    return np.asarray(out_pts), np.asarray(out_work)

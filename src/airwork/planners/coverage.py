@@ -1,0 +1,307 @@
+"""Coverage geometry shared by field planners: swath intervals, cells, their order.
+
+The sweep is a boustrophedon decomposition done directly on the swath lines: every line
+(one swath band wide) is cut into intervals where the sprayable area lies inside its band;
+intervals on neighbouring lines that overlap one-to-one belong to one cell, and a split or
+a merge (a hole, a concave notch, an obstacle) starts new cells.  Each cell is then flown
+back and forth, and cells are chained nearest-first.
+
+* On the outer boundary an interval spans the whole extent of the area inside its band, so
+  slanted edges are covered (the overspray stays small: half a swath times the slope).
+* Inside, where the line's centre crosses an exclusion (an obstacle with its clearance, a
+  no-spray zone, a hole of the field), the interval is cut exactly at the exclusion's edge:
+  the sprayer switches off there and the aircraft never flies through an obstacle.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+__all__ = [
+    "Cell",
+    "candidate_angles_deg",
+    "decompose",
+    "line_intervals",
+    "longest_edge_angle_deg",
+    "order_cells",
+    "sweep_lines",
+]
+
+
+def longest_edge_angle_deg(poly: shapely.Geometry) -> float:
+    """Direction of the longest exterior edge, degrees from local east in [0, 180)."""
+    hull = poly.convex_hull if poly.geom_type != "Polygon" else poly
+    xy = shapely.get_coordinates(hull.exterior)
+    d = np.diff(xy, axis=0)
+    i = int(np.argmax(np.hypot(d[:, 0], d[:, 1])))
+    return float(np.degrees(np.arctan2(d[i, 1], d[i, 0])) % 180.0)
+
+
+def candidate_angles_deg(area: shapely.Geometry, count: int = 8) -> np.ndarray:
+    """Sweep directions worth trying: the longest edges of the area and its hull, and the
+    four compass-ish directions, deduplicated to 1°. [°, in [0, 180)]"""
+    rings = [shapely.get_exterior_ring(p) for p in shapely.get_parts(area)]
+    xy = [shapely.get_coordinates(r) for r in [*rings, area.convex_hull.exterior]]
+    d = np.concatenate([np.diff(c, axis=0) for c in xy])
+    length = np.hypot(d[:, 0], d[:, 1])
+    ang = np.degrees(np.arctan2(d[:, 1], d[:, 0])) % 180.0
+    best = ang[np.argsort(-length)[:count]]
+    cand = np.concatenate([best, [0.0, 45.0, 90.0, 135.0]])
+    keys = np.round(cand) % 180
+    _, first = np.unique(keys, return_index=True)
+    return cand[np.sort(first)]
+
+
+def _rotation(angle_deg: float) -> np.ndarray:
+    a = np.radians(angle_deg)
+    return np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+
+
+def _merge(idx: np.ndarray, x0: np.ndarray, x1: np.ndarray, span: float):
+    """Merge overlapping intervals per line (rows sorted by line then start), vectorised
+    with a running maximum kept per line by offsetting lines by a stride wider than the
+    span."""
+    stride = span + 10.0
+    run_end = np.maximum.accumulate(x1 + idx * stride) - idx * stride
+    new_line = np.r_[True, idx[1:] != idx[:-1]]
+    starts = np.flatnonzero(new_line | (x0 > np.r_[-np.inf, run_end[:-1]] + 1e-6))
+    return idx[starts], np.minimum.reduceat(x0, starts), np.maximum.reduceat(x1, starts)
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Swath intervals in a frame rotated so lines run along +x.
+
+    Attributes
+    ----------
+    line : (m,) int
+        Line number, increasing across the field.
+    x0, x1 : (m,) float
+        Start and end along the line, rotated frame. [m]
+    y : (n_lines,) float
+        Offset of every line, rotated frame. [m]
+    angle_deg : float
+    """
+
+    line: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    y: np.ndarray
+    angle_deg: float
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    def segments(self, rows=None) -> np.ndarray:
+        """(k, 2, 2) [start, end] in the local frame for rows (all by default). [m]"""
+        rows = np.arange(len(self)) if rows is None else np.asarray(rows)
+        rot = _rotation(-self.angle_deg)
+        y = self.y[self.line[rows]]
+        a = np.column_stack([self.x0[rows], y]) @ rot
+        b = np.column_stack([self.x1[rows], y]) @ rot
+        return np.stack([a, b], axis=1)
+
+    @property
+    def total_length_m(self) -> float:
+        return float(np.sum(self.x1 - self.x0))
+
+
+def line_intervals(
+    area: shapely.Geometry,
+    swath_m: float,
+    angle_deg: float,
+    exclusions: shapely.Geometry | None = None,
+    min_length_m: float = 0.5,
+) -> Intervals:
+    """Swath intervals covering ``area`` along ``angle_deg``.
+
+    The n = ceil((H - w) / w) + 1 lines across the area's height H are evenly spaced so the
+    outer swath edges lie on its extreme points.  Along each line an interval is the extent
+    of one part of ``area`` inside the line's band [y - w/2, y + w/2] (parts that overlap
+    along the line are merged); then whatever of the line's centre lies in ``exclusions``
+    is cut out.
+
+    Parameters
+    ----------
+    area : Polygon or MultiPolygon
+        Sprayable area. [m]
+    swath_m : float
+        [m]
+    angle_deg : float
+        Line direction, counter-clockwise from local east. [°]
+    exclusions : geometry or None
+        Where the centre line must not work (obstacle zones, no-spray zones, holes). [m]
+    min_length_m : float
+        Shorter intervals are dropped. [m]
+    """
+    rot = _rotation(-angle_deg)
+    local = shapely.transform(area, lambda c: c @ rot.T)
+    xmin, ymin, xmax, ymax = local.bounds
+    height = ymax - ymin
+    n = max(1, math.ceil(max(height - swath_m, 0.0) / swath_m - 1e-9) + 1)
+    ys = (
+        np.array([0.5 * (ymin + ymax)])
+        if n == 1
+        else np.linspace(ymin + 0.5 * swath_m, ymax - 0.5 * swath_m, n)
+    )
+    bands = shapely.box(xmin - 1.0, ys - 0.5 * swath_m, xmax + 1.0, ys + 0.5 * swath_m)
+    parts, idx = shapely.get_parts(shapely.intersection(bands, local), return_index=True)
+    keep = shapely.area(parts) > 1e-6
+    b = shapely.bounds(parts[keep])
+    idx = idx[keep]
+    order = np.lexsort((b[:, 0], idx))
+    empty = Intervals(np.zeros(0, int), np.zeros(0), np.zeros(0), ys, angle_deg)
+    if len(order) == 0:
+        return empty
+    line, x0, x1 = _merge(idx[order], b[order, 0], b[order, 2], xmax - xmin)
+    if exclusions is not None and not exclusions.is_empty:
+        line, x0, x1 = _cut(
+            line, x0, x1, ys, xmin, xmax, shapely.transform(exclusions, lambda c: c @ rot.T)
+        )
+    keep = (x1 - x0) >= min_length_m
+    return Intervals(line[keep], x0[keep], x1[keep], ys, angle_deg)
+
+
+def _cut(line, x0, x1, ys, xmin, xmax, excl_local):
+    """Remove from each interval what of its line's centre lies in the exclusions."""
+    centre = shapely.linestrings(
+        np.stack(
+            [
+                np.column_stack([np.full(len(ys), xmin - 2.0), ys]),
+                np.column_stack([np.full(len(ys), xmax + 2.0), ys]),
+            ],
+            axis=1,
+        )
+    )
+    hit = shapely.intersects(centre, excl_local)
+    if not hit.any():
+        return line, x0, x1
+    lines_hit = np.flatnonzero(hit)
+    blocked, bidx = shapely.get_parts(
+        shapely.intersection(centre[lines_hit], excl_local), return_index=True
+    )
+    bb = shapely.bounds(blocked)
+    bline = lines_hit[bidx]
+    out_l, out_a, out_b = (
+        [line[~np.isin(line, lines_hit)]],
+        [x0[~np.isin(line, lines_hit)]],
+        [x1[~np.isin(line, lines_hit)]],
+    )
+    for ln in lines_hit:  # only the few lines that cross an exclusion
+        rows = np.flatnonzero(line == ln)
+        cuts = bb[bline == ln][:, [0, 2]]
+        cuts = cuts[np.argsort(cuts[:, 0])]
+        for a, b in zip(x0[rows], x1[rows], strict=True):
+            start = a
+            for c0, c1 in cuts:
+                if c1 <= start or c0 >= b:
+                    continue
+                if c0 > start:
+                    out_l.append([ln]), out_a.append([start]), out_b.append([c0])
+                start = max(start, c1)
+            if start < b:
+                out_l.append([ln]), out_a.append([start]), out_b.append([b])
+    line = np.concatenate(out_l).astype(int)
+    a = np.concatenate(out_a).astype(float)
+    b = np.concatenate(out_b).astype(float)
+    order = np.lexsort((a, line))
+    return line[order], a[order], b[order]
+
+
+def sweep_lines(
+    area: shapely.Geometry,
+    swath_m: float,
+    angle_deg: float,
+    exclusions: shapely.Geometry | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Segments covering ``area``: ``(segments (m, 2, 2) [m], line numbers (m,))``.
+
+    See :func:`line_intervals`; segments are grouped by line in increasing offset, each
+    line's segments in increasing position along the direction.
+    """
+    iv = line_intervals(area, swath_m, angle_deg, exclusions)
+    return iv.segments(), iv.line.copy()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Rows of :class:`Intervals` (one per line, consecutive lines) swept as one block."""
+
+    rows: np.ndarray
+
+    def path(self, iv: Intervals, reverse_lines: bool, flip_first: bool) -> np.ndarray:
+        """(k, 2, 2) segments in flying order, alternating direction. [m]"""
+        rows = self.rows[::-1] if reverse_lines else self.rows
+        segs = iv.segments(rows)
+        flip = (np.arange(len(rows)) % 2 == 1) != flip_first
+        segs[flip] = segs[flip][:, ::-1]
+        return segs
+
+
+def decompose(iv: Intervals, min_overlap_m: float = 1.0) -> list[Cell]:
+    """Group intervals into cells: consecutive lines whose intervals overlap one-to-one.
+
+    An interval joins its predecessor's cell when it has exactly one overlapping interval on
+    the previous line and that one has exactly one on this line; otherwise it starts a cell
+    (a split, a merge, or a gap between lines).
+    """
+    m = len(iv)
+    if m == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, iv.line[1:] != iv.line[:-1]])
+    ends = np.r_[starts[1:], m]
+    line_of_group = iv.line[starts]
+    n_succ = np.zeros(m, int)
+    n_pred = np.zeros(m, int)
+    pred = np.full(m, -1)
+    for g in range(len(starts) - 1):
+        if line_of_group[g + 1] != line_of_group[g] + 1:
+            continue
+        a = np.arange(starts[g], ends[g])
+        b = np.arange(starts[g + 1], ends[g + 1])
+        ov = (
+            np.minimum(iv.x1[a][:, None], iv.x1[b][None, :])
+            - np.maximum(iv.x0[a][:, None], iv.x0[b][None, :])
+        ) >= min_overlap_m
+        n_succ[a] = ov.sum(axis=1)
+        n_pred[b] = ov.sum(axis=0)
+        ia, ib = np.nonzero(ov)
+        pred[b[ib]] = a[ia]
+    cell_of = np.full(m, -1)
+    members: list[list[int]] = []
+    for r in range(m):
+        p = pred[r]
+        if n_pred[r] == 1 and n_succ[p] == 1:
+            cell_of[r] = cell_of[p]
+            members[cell_of[r]].append(r)
+        else:
+            cell_of[r] = len(members)
+            members.append([r])
+    return [Cell(np.asarray(rows)) for rows in members]
+
+
+def order_cells(cells: list[Cell], iv: Intervals, start_xy: np.ndarray) -> list[np.ndarray]:
+    """Chain cells nearest-first from ``start_xy``, choosing each cell's entry corner.
+
+    Returns each cell's (k, 2, 2) segments in flying order and direction.
+    """
+    options = []
+    for cell in cells:
+        paths = [cell.path(iv, r, f) for r in (False, True) for f in (False, True)]
+        options.append(paths)
+    entries = np.array([[p[0, 0] for p in opts] for opts in options])  # (c, 4, 2)
+    remaining = np.ones(len(cells), bool)
+    here = np.asarray(start_xy, dtype=float)
+    out = []
+    for _ in range(len(cells)):
+        d = np.hypot(entries[..., 0] - here[0], entries[..., 1] - here[1])
+        d[~remaining] = np.inf
+        c, k = np.unravel_index(np.argmin(d), d.shape)
+        out.append(options[c][k])
+        remaining[c] = False
+        here = options[c][k][-1, 1]
+    return out
