@@ -158,6 +158,12 @@ class SprayParams:
         Ground time to refill and swap batteries between sorties (for work rate). [s]
     reserve_frac : float or None
         Landing reserve as a share of usable energy; default the aircraft's.
+    boundary_passes : int
+        Passes flown around the edge of the sprayable area first (headland), each one swath
+        further in; the parallel lines then cover what is inside them.
+    start_corner : str or None
+        ``"sw"``, ``"se"``, ``"nw"`` or ``"ne"``: start the work at that corner of the
+        field instead of the one nearest the station.
     """
 
     rate_per_ha: float
@@ -169,8 +175,14 @@ class SprayParams:
     angle_deg: float | None = None
     refill_time_s: float = 180.0
     reserve_frac: float | None = None
+    boundary_passes: int = 0
+    start_corner: str | None = None
 
     def __post_init__(self) -> None:
+        if not 0 <= self.boundary_passes <= 10:
+            raise ValueError(f"Expected boundary_passes in [0, 10], got {self.boundary_passes}.")
+        if self.start_corner not in (None, "sw", "se", "nw", "ne"):
+            raise ValueError(f"Expected start_corner in sw, se, nw, ne, got {self.start_corner!r}.")
         checks = {
             "rate_per_ha": (self.rate_per_ha, 0.0, 1000.0),
             "height_m": (self.height_m, 0.5, 120.0),
@@ -397,21 +409,26 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
                     f"{problem.name}: station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m) lies "
                     f"within {problem.clearance_m:g} m of an obstacle"
                 )
-    if params.angle_deg is not None:
-        angle = float(params.angle_deg)
-        iv = line_intervals(area, swath, angle, exclusions)
-    else:
-        angle, iv = _best_angle(area, swath, exclusions, speed)
-    if len(iv) == 0:
+    start = home if params.start_corner is None else _corner(problem.field, params.start_corner)
+    rings, inner = _boundary_rings(area, swath, params.boundary_passes, start)
+    runs: list[np.ndarray] = list(rings)
+    angle, cells = float(params.angle_deg or 0.0), []
+    if not inner.is_empty:
+        if params.angle_deg is not None:
+            iv = line_intervals(inner, swath, angle, exclusions)
+        else:
+            angle, iv = _best_angle(inner, swath, exclusions, speed)
+        cells = decompose(iv)
+        here = runs[-1][-1] if runs else start
+        runs += [seg for cell in order_cells(cells, iv, here) for seg in cell]
+    if not runs:
         raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
-    cells = decompose(iv)
-    ordered = order_cells(cells, iv, home)
-    pts, spraying = _work_polyline(ordered, router)
-    segs_flown = np.concatenate(ordered)
+    pts, spraying = _work_polyline(runs, router)
+    segs_flown = np.stack([pts[:-1][spraying], pts[1:][spraying]], axis=1)
+    n_lines = len(np.unique(iv.line)) if cells else 0
     seg_len = np.hypot(*np.diff(pts, axis=0).T)
     kg_per_m = params.rate_per_ha * swath / 10_000.0 * density
     seg_kg = np.where(spraying, seg_len * kg_per_m, 0.0)
-    n_lines = len(np.unique(iv.line))
     route = router.path if router is not None else None
 
     settings = SortieSettings(
@@ -545,31 +562,51 @@ def _best_angle(area, swath_m, exclusions, speed_mps):
     return best[1], best[2]
 
 
-def _work_polyline(ordered: list[np.ndarray], router) -> tuple[np.ndarray, np.ndarray]:
-    """The whole work as one polyline: spray lines, turns and cell-to-cell transits, the
-    non-spraying links routed around obstacle zones where the straight link is blocked."""
-    segs = np.concatenate(ordered)
-    k = len(segs)
-    pts = segs.reshape(-1, 2)  # a0 b0 a1 b1 ...
-    working = np.zeros(2 * k - 1, dtype=bool)
-    working[0::2] = True
-    if router is None or k < 2:
-        return pts, working
-    link_a, link_b = segs[:-1, 1], segs[1:, 0]
-    clear = router.clear_many(link_a, link_b)
-    if clear.all():
-        return pts, working
-    out_pts, out_work = [pts[0]], []
-    for i in range(k):
-        out_pts.append(segs[i, 1])
-        out_work.append(True)
-        if i == k - 1:
-            break
-        if not clear[i]:
-            via = router.path(link_a[i], link_b[i])
-            for v in via[1:-1]:
-                out_pts.append(v)
-                out_work.append(False)
-        out_pts.append(segs[i + 1, 0])
-        out_work.append(False)
-    return np.asarray(out_pts), np.asarray(out_work)
+def _corner(field: shapely.Geometry, corner: str) -> np.ndarray:
+    """The field vertex nearest a corner of its bounding box. [m]"""
+    x0, y0, x1, y1 = field.bounds
+    target = np.array([x0 if corner[1] == "w" else x1, y0 if corner[0] == "s" else y1])
+    xy = shapely.get_coordinates(field)
+    return xy[np.argmin(np.hypot(*(xy - target).T))]
+
+
+def _boundary_rings(area, swath_m: float, passes: int, start_xy: np.ndarray):
+    """Headland passes: rings of the area inset by (i + 1/2) swaths, each closed and
+    started at its vertex nearest ``start_xy``; returns the rings and what is left inside."""
+    rings: list[np.ndarray] = []
+    for i in range(passes):
+        inset = shapely.buffer(area, -(i + 0.5) * swath_m, join_style="mitre")
+        for poly in shapely.get_parts(inset):
+            for ring in (poly.exterior, *poly.interiors):
+                xy = shapely.get_coordinates(ring)[:-1]
+                if len(xy) < 3:
+                    continue
+                k = int(np.argmin(np.hypot(*(xy - start_xy).T)))
+                rings.append(np.vstack([np.roll(xy, -k, axis=0), xy[k]]))
+    inner = shapely.buffer(area, -passes * swath_m, join_style="mitre") if passes else area
+    return rings, inner
+
+
+def _work_polyline(runs: list[np.ndarray], router) -> tuple[np.ndarray, np.ndarray]:
+    """The whole work as one polyline: spray runs (lines, headland rings), joined by turns
+    and cell-to-cell transits; a link whose straight line is blocked by an obstacle zone is
+    routed around it."""
+    ends = np.array([r[-1] for r in runs[:-1]]).reshape(-1, 2)
+    starts = np.array([r[0] for r in runs[1:]]).reshape(-1, 2)
+    clear = (
+        router.clear_many(ends, starts)
+        if router is not None and len(ends)
+        else np.ones(len(ends), bool)
+    )
+    pts, work = [runs[0][:1]], []
+    for i, run in enumerate(runs):
+        if i:
+            if not clear[i - 1]:
+                via = router.path(ends[i - 1], starts[i - 1])[1:-1]
+                pts.append(via)
+                work.extend([False] * len(via))
+            pts.append(run[:1])
+            work.append(False)
+        pts.append(run[1:])
+        work.extend([True] * (len(run) - 1))
+    return np.concatenate(pts), np.asarray(work, dtype=bool)
