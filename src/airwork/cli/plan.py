@@ -67,6 +67,12 @@ RefillOpt = Annotated[float, typer.Option("--refill-time-s", help="Refill + batt
 ReserveOpt = Annotated[
     float | None, typer.Option("--reserve", help="Landing reserve, share of usable energy.")
 ]
+BoundaryOpt = Annotated[
+    int, typer.Option("--boundary-passes", help="Headland passes around the edge first.")
+]
+CornerOpt = Annotated[
+    str | None, typer.Option("--start-corner", help="Start at the sw, se, nw or ne corner.")
+]
 ClearanceOpt = Annotated[
     float, typer.Option("--clearance-m", help="Horizontal clearance from obstacles [m].")
 ]
@@ -222,6 +228,8 @@ def run_field_job(
 
 
 def _params(
+    boundary_passes,
+    start_corner,
     swath_m,
     speed_mps,
     height_m,
@@ -232,6 +240,8 @@ def _params(
     clearance_m=5.0,
 ):
     return {
+        "boundary_passes": boundary_passes,
+        "start_corner": start_corner,
         "clearance_m": clearance_m,
         "swath_m": swath_m,
         "speed_mps": speed_mps,
@@ -267,6 +277,8 @@ def spray(
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     spray_servo: ServoOpt = 9,
     clearance_m: ClearanceOpt = 5.0,
+    boundary_passes: BoundaryOpt = 0,
+    start_corner: CornerOpt = None,
 ) -> None:
     """Plan spraying of a field: swaths, spray on/off, sorties by tank and battery."""
     run_field_job(
@@ -283,6 +295,8 @@ def spray(
         autopilot=autopilot,
         servo=spray_servo,
         params=_params(
+            boundary_passes,
+            start_corner,
             swath_m,
             speed_mps,
             height_m,
@@ -319,6 +333,8 @@ def spread(
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     spray_servo: ServoOpt = 9,
     clearance_m: ClearanceOpt = 5.0,
+    boundary_passes: BoundaryOpt = 0,
+    start_corner: CornerOpt = None,
 ) -> None:
     """Plan granule spreading of a field (same planner, kg/ha)."""
     run_field_job(
@@ -335,6 +351,8 @@ def spread(
         autopilot=autopilot,
         servo=spray_servo,
         params=_params(
+            boundary_passes,
+            start_corner,
             swath_m,
             speed_mps,
             height_m,
