@@ -98,9 +98,9 @@ def show(aircraft: Annotated[str, typer.Argument(help="Preset name or YAML spec 
 @handle_errors
 def perf(
     aircraft: Annotated[str, typer.Argument(help="Preset name or YAML spec file.")],
-    payload_kg: Annotated[float, typer.Option("--payload-kg", help="Payload mass [kg].")] = 0.0,
+    payload_kg: Annotated[float, typer.Option("--payload-kg", help="Payload mass (kg).")] = 0.0,
     speed_mps: Annotated[
-        float | None, typer.Option("--speed-mps", help="Airspeed [m/s]; default best range.")
+        float | None, typer.Option("--speed-mps", help="Airspeed (m/s); default best range.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

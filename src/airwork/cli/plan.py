@@ -47,15 +47,15 @@ AutopilotOpt = Annotated[
     Autopilot, typer.Option("--autopilot", help="Target of .plan/.waypoints files.")
 ]
 MaxFieldOpt = Annotated[
-    float, typer.Option("--max-field-ha", help="Refuse fields larger than this [ha].")
+    float, typer.Option("--max-field-ha", help="Refuse fields larger than this (ha).")
 ]
 SwathOpt = Annotated[
     float | None,
-    typer.Option("--swath-m", help="Swath width [m]; default from the payload system."),
+    typer.Option("--swath-m", help="Swath width (m); default from the payload system."),
 ]
-SpeedOpt = Annotated[float | None, typer.Option("--speed-mps", help="Work speed [m/s].")]
-HeightOpt = Annotated[float, typer.Option("--height-m", help="Work height above take-off [m].")]
-TransitOpt = Annotated[float, typer.Option("--transit-height-m", help="Ferry height [m].")]
+SpeedOpt = Annotated[float | None, typer.Option("--speed-mps", help="Work speed (m/s).")]
+HeightOpt = Annotated[float, typer.Option("--height-m", help="Work height above take-off (m).")]
+TransitOpt = Annotated[float, typer.Option("--transit-height-m", help="Ferry height (m).")]
 AngleOpt = Annotated[
     float | None,
     typer.Option(
@@ -63,7 +63,7 @@ AngleOpt = Annotated[
         help="Swath direction, ° counter-clockwise from east; default along the longest edge.",
     ),
 ]
-RefillOpt = Annotated[float, typer.Option("--refill-time-s", help="Refill + battery swap [s].")]
+RefillOpt = Annotated[float, typer.Option("--refill-time-s", help="Refill + battery swap (s).")]
 ReserveOpt = Annotated[
     float | None, typer.Option("--reserve", help="Landing reserve, share of usable energy.")
 ]
@@ -74,7 +74,7 @@ CornerOpt = Annotated[
     str | None, typer.Option("--start-corner", help="Start at the sw, se, nw or ne corner.")
 ]
 ClearanceOpt = Annotated[
-    float, typer.Option("--clearance-m", help="Horizontal clearance from obstacles [m].")
+    float, typer.Option("--clearance-m", help="Horizontal clearance from obstacles (m).")
 ]
 ServoOpt = Annotated[int, typer.Option("--spray-servo", help="SERVOn output of the pump.")]
 
@@ -259,7 +259,7 @@ def spray(
     files: FilesArg,
     aircraft: AircraftOpt = "sprayer-40",
     rate_l_per_ha: Annotated[
-        float, typer.Option("--rate-l-per-ha", help="Liquid rate [L/ha].")
+        float, typer.Option("--rate-l-per-ha", help="Liquid rate (L/ha).")
     ] = 15.0,
     out: OutOpt = Path("airwork-out"),
     overwrite: OverwriteOpt = False,
@@ -315,7 +315,7 @@ def spread(
     files: FilesArg,
     aircraft: AircraftOpt = "spreader-50",
     rate_kg_per_ha: Annotated[
-        float, typer.Option("--rate-kg-per-ha", help="Granule rate [kg/ha].")
+        float, typer.Option("--rate-kg-per-ha", help="Granule rate (kg/ha).")
     ] = 100.0,
     out: OutOpt = Path("airwork-out"),
     overwrite: OverwriteOpt = False,
