@@ -159,7 +159,7 @@ def forward_flight_power_w(
     tip_speed_mps,
     induced_factor=1.15,
     air_density_kgpm3=RHO_SEA_LEVEL_KGPM3,
-    iterations=30,
+    iterations=50,
 ):
     r"""Rotor shaft power of a multirotor in steady level forward flight.
 
@@ -167,7 +167,7 @@ def forward_flight_power_w(
     :math:`T = \sqrt{W^2 + D^2}` balances weight and body drag [2, eqs. S1-S3].  The
     induced velocity solves Glauert's relation
     :math:`v_i = T / (2 \rho A \sqrt{(V\cos\alpha)^2 + (V\sin\alpha + v_i)^2})`
-    [1, eq. 2.123] by fixed-point iteration.  Power is the sum of
+    [1, eq. 2.123] by Newton's method.  Power is the sum of
 
     * induced + parasite: :math:`\kappa T v_i + T V \sin\alpha` (the second term equals
       :math:`D V`) [1, eq. 5.57], [2, eq. S4];
@@ -206,10 +206,18 @@ def forward_flight_power_w(
     alpha = np.arctan2(drag, w)
     vx = v * np.cos(alpha)
     vz = v * np.sin(alpha)
-    vi = np.sqrt(thrust / (2.0 * air_density_kgpm3 * disk_area_m2))  # hover value as start
+    # Glauert's relation as f(v) = v * sqrt(vx² + (vz + v)²) - vh² = 0, solved by Newton's
+    # method from the hover value (f is increasing in v > 0, so it converges monotonically).
+    vh2 = thrust / (2.0 * air_density_kgpm3 * disk_area_m2)
+    vi = np.sqrt(vh2)
     for _ in range(iterations):
-        vi_new = thrust / (2.0 * air_density_kgpm3 * disk_area_m2 * np.hypot(vx, vz + vi))
-        vi = 0.5 * (vi + vi_new)  # damped: converges for every advance ratio
+        root = np.hypot(vx, vz + vi)
+        f = vi * root - vh2
+        df = root + vi * (vz + vi) / np.maximum(root, 1e-12)
+        step = f / df
+        vi = np.maximum(vi - step, 1e-9)
+        if np.all(np.abs(step) <= 1e-10 * np.maximum(vi, 1.0)):
+            break
     mu = vx / tip_speed_mps
     p_induced = induced_factor * thrust * vi
     p_parasite = thrust * vz

@@ -120,7 +120,11 @@ class SprayProblem:
         """Obstacles grown by the clearance: the aircraft never enters them. [m]"""
         if self.obstacles is None or self.obstacles.is_empty:
             return None
-        return shapely.buffer(self.obstacles, self.clearance_m, quad_segs=8)
+        # a buffer's arcs are chords inside the true circle: grow the radius so the polygon
+        # circumscribes it (R / cos(pi / 4q)), plus 1 cm, and the clearance is never short
+        quad_segs = 8
+        grown = self.clearance_m / math.cos(math.pi / (4 * quad_segs)) + 0.01
+        return shapely.buffer(self.obstacles, grown, quad_segs=quad_segs)
 
     @property
     def sprayable(self) -> shapely.Geometry:
