@@ -510,7 +510,7 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         mission=mission,
         field_area_ha=field_area / 1e4,
         covered_frac=covered_in / field_area,
-        overspray_frac=(covered.area - covered_in) / field_area,
+        overspray_frac=max(covered.area - covered_in, 0.0) / field_area,
         overlap_frac=max(sum_swath - covered.area, 0.0) / field_area,
         product_total=float(np.sum(seg_kg)) / density,
         product_unit=unit,
