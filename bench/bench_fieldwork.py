@@ -1,0 +1,107 @@
+"""Benchmark of issue 3 (field work): the spray planner over the synthetic field suite.
+
+For every job of :func:`airwork.geo.synth.field_suite` (sprayer-40, 15 L/ha): median planning
+time over 5 repeats, covered and overspray fractions of the sprayable area measured from the
+mission's spray-on legs (half-swath flat-ended buffers), work path over the simple lower
+bound, cells and sorties.  Then the headline figures: median planning time over fields up to
+50 ha, and the time for the 200 ha field with ponds.  Prints Markdown; run with
+``python bench/bench_fieldwork.py``.  The process is pinned to CPU 0 where possible.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+import numpy as np
+import shapely
+
+REPEATS = 5
+
+
+def _spray_legs(mission) -> np.ndarray:
+    segs = []
+    for s in mission.sorties:
+        for i, leg in enumerate(s.legs):
+            if leg.spraying:
+                a, b = s.waypoints[i], s.waypoints[i + 1]
+                segs.append([(a.x_m, a.y_m), (b.x_m, b.y_m)])
+    return np.asarray(segs, dtype=float).reshape(-1, 2, 2)
+
+
+def _coverage(mission, area, swath_m) -> tuple[float, float]:
+    bands = shapely.buffer(shapely.linestrings(_spray_legs(mission)), swath_m / 2, cap_style="flat")
+    covered = shapely.union_all(bands)
+    inside = shapely.intersection(covered, area).area
+    return inside / area.area, (covered.area - inside) / area.area
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    from airwork.aircraft import load_aircraft
+    from airwork.geo.synth import field_suite
+    from airwork.planners.spray import SprayParams, SprayProblem, plan_spray
+
+    aircraft = load_aircraft("sprayer-40")
+    params = SprayParams(rate_per_ha=15.0)
+    print(f"Spray planner on the synthetic field suite: {aircraft.name}, 15 L/ha, one core, ")
+    print(f"median of {REPEATS} runs per field.\n")
+    print(
+        "| field | area ha | plan time ms | covered | overspray | work / lower bound "
+        "| cells | sorties |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    times: dict[str, tuple[float, float]] = {}
+    ratios: dict[str, list[float]] = {}
+    failed = 0
+    for job in field_suite():
+        try:
+            problem = SprayProblem(
+                field=job.field,
+                stations=job.stations,
+                aircraft=aircraft,
+                frame=job.frame,
+                name=job.name,
+                obstacles=job.obstacles,
+                no_spray=job.no_spray,
+            )
+            runs = []
+            for _ in range(REPEATS):
+                t0 = time.perf_counter()
+                result = plan_spray(problem, params)
+                runs.append(time.perf_counter() - t0)
+            t = statistics.median(runs)
+            cov, over = _coverage(result.mission, problem.sprayable, result.swath_m)
+            over = max(over, 0.0)
+            ratio = result.work_path_m / result.lower_bound_m
+            times[job.name] = (job.area_ha, t)
+            ratios.setdefault(job.kind, []).append(ratio)
+            print(
+                f"| {job.name} | {job.area_ha:g} | {t * 1e3:.1f} | {cov:.4f} | {over:.4f} "
+                f"| {ratio:.3f} | {result.cell_count} | {len(result.sorties)} |"
+            )
+        except Exception as exc:  # report and carry on with the suite
+            failed += 1
+            print(f"| {job.name} | {job.area_ha:g} | FAILED: {type(exc).__name__}: {exc} |||||")
+    print("\n| field kind | work path / lower bound (min - max) |\n|---|---|")
+    for kind, rs in ratios.items():
+        print(f"| {kind} | {min(rs):.3f} - {max(rs):.3f} |")
+    small = [t for a, t in times.values() if a <= 50]
+    print("\n| headline | figure | target |\n|---|---:|---:|")
+    if small:
+        print(
+            f"| median planning time, fields <= 50 ha ({len(small)} fields) "
+            f"| {statistics.median(small) * 1e3:.1f} ms | 100 ms |"
+        )
+    if "ponds-200ha" in times:
+        print(f"| planning time, 200 ha field with ponds | {times['ponds-200ha'][1]:.3f} s | 1 s |")
+    else:
+        print("| planning time, 200 ha field with ponds | FAILED | 1 s |")
+    if failed:
+        print(f"\n{failed} field(s) FAILED")
+
+
+if __name__ == "__main__":
+    main()
