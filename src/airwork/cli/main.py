@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from airwork import __version__
-from airwork.cli import aircraft, demo, mission, plan
+from airwork.cli import aircraft, demo, mission, plan, survey
 
 app = typer.Typer(
     name="airwork",
@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(aircraft.app, name="aircraft")
+plan.app.command("survey")(survey.survey)
 app.add_typer(plan.app, name="plan")
 app.add_typer(mission.app, name="mission")
 app.command("demo")(demo.demo)

@@ -94,12 +94,13 @@ def render_outputs(
     files["mission.kml"] = to_kml(mission).encode()
     summary = dict(summary)
     summary["autopilot"] = str(autopilot)
-    summary["spray_output"] = {
-        "command": "DO_SET_SERVO (183)",
-        "servo": spray.servo,
-        "pwm_on_us": spray.pwm_on_us,
-        "pwm_off_us": spray.pwm_off_us,
-    }
+    if mission.kind in ("spray", "spread"):
+        summary["spray_output"] = {
+            "command": "DO_SET_SERVO (183)",
+            "servo": spray.servo,
+            "pwm_on_us": spray.pwm_on_us,
+            "pwm_off_us": spray.pwm_off_us,
+        }
     summary["altitude_reference"] = str(mission.altitude_ref)
     if picture is not None:
         files["mission.png"] = picture(mission)
