@@ -325,7 +325,7 @@ def split_sorties(
                 )
             sortie, used, land_i = sp.build(pos, stop, station_i, load, len(out) + 1)
             excess = sortie.energy_wh - budget
-            if excess <= 1e-6 * budget:
+            if excess <= 0.0:
                 break
             limit -= excess + 1e-3 * budget  # routed transits were longer: plan shorter
         else:

@@ -168,6 +168,10 @@ class SprayParams:
     start_corner : str or None
         ``"sw"``, ``"se"``, ``"nw"`` or ``"ne"``: start the work at that corner of the
         field instead of the one nearest the station.
+    exclusion_rings : bool
+        Spray once around every obstacle zone, hole and no-spray zone, half a swath off its
+        edge, so the strips beside it that the cut lines leave are sprayed (as operators do
+        around pylons).  Implied by ``boundary_passes``.
     """
 
     rate_per_ha: float
@@ -181,6 +185,7 @@ class SprayParams:
     reserve_frac: float | None = None
     boundary_passes: int = 0
     start_corner: str | None = None
+    exclusion_rings: bool = True
 
     def __post_init__(self) -> None:
         if not 0 <= self.boundary_passes <= 10:
@@ -413,9 +418,20 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
                     f"{problem.name}: station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m) lies "
                     f"within {problem.clearance_m:g} m of an obstacle"
                 )
+            target = np.asarray(area.representative_point().coords[0])
+            try:
+                router.path(st, target)
+            except InfeasibleMissionError:
+                raise InfeasibleMissionError(
+                    f"{problem.name}: station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m) cannot "
+                    f"reach the field without passing within {problem.clearance_m:g} m of an "
+                    f"obstacle"
+                ) from None
     start = home if params.start_corner is None else _corner(problem.field, params.start_corner)
     rings, inner = _boundary_rings(area, swath, params.boundary_passes, start)
     runs: list[np.ndarray] = list(rings)
+    if params.exclusion_rings and not params.boundary_passes and exclusions is not None:
+        runs += _exclusion_rings(area, exclusions, swath, start)
     angle, cells = float(params.angle_deg or 0.0), []
     if not inner.is_empty:
         if params.angle_deg is not None:
@@ -448,7 +464,7 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         ac, WorkPath(pts, spraying, seg_kg), stations, capacity_kg, settings, name=problem.name
     )
     for s in sorties:  # every sortie must be flyable by the aircraft model
-        if s.energy_wh > ac.mission_energy_wh * (1 + 1e-6):
+        if s.energy_wh > ac.mission_energy_wh:
             raise InfeasibleMissionError(
                 f"sortie {s.index}: needs {s.energy_wh:.0f} Wh, usable battery less reserve is "
                 f"{ac.mission_energy_wh:.0f} Wh (aircraft '{ac.name}')"
@@ -589,6 +605,36 @@ def _boundary_rings(area, swath_m: float, passes: int, start_xy: np.ndarray):
                 rings.append(np.vstack([np.roll(xy, -k, axis=0), xy[k]]))
     inner = shapely.buffer(area, -passes * swath_m, join_style="mitre") if passes else area
     return rings, inner
+
+
+def _exclusion_rings(area, exclusions, swath_m: float, start_xy: np.ndarray) -> list[np.ndarray]:
+    """Runs half a swath around each exclusion, clipped to the sprayable area, ordered
+    nearest-first from ``start_xy`` (each run flown from its nearer end)."""
+    parts = shapely.get_parts(exclusions)
+    parts = parts[shapely.intersects(parts, shapely.envelope(area))]
+    if len(parts) == 0:
+        return []
+    rings = shapely.get_exterior_ring(shapely.buffer(parts, 0.5 * swath_m, quad_segs=4))
+    pieces = shapely.get_parts(shapely.intersection(rings, area))
+    pieces = pieces[(shapely.get_type_id(pieces) == 1) & (shapely.length(pieces) > 1.0)]
+    runs = (
+        [
+            shapely.get_coordinates(p)
+            for p in shapely.line_merge(pieces)
+            if p.geom_type == "LineString"
+        ]
+        if len(pieces)
+        else []
+    )
+    out, here = [], np.asarray(start_xy, dtype=float)
+    while runs:
+        d = [min(np.hypot(*(r[0] - here)), np.hypot(*(r[-1] - here))) for r in runs]
+        r = runs.pop(int(np.argmin(d)))
+        if np.hypot(*(r[-1] - here)) < np.hypot(*(r[0] - here)):
+            r = r[::-1]
+        out.append(r)
+        here = r[-1]
+    return out
 
 
 def _work_polyline(runs: list[np.ndarray], router) -> tuple[np.ndarray, np.ndarray]:
