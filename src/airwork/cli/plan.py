@@ -73,6 +73,9 @@ BoundaryOpt = Annotated[
 CornerOpt = Annotated[
     str | None, typer.Option("--start-corner", help="Start at the sw, se, nw or ne corner.")
 ]
+OverlapOpt = Annotated[
+    float, typer.Option("--overlap", help="Overlap of neighbouring swaths, 0 to 0.9.")
+]
 ClearanceOpt = Annotated[
     float, typer.Option("--clearance-m", help="Horizontal clearance from obstacles (m).")
 ]
@@ -228,6 +231,7 @@ def run_field_job(
 
 
 def _params(
+    overlap,
     boundary_passes,
     start_corner,
     swath_m,
@@ -240,6 +244,7 @@ def _params(
     clearance_m=5.0,
 ):
     return {
+        "overlap_frac": overlap,
         "boundary_passes": boundary_passes,
         "start_corner": start_corner,
         "clearance_m": clearance_m,
@@ -279,6 +284,7 @@ def spray(
     clearance_m: ClearanceOpt = 5.0,
     boundary_passes: BoundaryOpt = 0,
     start_corner: CornerOpt = None,
+    overlap: OverlapOpt = 0.0,
 ) -> None:
     """Plan spraying of a field: swaths, spray on/off, sorties by tank and battery."""
     run_field_job(
@@ -295,6 +301,7 @@ def spray(
         autopilot=autopilot,
         servo=spray_servo,
         params=_params(
+            overlap,
             boundary_passes,
             start_corner,
             swath_m,
@@ -335,6 +342,7 @@ def spread(
     clearance_m: ClearanceOpt = 5.0,
     boundary_passes: BoundaryOpt = 0,
     start_corner: CornerOpt = None,
+    overlap: OverlapOpt = 0.0,
 ) -> None:
     """Plan granule spreading of a field (same planner, kg/ha)."""
     run_field_job(
@@ -351,6 +359,7 @@ def spread(
         autopilot=autopilot,
         servo=spray_servo,
         params=_params(
+            overlap,
             boundary_passes,
             start_corner,
             swath_m,

@@ -168,6 +168,8 @@ class SprayParams:
     start_corner : str or None
         ``"sw"``, ``"se"``, ``"nw"`` or ``"ne"``: start the work at that corner of the
         field instead of the one nearest the station.
+    overlap_frac : float
+        Overlap of neighbouring swaths: lines are spaced (1 - overlap) swaths apart. [-]
     exclusion_rings : bool
         Spray once around every obstacle zone, hole and no-spray zone, half a swath off its
         edge, so the strips beside it that the cut lines leave are sprayed (as operators do
@@ -186,8 +188,11 @@ class SprayParams:
     boundary_passes: int = 0
     start_corner: str | None = None
     exclusion_rings: bool = True
+    overlap_frac: float = 0.0
 
     def __post_init__(self) -> None:
+        if not (math.isfinite(self.overlap_frac) and 0.0 <= self.overlap_frac < 0.9):
+            raise ValueError(f"Expected overlap_frac in [0, 0.9), got {self.overlap_frac}.")
         if not 0 <= self.boundary_passes <= 10:
             raise ValueError(f"Expected boundary_passes in [0, 10], got {self.boundary_passes}.")
         if self.start_corner not in (None, "sw", "se", "nw", "ne"):
@@ -377,7 +382,8 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         ac = ac.with_reserve(params.reserve_frac)
     tank, spreader = ac.spray_tank, ac.spreader
     swath = float(params.swath_m or (tank.swath_m if tank else spreader.swath_m))
-    speed, warns = _default_speed(ac, params, swath)
+    spacing = swath * (1.0 - params.overlap_frac)  # effective swath: lines and dose
+    speed, warns = _default_speed(ac, params, spacing)
     transit_speed = float(params.transit_speed_mps or min(ac.cruise_speed_mps, ac.max_speed_mps))
     if tank:
         density, unit = tank.liquid_density_kg_per_l, "l"
@@ -428,16 +434,16 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
                     f"obstacle"
                 ) from None
     start = home if params.start_corner is None else _corner(problem.field, params.start_corner)
-    rings, inner = _boundary_rings(area, swath, params.boundary_passes, start)
+    rings, inner = _boundary_rings(area, spacing, params.boundary_passes, start)
     runs: list[np.ndarray] = list(rings)
     if params.exclusion_rings and not params.boundary_passes and exclusions is not None:
-        runs += _exclusion_rings(area, exclusions, swath, start)
+        runs += _exclusion_rings(area, exclusions, spacing, start)
     angle, cells = float(params.angle_deg or 0.0), []
     if not inner.is_empty:
         if params.angle_deg is not None:
-            iv = line_intervals(inner, swath, angle, exclusions)
+            iv = line_intervals(inner, spacing, angle, exclusions)
         else:
-            angle, iv = _best_angle(inner, swath, exclusions, speed)
+            angle, iv = _best_angle(inner, spacing, exclusions, speed)
         cells = decompose(iv)
         here = runs[-1][-1] if runs else start
         runs += [seg for cell in order_cells(cells, iv, here) for seg in cell]
@@ -447,7 +453,7 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
     segs_flown = np.stack([pts[:-1][spraying], pts[1:][spraying]], axis=1)
     n_lines = len(np.unique(iv.line)) if cells else 0
     seg_len = np.hypot(*np.diff(pts, axis=0).T)
-    kg_per_m = params.rate_per_ha * swath / 10_000.0 * density
+    kg_per_m = params.rate_per_ha * spacing / 10_000.0 * density
     seg_kg = np.where(spraying, seg_len * kg_per_m, 0.0)
     route = router.path if router is not None else None
 
@@ -518,7 +524,7 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
     )
     flight = mission.time_s
     ground = params.refill_time_s * (len(sorties) - 1)
-    lower = field_area / swath + (n_lines - 1) * swath
+    lower = field_area / spacing + (n_lines - 1) * spacing
     work_m = float(
         sum(leg.distance_m for so in sorties for leg in so.legs if leg.kind == LegKind.WORK)
     )
