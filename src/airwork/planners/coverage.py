@@ -24,10 +24,13 @@ import shapely
 __all__ = [
     "Cell",
     "candidate_angles_deg",
+    "cell_options",
+    "cell_region",
     "decompose",
     "line_intervals",
     "longest_edge_angle_deg",
     "order_cells",
+    "order_options",
     "sweep_lines",
 ]
 
@@ -242,12 +245,15 @@ class Cell:
         return segs
 
 
-def decompose(iv: Intervals, min_overlap_m: float = 1.0) -> list[Cell]:
+def decompose(iv: Intervals, min_overlap_m: float = 1.0, kink_m: float | None = None) -> list[Cell]:
     """Group intervals into cells: consecutive lines whose intervals overlap one-to-one.
 
     An interval joins its predecessor's cell when it has exactly one overlapping interval on
     the previous line and that one has exactly one on this line; otherwise it starts a cell
-    (a split, a merge, or a gap between lines).
+    (a split, a merge, or a gap between lines).  With ``kink_m``, a cell also ends at a
+    reflex corner of its boundary: where an end of the line moves outward by more than
+    ``kink_m`` beyond how it moved on the line before (the inner corner of an L; never at
+    a convex corner), so each part can be swept at its own angle. [m]
     """
     m = len(iv)
     if m == 0:
@@ -273,9 +279,25 @@ def decompose(iv: Intervals, min_overlap_m: float = 1.0) -> list[Cell]:
         pred[b[ib]] = a[ia]
     cell_of = np.full(m, -1)
     members: list[list[int]] = []
+    step0 = np.zeros(m)
+    step1 = np.zeros(m)
+    has_step = np.zeros(m, bool)  # whether a row's step from its predecessor is known
     for r in range(m):
         p = pred[r]
-        if n_pred[r] == 1 and n_succ[p] == 1:
+        joined = n_pred[r] == 1 and n_succ[p] == 1
+        if joined:
+            step0[r], step1[r] = iv.x0[r] - iv.x0[p], iv.x1[r] - iv.x1[p]
+            has_step[r] = True
+            # on a convex boundary the left end's step never decreases and the right end's
+            # never increases from line to line; a jump against that is a reflex corner
+            if (
+                kink_m is not None
+                and has_step[p]
+                and (step0[r] - step0[p] < -kink_m or step1[r] - step1[p] > kink_m)
+            ):
+                joined = False
+                has_step[r] = False
+        if joined:
             cell_of[r] = cell_of[p]
             members[cell_of[r]].append(r)
         else:
@@ -284,15 +306,37 @@ def decompose(iv: Intervals, min_overlap_m: float = 1.0) -> list[Cell]:
     return [Cell(np.asarray(rows)) for rows in members]
 
 
+def cell_options(cell: Cell, iv: Intervals) -> list[np.ndarray]:
+    """The four ways to fly a cell: from its first or last line, first line either way."""
+    return [cell.path(iv, r, f) for r in (False, True) for f in (False, True)]
+
+
+def cell_region(
+    cell: Cell, iv: Intervals, area: shapely.Geometry, spacing_m: float
+) -> shapely.Geometry:
+    """The part of ``area`` a cell's swath bands cover (local frame). [m]"""
+    rows = cell.rows
+    y = iv.y[iv.line[rows]]
+    boxes = shapely.box(
+        iv.x0[rows] - 0.01, y - 0.5 * spacing_m, iv.x1[rows] + 0.01, y + 0.5 * spacing_m
+    )
+    rot = _rotation(-iv.angle_deg)
+    local = shapely.transform(shapely.union_all(boxes), lambda c: c @ rot)
+    return shapely.intersection(local, area)
+
+
 def order_cells(cells: list[Cell], iv: Intervals, start_xy: np.ndarray) -> list[np.ndarray]:
     """Chain cells nearest-first from ``start_xy``, choosing each cell's entry corner.
 
     Returns each cell's (k, 2, 2) segments in flying order and direction.
     """
-    options = []
-    for cell in cells:
-        paths = [cell.path(iv, r, f) for r in (False, True) for f in (False, True)]
-        options.append(paths)
+    return order_options([cell_options(c, iv) for c in cells], start_xy)
+
+
+def order_options(options: list[list[np.ndarray]], start_xy: np.ndarray) -> list[np.ndarray]:
+    """Chain blocks nearest-first from ``start_xy``; each block offers alternative paths
+    ((k, 2, 2) segments) and the one whose start is nearest is flown."""
+    cells = options
     entries = np.array([[p[0, 0] for p in opts] for opts in options])  # (c, 4, 2)
     remaining = np.ones(len(cells), bool)
     here = np.asarray(start_xy, dtype=float)

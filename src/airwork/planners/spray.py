@@ -27,10 +27,12 @@ from airwork.geo.frame import LocalFrame
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, LegKind, Mission
 from airwork.planners.coverage import (
     candidate_angles_deg,
+    cell_options,
+    cell_region,
     decompose,
     line_intervals,
     longest_edge_angle_deg,
-    order_cells,
+    order_options,
     sweep_lines,
 )
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
@@ -439,24 +441,19 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
     if params.exclusion_rings and not params.boundary_passes and exclusions is not None:
         runs += _exclusion_rings(area, exclusions, spacing, start)
     angle, cells = float(params.angle_deg or 0.0), []
+    variants: list[list[list[np.ndarray]]] = [[]]
     if not inner.is_empty:
         if params.angle_deg is not None:
             iv = line_intervals(inner, spacing, angle, exclusions)
         else:
             angle, iv = _best_angle(inner, spacing, exclusions, speed)
-        cells = decompose(iv)
-        here = runs[-1][-1] if runs else start
-        runs += [seg for cell in order_cells(cells, iv, here) for seg in cell]
-    if not runs:
-        raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
-    pts, spraying = _work_polyline(runs, router)
-    segs_flown = np.stack([pts[:-1][spraying], pts[1:][spraying]], axis=1)
-    n_lines = len(np.unique(iv.line)) if cells else 0
-    seg_len = np.hypot(*np.diff(pts, axis=0).T)
+        cells = decompose(iv, kink_m=KINK_SWATHS * spacing)
+        variants = [[cell_options(c, iv) for c in cells]]
+        if params.angle_deg is None:
+            refined = _refine_cell_angles(cells, iv, variants[0], inner, spacing, exclusions, speed)
+            if any(r is not o for r, o in zip(refined, variants[0], strict=True)):
+                variants.append(refined)  # kept only if the whole mission is faster
     kg_per_m = params.rate_per_ha * spacing / 10_000.0 * density
-    seg_kg = np.where(spraying, seg_len * kg_per_m, 0.0)
-    route = router.path if router is not None else None
-
     settings = SortieSettings(
         work_speed_mps=speed,
         transit_speed_mps=transit_speed,
@@ -464,11 +461,25 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         transit_height_m=params.transit_height_m,
         on_actions=(Action(ActionKind.SPRAY_ON),),
         off_actions=(Action(ActionKind.SPRAY_OFF),),
-        route=route,
+        route=router.path if router is not None else None,
     )
-    sorties = split_sorties(
-        ac, WorkPath(pts, spraying, seg_kg), stations, capacity_kg, settings, name=problem.name
-    )
+    best = None
+    for options in variants:
+        here = runs[-1][-1] if runs else start
+        flown = runs + [seg for block in order_options(options, here) for seg in block]
+        if not flown:
+            raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
+        pts, spraying = _work_polyline(flown, router)
+        seg_kg = np.where(spraying, np.hypot(*np.diff(pts, axis=0).T) * kg_per_m, 0.0)
+        sorties = split_sorties(
+            ac, WorkPath(pts, spraying, seg_kg), stations, capacity_kg, settings, name=problem.name
+        )
+        total_s = sum(so.time_s for so in sorties) + params.refill_time_s * (len(sorties) - 1)
+        if best is None or total_s < best[0]:
+            best = (total_s, pts, spraying, seg_kg, sorties)
+    _, pts, spraying, seg_kg, sorties = best
+    segs_flown = np.stack([pts[:-1][spraying], pts[1:][spraying]], axis=1)
+    n_lines = len(np.unique(iv.line)) if cells else 0
     for s in sorties:  # every sortie must be flyable by the aircraft model
         if s.energy_wh > ac.mission_energy_wh:
             raise InfeasibleMissionError(
@@ -566,6 +577,9 @@ def _router(forbidden: shapely.Geometry | None, field: shapely.Geometry):
     return PathFinder(forbidden, prefer_inside=field, outside_penalty=1.5)
 
 
+KINK_SWATHS = 4.0
+"""A line end moving this many swaths more than on the line before ends a cell. [-]"""
+
 TURN_ACCEL_MPS2 = 2.0
 """Deceleration and acceleration assumed in a turn, for choosing the sweep angle. [m/s²]"""
 
@@ -573,13 +587,12 @@ TURN_ACCEL_MPS2 = 2.0
 def _best_angle(area, swath_m, exclusions, speed_mps):
     """Sweep angle of least estimated work time: line length at work speed plus, for every
     interval, a stop-and-go turn (2 v / a) and the crossing to the next line (w / v)."""
-    turn_s = 2.0 * speed_mps / TURN_ACCEL_MPS2 + swath_m / speed_mps
     best = None
     for angle in candidate_angles_deg(area):
         iv = line_intervals(area, swath_m, float(angle), exclusions)
         if len(iv) == 0:
             continue
-        cost = iv.total_length_m / speed_mps + len(iv) * turn_s
+        cost = _sweep_cost_s(iv, speed_mps, swath_m)
         if best is None or cost < best[0] - 1e-9:
             best = (cost, float(angle), iv)
     if best is None:
@@ -641,6 +654,45 @@ def _exclusion_rings(area, exclusions, swath_m: float, start_xy: np.ndarray) -> 
         out.append(r)
         here = r[-1]
     return out
+
+
+def _sweep_cost_s(iv, speed_mps: float, spacing_m: float) -> float:
+    """Estimated work time of a sweep: lines at work speed plus a stop-and-go turn
+    (2 v / a) and a crossing (w / v) per interval. [s]"""
+    turn_s = 2.0 * speed_mps / TURN_ACCEL_MPS2 + spacing_m / speed_mps
+    return iv.total_length_m / speed_mps + len(iv) * turn_s
+
+
+def _refine_cell_angles(cells, iv, options, area, spacing_m, exclusions, speed_mps):
+    """Give each sizeable cell its own sweep angle when that is faster: the cell's region
+    is swept at its own candidate angles and the sweep kept if it stays one cell and its
+    estimated time is lower.  Cells of fewer than four lines keep the field's angle."""
+    out = list(options)
+    for k, cell in enumerate(cells):
+        if len(cell.rows) < 4:
+            continue
+        sub = _rows_of(iv, cell.rows)
+        best = _sweep_cost_s(sub, speed_mps, spacing_m) - 1e-6
+        region = cell_region(cell, iv, area, spacing_m)
+        if region.is_empty or region.area < 4 * spacing_m**2:
+            continue
+        for angle in candidate_angles_deg(region, count=4):
+            if abs((angle - iv.angle_deg + 90.0) % 180.0 - 90.0) < 1.0:
+                continue
+            cand = line_intervals(region, spacing_m, float(angle), exclusions)
+            if len(cand) == 0:
+                continue
+            cost = _sweep_cost_s(cand, speed_mps, spacing_m)
+            if cost < best:
+                parts = decompose(cand)
+                if len(parts) == 1:
+                    best, out[k] = cost, cell_options(parts[0], cand)
+    return out
+
+
+def _rows_of(iv, rows):
+    """A view of some rows of ``iv`` (for costing one cell)."""
+    return type(iv)(iv.line[rows], iv.x0[rows], iv.x1[rows], iv.y, iv.angle_deg)
 
 
 def _work_polyline(runs: list[np.ndarray], router) -> tuple[np.ndarray, np.ndarray]:
