@@ -3,6 +3,7 @@ measured independently from the mission's camera legs."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -21,6 +22,7 @@ from airwork.cli import survey as survey_cli
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.export.mavlink import mission_items
 from airwork.geo import LocalFrame
+from airwork.geo.synth import generate_field
 from airwork.planners.survey import (
     SurveyParams,
     SurveyProblem,
@@ -195,7 +197,7 @@ def test_images_cover_the_area(quad_result):
 def test_lines_extend_one_footprint_past_the_area(quad_result):
     """Camera legs run at survey altitude and work speed; every whole line starts and ends
     one footprint along the track (the default extension) beyond the area's extent in its
-    footprint band."""
+    band (one line spacing wide)."""
     r = quad_result
     for s in r.mission.sorties:
         for i, leg in enumerate(s.legs):
@@ -207,7 +209,7 @@ def test_lines_extend_one_footprint_past_the_area(quad_result):
         if shapely.intersects(shapely.points([a, b]), QUAD).any():
             continue  # a sortie stopped mid-line here
         u = (b - a) / np.hypot(*(b - a))
-        n = np.array([-u[1], u[0]]) * r.footprint_across_m / 2
+        n = np.array([-u[1], u[0]]) * r.line_spacing_m / 2
         band = shapely.Polygon([a - 1e4 * u - n, b + 1e4 * u - n, b + 1e4 * u + n, a - 1e4 * u + n])
         along = shapely.get_coordinates(shapely.intersection(band, QUAD)) @ u
         assert along.min() - a @ u == pytest.approx(80.0, abs=1e-6)
@@ -387,11 +389,85 @@ def test_aircraft_without_camera():
     assert r.footprint_across_m == pytest.approx(60 * 13.2 / 8.8)
 
 
-def test_obstacles_refused():
-    """Obstacle-aware surveys are not supported yet: a clear error."""
-    pylon = shapely.Point(X0 + 250, Y0 + 250).buffer(5.0)
-    with pytest.raises(GeometryError, match="obstacle-aware surveys: not yet"):
-        plan_survey(problem(SQUARE, obstacles=pylon), SurveyParams())
+def all_legs(mission) -> list[shapely.LineString]:
+    """Every horizontal leg of every sortie, transits included. [m]"""
+    out = []
+    for s in mission.sorties:
+        xy = np.array([[w.x_m, w.y_m] for w in s.waypoints])
+        for a, b in itertools.pairwise(xy):
+            if np.hypot(*(b - a)) > 1e-9:
+                out.append(shapely.LineString([a, b]))
+    return out
+
+
+def test_obstacles_avoided_with_clearance():
+    """A mast in the middle and a row of pylons across a 25 ha square: no leg, camera legs,
+    turns and transits alike, comes within the clearance; the photos still cover >= 99.5 %
+    of the area outside the clearance zones; lines are cut there, giving more cells."""
+    mast = shapely.Point(X0 + 250, Y0 + 250).buffer(3.0)
+    pylons = shapely.union_all(
+        [shapely.Point(X0 + x, Y0 + 120).buffer(2.0) for x in (60, 190, 320, 450)]
+    )
+    obstacles = shapely.union(mast, pylons)
+    prob = problem(SQUARE, obstacles=obstacles, clearance_m=10.0)
+    r = plan_survey(prob, SurveyParams(angle_deg=90.0))
+    legs = all_legs(r.mission)
+    assert min(shapely.distance(legs, obstacles)) >= 10.0 - 0.02
+    free = shapely.difference(SQUARE, obstacles.buffer(10.0))
+    across, along = footprint_m(80.0, MAPPER.camera)
+    assert covered_fraction(r.mission, free, r.trigger_distance_m, across, along) >= 0.995
+    assert r.cell_count > 1
+    assert all(s.energy_wh <= MAPPER.mission_energy_wh * (1 + 1e-6) for s in r.mission.sorties)
+    plain = plan_survey(problem(SQUARE), SurveyParams(angle_deg=90.0))
+    assert plain.cell_count == 1 and r.line_count == plain.line_count
+
+
+@pytest.mark.parametrize(
+    ("kind", "area_ha"), [("u_shape", 50.0), ("ponds", 50.0), ("pylons", 20.0), ("wavy", 200.0)]
+)
+def test_synthetic_fields(kind, area_ha):
+    """Seeded suite fields (concave, holes, pylon rows): photos cover >= 99.5 % of the area
+    outside the clearance zones, no leg enters them, and every sortie fits the battery."""
+    job = generate_field(kind, area_ha, seed=0)
+    prob = SurveyProblem(
+        area=job.field,
+        stations=job.stations,
+        aircraft=MAPPER,
+        frame=job.frame,
+        obstacles=job.obstacles,
+    )
+    r = plan_survey(prob, SurveyParams(gsd_cm=2.0))
+    free = job.field if prob.forbidden is None else shapely.difference(job.field, prob.forbidden)
+    cov = covered_fraction(
+        r.mission, free, r.trigger_distance_m, r.footprint_across_m, r.footprint_along_m
+    )
+    assert cov >= 0.995
+    if job.obstacles is not None:
+        assert min(shapely.distance(all_legs(r.mission), job.obstacles)) >= 5.0 - 0.02
+    assert all(s.energy_wh <= MAPPER.mission_energy_wh * (1 + 1e-6) for s in r.mission.sorties)
+
+
+def test_station_within_clearance_refused():
+    """A station inside an obstacle's clearance zone is refused, naming the station."""
+    tree = shapely.Point(*STATION[0]).buffer(2.0)
+    with pytest.raises(InfeasibleMissionError, match=r"station 1 .* within 5 m of an obstacle"):
+        plan_survey(problem(SQUARE, obstacles=tree), SurveyParams())
+
+
+def test_parts_far_apart_are_separate_cells():
+    """Two 4 ha blocks 600 m apart: each is its own cell, the camera is off over the gap
+    (no camera leg crosses its middle), and both are covered."""
+    a = area([(0, 0), (200, 0), (200, 200), (0, 200)])
+    b = area([(800, 0), (1000, 0), (1000, 200), (800, 200)])
+    geom = shapely.union(a, b)
+    r = plan_survey(problem(geom), SurveyParams(altitude_m=60.0, angle_deg=0.0))
+    across, along = footprint_m(60.0, MAPPER.camera)
+    assert r.cell_count == 2
+    gap = shapely.LineString([(X0 + 500, Y0 - 1e3), (X0 + 500, Y0 + 1e3)])
+    assert not any(
+        shapely.intersects(shapely.LineString([p, q]), gap) for p, q in camera_runs(r.mission)
+    )
+    assert covered_fraction(r.mission, geom, r.trigger_distance_m, across, along) >= 0.995
 
 
 def test_speed_faster_than_the_camera():
@@ -422,7 +498,7 @@ def _app() -> typer.Typer:
     return app
 
 
-def _geojson(path, with_obstacle=False):
+def _geojson(path, with_obstacle=False, obstacle_at=(1.452, 43.5515)):
     ring = [[1.450, 43.550], [1.454, 43.550], [1.454, 43.553], [1.450, 43.553], [1.450, 43.550]]
     feats = [
         {
@@ -441,7 +517,7 @@ def _geojson(path, with_obstacle=False):
             {
                 "type": "Feature",
                 "properties": {"role": "obstacle", "radius_m": 5},
-                "geometry": {"type": "Point", "coordinates": [1.452, 43.5515]},
+                "geometry": {"type": "Point", "coordinates": list(obstacle_at)},
             }
         )
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
@@ -480,13 +556,33 @@ def test_cli_survey_end_to_end(tmp_path):
     assert any(line.split("\t")[3] == "206" for line in wpl[1:])
 
 
-def test_cli_refuses_obstacles_and_leaves_nothing(tmp_path):
-    """A job with an obstacle exits 1 with one clear line and writes no output."""
+def test_cli_obstacle_clearance(tmp_path):
+    """A job with a mast (5 m radius) planned with --clearance-m 15: the summary matches the
+    library's plan, and no leg comes within 15 m of the mast."""
     src = _geojson(tmp_path / "area.geojson", with_obstacle=True)
     out = tmp_path / "out"
-    res = CliRunner().invoke(_app(), ["survey", str(src), "--out", str(out)])
+    res = CliRunner().invoke(
+        _app(),
+        ["survey", str(src), "--clearance-m", "15", "--out", str(out)],
+        env={"COLUMNS": "200"},
+    )
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    job = survey_cli.job_from_files([src], None, None, None, 5000.0)
+    prob, _ = survey_cli.survey_problem(job, "mapper-quad", "area", clearance_m=15.0)
+    direct = plan_survey(prob, SurveyParams())
+    assert summary["photos"] == direct.photo_count and summary["cells"] == direct.cell_count
+    assert min(shapely.distance(all_legs(direct.mission), prob.obstacles)) >= 15.0 - 0.02
+
+
+def test_cli_bad_input_leaves_nothing(tmp_path):
+    """A tree 10 m from the station with --clearance-m 20: exits 1 with one clear line naming
+    the station, and writes no output."""
+    src = _geojson(tmp_path / "area.geojson", with_obstacle=True, obstacle_at=(1.4499, 43.5498))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(_app(), ["survey", str(src), "--clearance-m", "20", "--out", str(out)])
     assert res.exit_code == 1
-    assert "obstacle-aware surveys: not yet" in res.output
+    assert "station 1" in res.output and "within 20 m of an obstacle" in res.output
     assert not out.exists()
 
 

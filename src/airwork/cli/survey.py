@@ -25,6 +25,7 @@ from airwork.cli.common import (
 )
 from airwork.cli.plan import (
     AutopilotOpt,
+    ClearanceOpt,
     CrsOpt,
     FilesArg,
     MaxFieldOpt,
@@ -57,8 +58,10 @@ AltitudeOpt = Annotated[
         help=f"Survey altitude above take-off (m), at most {MAX_ALTITUDE_M:g}; default 80.",
     ),
 ]
-FrontOpt = Annotated[float, typer.Option("--front-overlap", help="Front overlap, in [0, 0.95).")]
-SideOpt = Annotated[float, typer.Option("--side-overlap", help="Side overlap, in [0, 0.95).")]
+FrontOpt = Annotated[
+    float, typer.Option("--front-overlap", help="Front overlap (share, 0 to 0.95).")
+]
+SideOpt = Annotated[float, typer.Option("--side-overlap", help="Side overlap (share, 0 to 0.95).")]
 CrosshatchOpt = Annotated[
     bool, typer.Option("--crosshatch", help="Fly a second grid at 90° after the first.")
 ]
@@ -66,13 +69,16 @@ LineAngleOpt = Annotated[
     float | None,
     typer.Option(
         "--angle-deg",
-        help="Line direction, ° counter-clockwise from east; default along the longest edge.",
+        help="Line direction (° counter-clockwise from east); default the quickest to fly.",
     ),
 ]
 
 
-def survey_problem(job: Job, aircraft: str, name: str) -> tuple[SurveyProblem, list[str]]:
-    """Turn a read job into a survey problem: the fields are the area to map."""
+def survey_problem(
+    job: Job, aircraft: str, name: str, clearance_m: float = 5.0
+) -> tuple[SurveyProblem, list[str]]:
+    """Turn a read job into a survey problem: the fields are the area to map, obstacles are
+    avoided with ``clearance_m``."""
     notes: list[str] = []
     if not job.fields:
         raise GeometryError("the job has no feature with role 'field' (the area to map)")
@@ -100,6 +106,7 @@ def survey_problem(job: Job, aircraft: str, name: str) -> tuple[SurveyProblem, l
         frame=job.frame,
         features=features,
         obstacles=obstacles,
+        clearance_m=clearance_m,
         name=name,
     )
     return problem, notes
@@ -143,7 +150,8 @@ def print_survey(result: SurveyResult, out: Path | None, notes: list[str]) -> No
         f"{result.area_ha:.2f} ha at GSD {result.gsd_m * 100:.2f} cm/px from "
         f"{result.altitude_m:.1f} m; footprint {result.footprint_across_m:.0f} x "
         f"{result.footprint_along_m:.0f} m; {result.line_count} lines "
-        f"{result.line_spacing_m:.1f} m apart at {result.angle_deg:.1f}°"
+        f"{result.line_spacing_m:.1f} m apart at {result.angle_deg:.1f}° in "
+        f"{result.cell_count} cell(s)"
         f"{' (crosshatch)' if result.crosshatch else ''}; a photo every "
         f"{result.trigger_distance_m:.1f} m at {result.speed_mps:.2f} m/s; planned in "
         f"{result.runtime_s * 1000:.0f} ms",
@@ -173,6 +181,7 @@ def survey(
     max_field_ha: MaxFieldOpt = 5000.0,
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     reserve: ReserveOpt = None,
+    clearance_m: ClearanceOpt = 5.0,
 ) -> None:
     """Plan a mapping survey: photo lines from GSD and overlaps, camera trigger by
     distance, sorties by battery."""
@@ -188,7 +197,7 @@ def survey(
     )
     out_dir = check_out_dir(out, overwrite=overwrite)
     job = job_from_files(files, stations, None, crs, max_field_ha)
-    problem, notes = survey_problem(job, aircraft, Path(files[0]).stem)
+    problem, notes = survey_problem(job, aircraft, Path(files[0]).stem, clearance_m)
     result = plan_survey(problem, params)
     rendered = render_outputs(
         result.mission, result.summary(), autopilot=autopilot, picture=png_picture(None)

@@ -9,20 +9,26 @@ Two layers, as in pvlib:
   :class:`SurveyParams`, a pure :func:`plan_survey` and a frozen :class:`SurveyResult`.
 
 Geometry.  The camera looks straight down in landscape: the image width lies across the
-flight line, the image height along it.  Lines run along the area's longest edge (or a given
-angle), at most one line spacing apart, the first and last placed so the outer footprint
-edges lie on the area's extreme points.  Along each line the camera works over the extent of
-the area inside that line's footprint band, extended by ``extend_m`` at both ends, so slanted
-edges and the ends of the area are imaged with the full front overlap.  The camera triggers
-by distance (``DO_SET_CAM_TRIGG_DIST``) along the whole line, extensions included, and stops
-at the line's end.  Lines are flown boustrophedon from the station; a crosshatch adds a second
-grid at 90°, flown after the first from where the first ended.
+flight line, the image height along it.  Lines are the swath lines of
+:func:`~airwork.planners.coverage.line_intervals` with the line spacing as the "swath": at
+most one spacing apart, the outer ones half a spacing inside the area's extreme points, so
+the outer footprints (wider than the spacing) reach past them.  Along each line the camera
+works over the extent of the area inside that line's band, extended by ``extend_m`` at both
+ends, so slanted edges and the ends of the area are imaged with the full front overlap.  The
+camera triggers by distance (``DO_SET_CAM_TRIGG_DIST``) along the whole extended line and
+stops at its end.  The direction is the candidate (longest edges, compass directions) of
+least estimated flight time, unless given.  A crosshatch adds a second grid at 90°, flown
+after the first from where the first ended.
 
-Concave areas and areas in several parts: each line is one interval from the first to the
-last point of the area in its band, so lines cross concave gaps with the camera on (a
-mapping flight keeps its altitude and a few extra photos cost less than extra turns and
-re-entries).  Obstacle-aware surveys are not supported yet: a problem with obstacles is
-refused.
+Concave areas, areas in several parts and obstacles: a line's band may meet the area in
+several parts; parts whose extended intervals overlap are flown as one run with the camera
+on (a mapping flight keeps its altitude, and a few extra photos cost less than extra turns),
+the others become separate intervals.  Where a line crosses an obstacle grown by the
+clearance, the interval is cut at the zone's edge.  Intervals are grouped into cells by
+:func:`~airwork.planners.coverage.decompose`, each cell flown back and forth, cells chained
+nearest-first from the station (:func:`~airwork.planners.coverage.order_cells`); turns and
+transits that would cross an obstacle zone are routed around it on shortest paths
+(:class:`~airwork.geo.pathfinding.PathFinder`), preferring to stay over the area.
 
 Sorties are cut by :func:`~airwork.planners.sorties.split_sorties` (no payload is used): a
 sortie ends where the battery, with the reserve and the flight home, allows no more, and the
@@ -43,10 +49,18 @@ from airwork.aircraft.components import Camera
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
+from airwork.geo.pathfinding import PathFinder
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, Mission, Sortie
-from airwork.planners.coverage import Intervals
+from airwork.planners.coverage import (
+    Intervals,
+    candidate_angles_deg,
+    decompose,
+    line_intervals,
+    longest_edge_angle_deg,
+    order_cells,
+)
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
-from airwork.planners.spray import _boustrophedon, longest_edge_angle_deg
+from airwork.planners.spray import _work_polyline
 
 __all__ = [
     "DEFAULT_ALTITUDE_M",
@@ -60,8 +74,8 @@ __all__ = [
     "ground_sample_distance_m",
     "line_spacing_m",
     "photo_count",
+    "photo_intervals",
     "plan_survey",
-    "survey_lines",
     "trigger_distance_m",
 ]
 
@@ -74,6 +88,9 @@ closest point of the ground; US Part 107, 400 ft). [m]"""
 
 MAX_LINES = 20_000
 """Most flight lines one survey may have (guards against a tiny GSD over a huge area)."""
+
+TURN_ACCEL_MPS2 = 2.0
+"""Deceleration and acceleration assumed in a turn, for choosing the line direction. [m/s²]"""
 
 _EPS = 1e-9
 
@@ -241,8 +258,10 @@ class SurveyProblem:
     features : tuple of Feature
         Input features carried to maps and GeoJSON.
     obstacles : geometry or None
-        Obstacle footprints; obstacle-aware surveys are not supported yet, so
-        :func:`plan_survey` refuses a problem with obstacles. [m]
+        Obstacle footprints (masts, pylons, tall trees): never flown through, nor within
+        ``clearance_m`` of them; photo lines are cut where they cross. [m]
+    clearance_m : float
+        Horizontal clearance kept from obstacles. [m]
     name : str
     """
 
@@ -252,6 +271,7 @@ class SurveyProblem:
     frame: LocalFrame
     features: tuple[Feature, ...] = ()
     obstacles: shapely.Geometry | None = None
+    clearance_m: float = 5.0
     name: str = "survey"
 
     def __post_init__(self) -> None:
@@ -272,6 +292,8 @@ class SurveyProblem:
         st = np.asarray(self.stations, dtype=float)
         if st.ndim != 2 or st.shape[1] != 2 or not np.isfinite(st).all():
             raise GeometryError(f"{self.name}: stations must be finite (x, y) pairs, got {st}")
+        if not (math.isfinite(self.clearance_m) and self.clearance_m >= 0):
+            raise GeometryError(f"{self.name}: clearance_m must be >= 0, got {self.clearance_m}")
         obstacles = self.obstacles
         if obstacles is not None and not obstacles.is_empty and not obstacles.is_valid:
             raise GeometryError(
@@ -282,6 +304,17 @@ class SurveyProblem:
     def replace(self, **changes) -> SurveyProblem:
         """A checked copy with some attributes changed (what-if variants)."""
         return replace(self, **changes)
+
+    @property
+    def forbidden(self) -> shapely.Geometry | None:
+        """Obstacles grown by the clearance: the aircraft never enters them. [m]"""
+        if self.obstacles is None or self.obstacles.is_empty:
+            return None
+        # a buffer's arcs are chords inside the true circle: grow the radius so the polygon
+        # circumscribes it (R / cos(pi / 4q)), plus 1 cm, so the clearance is never short
+        quad_segs = 8
+        grown = self.clearance_m / math.cos(math.pi / (4 * quad_segs)) + 0.01
+        return shapely.buffer(self.obstacles, grown, quad_segs=quad_segs)
 
 
 @dataclass(frozen=True)
@@ -300,8 +333,8 @@ class SurveyParams:
     crosshatch : bool
         Fly a second grid at 90° after the first (for 3D reconstruction).
     angle_deg : float or None
-        Line direction, counter-clockwise from local east; default along the area's longest
-        edge. [°]
+        Line direction, counter-clockwise from local east; default the candidate direction
+        (longest edges, compass directions) of least estimated flight time. [°]
     speed_mps : float or None
         Work speed; default the aircraft's cruise speed, lowered so photos ``trigger`` metres
         apart are at least the camera's ``min_trigger_interval_s`` apart. [m/s]
@@ -419,6 +452,8 @@ class SurveyResult:
         Direction of the first grid's lines, counter-clockwise from local east. [°]
     line_count : int
         Lines of all grids. [-]
+    cell_count : int
+        Blocks flown back and forth (several where lines split around gaps or obstacles). [-]
     flight_time_s : float
     energy_wh : float
     sorties : tuple of SurveySortieReport
@@ -439,6 +474,7 @@ class SurveyResult:
     speed_mps: float
     angle_deg: float
     line_count: int
+    cell_count: int
     front_overlap: float
     side_overlap: float
     crosshatch: bool
@@ -479,6 +515,7 @@ class SurveyResult:
             "angle_deg": round(self.angle_deg, 2),
             "crosshatch": self.crosshatch,
             "lines": self.line_count,
+            "cells": self.cell_count,
             "photos": self.photo_count,
             "sorties": len(self.sorties),
             "path_length_m": round(self.path_length_m, 1),
@@ -503,70 +540,101 @@ class SurveyResult:
 
 
 # ----------------------------------------------------------------------------- geometry
-def survey_lines(
+def photo_intervals(
     area: shapely.Geometry,
-    footprint_across_m: float,
     spacing_m: float,
     angle_deg: float,
     extend_m: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Photo lines over ``area``: ``(segments (m, 2, 2) [m], line numbers (m,))``.
+    exclusions: shapely.Geometry | None = None,
+    reach_m: float = 0.0,
+) -> Intervals:
+    """Camera intervals of a grid of photo lines over ``area``.
 
-    The n = ceil((H - D) / s) + 1 lines across the area's height H (footprint width D,
-    spacing s) are evenly spaced, the outer ones placed so their footprint edges lie on the
-    area's extreme points (one line in the middle when H <= D).  Each line spans the extent
-    of the area inside its footprint band [y - D/2, y + D/2], concave gaps included, then
-    ``extend_m`` more at both ends.
+    The lines and their intervals are :func:`~airwork.planners.coverage.line_intervals`
+    with ``spacing_m`` as the swath.  Each interval is then lengthened by ``extend_m`` at
+    both ends, intervals of one line that now overlap are merged (the camera stays on across
+    the gap), and whatever lies in ``exclusions`` is cut out.  Pieces farther than
+    ``reach_m`` from the area (beyond an obstacle at its edge) are dropped.
 
     Parameters
     ----------
     area : Polygon or MultiPolygon
         [m]
-    footprint_across_m : float
-        Image footprint across the line. [m]
     spacing_m : float
         Largest distance between lines. [m]
     angle_deg : float
         Line direction, counter-clockwise from local east. [°]
     extend_m : float
-        [m]
+        Length added at both ends of every interval. [m]
+    exclusions : geometry or None
+        Zones never flown (obstacles grown by the clearance). [m]
+    reach_m : float
+        Half the footprint along the track: how far from its centre a photo sees. [m]
+
+    Returns
+    -------
+    Intervals
+        Sorted by line, then position along the line.
     """
-    local = shapely.affinity.rotate(area, -angle_deg, origin=(0.0, 0.0))
-    xmin, ymin, xmax, ymax = local.bounds
-    height, d = ymax - ymin, footprint_across_m
-    n = max(1, math.ceil(max(height - d, 0.0) / spacing_m - 1e-9) + 1)
-    if n > MAX_LINES:
+    x0b, y0b, x1b, y1b = area.bounds
+    n_max = math.hypot(x1b - x0b, y1b - y0b) / spacing_m + 1
+    if n_max > MAX_LINES:
         raise InfeasibleMissionError(
-            f"{n} lines {spacing_m:.2f} m apart over {height:.0f} m: more than {MAX_LINES} "
+            f"up to {n_max:.0f} lines {spacing_m:.2f} m apart: more than {MAX_LINES} "
             f"(ask for a coarser GSD or map a smaller area)"
         )
-    ys = (
-        np.array([0.5 * (ymin + ymax)])
-        if n == 1
-        else np.linspace(ymin + 0.5 * d, ymax - 0.5 * d, n)
-    )
-    bands = shapely.box(xmin - 1.0, ys - 0.5 * d, xmax + 1.0, ys + 0.5 * d)
-    clipped = shapely.intersection(bands, local)
-    keep = ~shapely.is_empty(clipped)
-    b = shapely.bounds(clipped[keep])
-    iv = Intervals(
-        line=np.flatnonzero(keep),
-        x0=b[:, 0] - extend_m,
-        x1=b[:, 2] + extend_m,
-        y=ys,
-        angle_deg=float(angle_deg),
-    )
-    return iv.segments(), iv.line.copy()
+    iv = line_intervals(area, spacing_m, angle_deg, min_length_m=0.0)
+    if len(iv) == 0:
+        return iv
+    line, x0, x1 = _merge_runs(iv.line, iv.x0 - extend_m, iv.x1 + extend_m)
+    if exclusions is not None and not exclusions.is_empty:
+        iv = Intervals(line, x0, x1, iv.y, iv.angle_deg)
+        lines = shapely.linestrings(iv.segments())
+        # cut 5 cm outside the zones, so cut ends never fall inside one by rounding
+        grown = shapely.buffer(exclusions, 0.05, quad_segs=2, join_style="mitre")
+        pieces, idx = shapely.get_parts(shapely.difference(lines, grown), return_index=True)
+        keep = (shapely.get_type_id(pieces) == 1) & (shapely.length(pieces) > 0.5)
+        if reach_m > 0:
+            keep &= shapely.distance(pieces, area) <= reach_m
+        pieces, idx = pieces[keep], idx[keep]
+        u = np.array([math.cos(math.radians(angle_deg)), math.sin(math.radians(angle_deg))])
+        along = np.stack(
+            [shapely.get_coordinates(shapely.get_point(pieces, k)) @ u for k in (0, -1)], axis=1
+        )
+        line = line[idx]
+        x0, x1 = along.min(axis=1), along.max(axis=1)
+        order = np.lexsort((x0, line))
+        line, x0, x1 = line[order], x0[order], x1[order]
+    return Intervals(line, x0, x1, iv.y, iv.angle_deg)
 
 
-def _work_polyline(grids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Ordered (k, 2, 2) line segments of every grid as one polyline: camera on along the
-    lines, off on the turns and the crossing between grids."""
-    segs = np.concatenate(grids)
-    pts = segs.reshape(-1, 2)
-    working = np.zeros(len(pts) - 1, dtype=bool)
-    working[0::2] = True
-    return pts, working
+def _merge_runs(line: np.ndarray, x0: np.ndarray, x1: np.ndarray):
+    """Merge intervals of one line that overlap or touch (rows sorted by line, then x0)."""
+    order = np.lexsort((x0, line))
+    line, x0, x1 = line[order], x0[order], x1[order]
+    out_l, out_a, out_b = [], [], []
+    for ln, a, b in zip(line.tolist(), x0.tolist(), x1.tolist(), strict=True):
+        if out_l and out_l[-1] == ln and a <= out_b[-1] + 1e-6:
+            out_b[-1] = max(out_b[-1], b)
+        else:
+            out_l.append(ln), out_a.append(a), out_b.append(b)
+    return np.asarray(out_l, dtype=int), np.asarray(out_a), np.asarray(out_b)
+
+
+def _best_angle(area, spacing_m, extend_m, speed_mps) -> float:
+    """Line direction of least estimated camera-flight time: line length (with the
+    extensions) at work speed plus, per interval, a stop-and-go turn (2 v / a) and the
+    crossing to the next line (s / v)."""
+    turn_s = 2.0 * speed_mps / TURN_ACCEL_MPS2 + spacing_m / speed_mps
+    best = None
+    for angle in candidate_angles_deg(area):
+        iv = line_intervals(area, spacing_m, float(angle), min_length_m=0.0)
+        if len(iv) == 0:
+            continue
+        cost = (iv.total_length_m + 2.0 * extend_m * len(iv)) / speed_mps + len(iv) * turn_s
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, float(angle))
+    return best[1] if best is not None else longest_edge_angle_deg(area)
 
 
 def _camera_runs(sortie: Sortie) -> list[float]:
@@ -678,11 +746,10 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
     ------
     AircraftError
         No camera on the aircraft nor in ``params``; a speed above the aircraft's maximum.
-    GeometryError
-        The problem has obstacles (obstacle-aware surveys are not supported yet).
     InfeasibleMissionError
         A GSD that needs an altitude above the ceiling, a speed the camera cannot keep up
-        with, or a battery that cannot fly to the work and back.
+        with, a station within an obstacle's clearance or walled in by obstacles, or a
+        battery that cannot fly to the work and back.
     """
     t0 = time.perf_counter()
     params = params or SurveyParams()
@@ -698,12 +765,6 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         ac = replace(ac, payload=params.camera)
     if params.reserve_frac is not None:
         ac = ac.with_reserve(params.reserve_frac)
-    if problem.obstacles is not None and not problem.obstacles.is_empty:
-        raise GeometryError(
-            f"{problem.name}: obstacle-aware surveys: not yet; remove the "
-            f"{len(shapely.get_parts(problem.obstacles))} obstacle(s) from the job, or fly "
-            f"above them and plan without"
-        )
 
     altitude = _survey_altitude(camera, params)
     transit_height = float(
@@ -723,22 +784,30 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
 
     area = problem.area
     stations = np.asarray(problem.stations, dtype=float).reshape(-1, 2)
+    forbidden = problem.forbidden
+    router = _router(problem, forbidden, stations)
     angle = float(
-        params.angle_deg if params.angle_deg is not None else longest_edge_angle_deg(area)
+        params.angle_deg
+        if params.angle_deg is not None
+        else _best_angle(area, spacing, extend, speed)
     )
     angles = [angle, angle + 90.0] if params.crosshatch else [angle]
-    grids: list[np.ndarray] = []
+    runs: list[np.ndarray] = []
     here = stations[0]
-    n_lines = 0
+    n_lines = n_cells = 0
     for a in angles:
-        segs, line_ids = survey_lines(area, across, spacing, a, extend)
-        if len(segs) == 0:  # pragma: no cover - a non-empty area always gives a line
-            raise InfeasibleMissionError(f"{problem.name}: no photo line fits the area")
-        ordered = _boustrophedon(segs, line_ids, here)
-        grids.append(ordered)
-        here = ordered[-1, 1]
-        n_lines += len(np.unique(line_ids))
-    pts, working = _work_polyline(grids)
+        iv = photo_intervals(area, spacing, a, extend, forbidden, reach_m=0.5 * along)
+        if len(iv) == 0:
+            raise InfeasibleMissionError(
+                f"{problem.name}: no photo line fits the area outside the obstacle zones"
+            )
+        cells = decompose(iv)
+        ordered = order_cells(cells, iv, here)
+        runs += [seg for cell in ordered for seg in cell]
+        here = runs[-1][-1]
+        n_lines += len(np.unique(iv.line))
+        n_cells += len(cells)
+    pts, working = _work_polyline(runs, router)
 
     settings = SortieSettings(
         work_speed_mps=speed,
@@ -748,6 +817,7 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         on_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=trigger),),
         off_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=0.0),),
         flag="camera",
+        route=router.path if router is not None else None,
     )
     sorties = split_sorties(
         ac,
@@ -767,6 +837,14 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
     geofence = shapely.convex_hull(
         shapely.union_all([area, shapely.multipoints(np.vstack([stations, pts]))])
     ).buffer(20.0)
+    if problem.obstacles is not None and not problem.obstacles.is_empty:
+        # exclusion zones for the autopilot: half the planning clearance, so GPS error near
+        # an obstacle does not breach the fence while the plan keeps the full clearance
+        geofence = shapely.difference(
+            geofence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
+        )
+        if geofence.geom_type != "Polygon":
+            geofence = max(shapely.get_parts(geofence), key=lambda g: g.area)
     mission = Mission(
         name=problem.name,
         frame=problem.frame,
@@ -784,15 +862,15 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
     )
     reports = []
     for s in sorties:
-        runs = _camera_runs(s)
+        lengths = _camera_runs(s)
         reports.append(
             SurveySortieReport(
                 sortie=s.index,
-                photos=int(np.sum(photo_count(runs, trigger))) if runs else 0,
+                photos=int(np.sum(photo_count(lengths, trigger))) if lengths else 0,
                 flight_time_s=s.time_s,
                 energy_wh=s.energy_wh,
                 battery_frac=s.battery_frac,
-                camera_distance_m=float(sum(runs)),
+                camera_distance_m=float(sum(lengths)),
                 distance_m=s.distance_m,
             )
         )
@@ -807,8 +885,9 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         photo_count=int(sum(r.photos for r in reports)),
         area_ha=area.area / 1e4,
         speed_mps=speed,
-        angle_deg=angle,
+        angle_deg=angle % 180.0,
         line_count=n_lines,
+        cell_count=n_cells,
         front_overlap=params.front_overlap,
         side_overlap=params.side_overlap,
         crosshatch=params.crosshatch,
@@ -818,3 +897,34 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         runtime_s=time.perf_counter() - t0,
         warnings=tuple(warns),
     )
+
+
+def _router(
+    problem: SurveyProblem, forbidden: shapely.Geometry | None, stations: np.ndarray
+) -> PathFinder | None:
+    """Shortest paths around the obstacle zones, preferring to stay over the area; checks
+    that every station is clear of them and can reach the area."""
+    if forbidden is None or forbidden.is_empty:
+        return None
+    router = PathFinder(forbidden, prefer_inside=problem.area, outside_penalty=1.5)
+    free = shapely.difference(problem.area, forbidden)
+    if free.is_empty or free.area < 1.0:
+        raise InfeasibleMissionError(
+            f"{problem.name}: the obstacles with {problem.clearance_m:g} m clearance cover the "
+            f"whole area"
+        )
+    target = np.asarray(free.representative_point().coords[0])
+    for i, st in enumerate(stations):
+        where = f"station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m)"
+        if shapely.intersects(forbidden, shapely.Point(st)):
+            raise InfeasibleMissionError(
+                f"{problem.name}: {where} lies within {problem.clearance_m:g} m of an obstacle"
+            )
+        try:
+            router.path(st, target)
+        except (InfeasibleMissionError, GeometryError):
+            raise InfeasibleMissionError(
+                f"{problem.name}: {where} cannot reach the area without passing within "
+                f"{problem.clearance_m:g} m of an obstacle"
+            ) from None
+    return router
