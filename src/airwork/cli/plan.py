@@ -96,6 +96,19 @@ def job_from_files(
     return read_job(*sources, crs=crs, max_field_area_ha=max_field_ha, infer_roles=True)
 
 
+def job_stations(
+    job: Job, area: shapely.Geometry, notes: list[str]
+) -> tuple[tuple[float, float], ...]:
+    """The job's stations; without any, the southernmost corner of the area (noted)."""
+    if job.stations:
+        return tuple((p.geometry.x, p.geometry.y) for p in job.stations)
+    ring = area.exterior if area.geom_type == "Polygon" else area.convex_hull.exterior
+    xy = shapely.get_coordinates(ring)
+    corner = xy[xy[:, 1].argmin()]
+    notes.append("no station given: taking off from the southernmost corner of the area")
+    return ((float(corner[0]), float(corner[1])),)
+
+
 def spray_problem(
     job: Job, aircraft: str, name: str, clearance_m: float = 5.0
 ) -> tuple[SprayProblem, list[str]]:
@@ -107,15 +120,7 @@ def spray_problem(
     field = shapely.union_all([f.geometry for f in job.fields])
     obstacles = shapely.union_all([f.geometry for f in job.obstacles]) if job.obstacles else None
     no_spray = shapely.union_all([f.geometry for f in job.no_spray]) if job.no_spray else None
-    if job.stations:
-        stations = tuple((p.geometry.x, p.geometry.y) for p in job.stations)
-    else:
-        xy = shapely.get_coordinates(
-            field.exterior if field.geom_type == "Polygon" else field.convex_hull.exterior
-        )
-        corner = xy[xy[:, 1].argmin()]
-        stations = ((float(corner[0]), float(corner[1])),)
-        notes.append("no station given: taking off from the field's southernmost corner")
+    stations = job_stations(job, field, notes)
     features = tuple(
         Feature(f.role, f.geometry, dict(f.properties))
         for f in (*job.fields, *job.obstacles, *job.no_spray, *job.stations)

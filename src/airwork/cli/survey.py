@@ -33,6 +33,7 @@ from airwork.cli.plan import (
     SpeedOpt,
     StationOpt,
     job_from_files,
+    job_stations,
 )
 from airwork.errors import GeometryError
 from airwork.export.mavlink import Autopilot
@@ -86,15 +87,7 @@ def survey_problem(
     obstacles = shapely.union_all([f.geometry for f in job.obstacles]) if job.obstacles else None
     if job.no_spray:
         notes.append(f"{len(job.no_spray)} no-spray zone(s) ignored: a survey sprays nothing")
-    if job.stations:
-        stations = tuple((p.geometry.x, p.geometry.y) for p in job.stations)
-    else:
-        xy = shapely.get_coordinates(
-            area.exterior if area.geom_type == "Polygon" else area.convex_hull.exterior
-        )
-        corner = xy[xy[:, 1].argmin()]
-        stations = ((float(corner[0]), float(corner[1])),)
-        notes.append("no station given: taking off from the area's southernmost corner")
+    stations = job_stations(job, area, notes)
     features = tuple(
         Feature(f.role, f.geometry, dict(f.properties))
         for f in (*job.fields, *job.obstacles, *job.stations)

@@ -29,10 +29,26 @@ __all__ = [
     "decompose",
     "line_intervals",
     "longest_edge_angle_deg",
+    "obstacle_zones",
     "order_cells",
     "order_options",
     "sweep_lines",
 ]
+
+
+def obstacle_zones(
+    obstacles: shapely.Geometry | None, clearance_m: float
+) -> shapely.Geometry | None:
+    """Obstacles grown by a clearance: where the aircraft never goes. [m]
+
+    A buffer's arcs are chords inside the true circle, so the radius is grown until the
+    polygon circumscribes it (R / cos(pi / 4q)), plus 1 cm: the clearance is never short.
+    """
+    if obstacles is None or obstacles.is_empty:
+        return None
+    quad_segs = 8
+    grown = clearance_m / math.cos(math.pi / (4 * quad_segs)) + 0.01
+    return shapely.buffer(obstacles, grown, quad_segs=quad_segs)
 
 
 def longest_edge_angle_deg(poly: shapely.Geometry) -> float:

@@ -32,6 +32,7 @@ from airwork.planners.coverage import (
     decompose,
     line_intervals,
     longest_edge_angle_deg,
+    obstacle_zones,
     order_options,
     sweep_lines,
 )
@@ -120,13 +121,7 @@ class SprayProblem:
     @property
     def forbidden(self) -> shapely.Geometry | None:
         """Obstacles grown by the clearance: the aircraft never enters them. [m]"""
-        if self.obstacles is None or self.obstacles.is_empty:
-            return None
-        # a buffer's arcs are chords inside the true circle: grow the radius so the polygon
-        # circumscribes it (R / cos(pi / 4q)), plus 1 cm, and the clearance is never short
-        quad_segs = 8
-        grown = self.clearance_m / math.cos(math.pi / (4 * quad_segs)) + 0.01
-        return shapely.buffer(self.obstacles, grown, quad_segs=quad_segs)
+        return obstacle_zones(self.obstacles, self.clearance_m)
 
     @property
     def sprayable(self) -> shapely.Geometry:
