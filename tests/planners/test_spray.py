@@ -337,3 +337,13 @@ def test_start_corner():
     r = plan_spray(problem, SprayParams(rate_per_ha=15.0, start_corner="ne"))
     first = spray_legs(r.mission)[0, 0]
     assert np.hypot(first[0] - (X0 + 420), first[1] - (Y0 + 380)) < 3 * r.swath_m
+
+
+def test_field_too_small_for_one_swath_is_refused():
+    """A 3 m x 3 m field: refused with the reason, not planned with 1000 % overspray."""
+    tiny = field([(0, 0), (3, 0), (3, 3), (0, 3)])
+    problem = SprayProblem(
+        field=tiny, stations=STATION, aircraft=load_aircraft("sprayer-40"), frame=FRAME
+    )
+    with pytest.raises(InfeasibleMissionError, match="too small"):
+        plan_spray(problem, SprayParams(rate_per_ha=15.0))

@@ -3,10 +3,14 @@
 :func:`generate_field` draws one farmer's field of a given kind and area: rectangles, random
 convex polygons, L and U shapes, fields with wavy edges, a 20 m wide strip, fields with ponds
 (holes, one with a 10 m no-spray ring) and fields crossed by a row of power pylons with a tree
-island.  Stations lie outside the field, 10-40 m off a corner.  Geometry is built around the
-point (1.45° E, 43.55° N) of the UTM frame :data:`FRAME`, so missions export to real
-coordinates.  Everything is deterministic per ``(kind, area_ha, seed)``; only numpy and shapely
-are used.
+island.  Stations lie outside the field, 10-40 m off a corner.
+
+Each job is centred on a farmland location picked by the seed from :data:`FARMLAND_LONLAT`
+(seed 0: the Lauragais near Toulouse, France; other seeds: Beauce, Picardy, Iowa, Illinois,
+Kansas) and drawn in metres in the UTM frame of that location, as offsets around the
+location's projected point, so missions export to real coordinates.  Everything is
+deterministic per ``(kind, area_ha, seed)``; only numpy, shapely and the frame's pyproj are
+used, and nothing is read or written.
 
 :func:`field_suite` is the fixed set the field-work quality bars and benchmark run on.
 """
@@ -25,6 +29,7 @@ from shapely import affinity
 from airwork.geo.frame import LocalFrame
 
 __all__ = [
+    "FARMLAND_LONLAT",
     "FIELD_KINDS",
     "SUITE_AREAS_HA",
     "SyntheticJob",
@@ -39,7 +44,17 @@ FIELD_KINDS = ("rectangle", "convex", "l_shape", "u_shape", "wavy", "strip", "po
 SUITE_AREAS_HA = (1.0, 5.0, 20.0, 50.0, 200.0)
 """Areas of :func:`field_suite` (the strip only at 1 and 5 ha). [ha]"""
 
-_LON0, _LAT0 = 1.45, 43.55
+FARMLAND_LONLAT = (
+    (1.45, 43.55),  # Lauragais, near Toulouse, France (seed 0)
+    (1.70, 48.25),  # Beauce, France
+    (2.80, 49.85),  # Santerre, Picardy, France
+    (-93.50, 42.05),  # central Iowa, USA
+    (-88.90, 40.45),  # McLean County, Illinois, USA
+    (-97.60, 38.40),  # central Kansas, USA
+)
+"""Arable locations (lon, lat) [°] a job is centred on: ``FARMLAND_LONLAT[seed % 6]``."""
+
+_LON0, _LAT0 = FARMLAND_LONLAT[0]
 _MIN_ARM_M = 60.0  # narrowest arm of an L or U shape [m]
 _STRIP_WIDTH_M = 20.0
 _POND_RING_M = 10.0  # no-spray ring around one pond [m]
@@ -47,10 +62,15 @@ _PYLON_SPACING_M = 180.0
 _POND_MARGIN_M = 20.0  # ponds (with their ring) at least this far from the field edge [m]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=len(FARMLAND_LONLAT))
+def _frame_for(lon_deg: float, lat_deg: float) -> LocalFrame:
+    return LocalFrame.for_lonlat(lon_deg, lat_deg)
+
+
 def suite_frame() -> LocalFrame:
-    """The frame every synthetic job lives in (UTM zone of 1.45° E, 43.55° N)."""
-    return LocalFrame.for_lonlat(_LON0, _LAT0)
+    """The frame of the seed-0 jobs, :func:`field_suite`'s default (UTM zone of 1.45° E,
+    43.55° N)."""
+    return _frame_for(_LON0, _LAT0)
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,11 @@ class SyntheticJob:
         Zones inside the field never to be sprayed. [m]
     stations : tuple of (x, y)
         One or two stations outside the field, 10-40 m off a corner. [m]
+    origin_lonlat : (float, float)
+        Farmland location (lon, lat) the field is centred on; ``frame`` is
+        ``LocalFrame.for_lonlat(*origin_lonlat)``. [°]
     frame : LocalFrame
+        UTM frame of ``origin_lonlat``; all geometry is in its metres.
     """
 
     kind: str
@@ -82,6 +106,7 @@ class SyntheticJob:
     obstacles: shapely.Geometry | None
     no_spray: shapely.Geometry | None
     stations: tuple[tuple[float, float], ...]
+    origin_lonlat: tuple[float, float]
     frame: LocalFrame
 
     @property
@@ -95,8 +120,8 @@ def _rng(kind: str, area_ha: float, seed: int) -> np.random.Generator:
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, key])
 
 
-def _origin() -> tuple[float, float]:
-    x0, y0 = suite_frame().to_local(_LON0, _LAT0)
+def _origin(frame: LocalFrame, lon_deg: float, lat_deg: float) -> tuple[float, float]:
+    x0, y0 = frame.to_local(lon_deg, lat_deg)
     return float(x0), float(y0)
 
 
@@ -330,11 +355,23 @@ def generate_field(kind: str, area_ha: float, seed: int = 0) -> SyntheticJob:
     area_ha : float
         Field area, holes excluded. [ha]
     seed : int
-        Same ``(kind, area_ha, seed)``, same job.
+        Same ``(kind, area_ha, seed)``, same job; also picks the farmland location
+        (``FARMLAND_LONLAT[seed % 6]``).
 
     Returns
     -------
     SyntheticJob
+
+    Raises
+    ------
+    ValueError
+        An unknown kind, or an area outside [0.1, 10000] ha.
+
+    Examples
+    --------
+    >>> job = generate_field("l_shape", 50.0, seed=0)
+    >>> round(job.field.area / 1e4, 1), job.field.is_valid, job.origin_lonlat
+    (50.0, True, (1.45, 43.55))
     """
     if kind not in _SHAPES:
         raise ValueError(f"Expected kind in {FIELD_KINDS}, got {kind!r}.")
@@ -349,7 +386,9 @@ def generate_field(kind: str, area_ha: float, seed: int = 0) -> SyntheticJob:
     else:
         shape = _scale_to(shape, area_m2)
     theta = rng.uniform(0.0, 180.0)
-    x0, y0 = _origin()
+    lon0, lat0 = FARMLAND_LONLAT[int(seed) % len(FARMLAND_LONLAT)]
+    frame = _frame_for(lon0, lat0)
+    x0, y0 = _origin(frame, lon0, lat0)
     c = shape.centroid
     shape = affinity.rotate(affinity.translate(shape, -c.x, -c.y), theta, origin=(0, 0))
     shape = shapely.set_precision(affinity.translate(shape, x0, y0), 1e-6)
@@ -371,7 +410,8 @@ def generate_field(kind: str, area_ha: float, seed: int = 0) -> SyntheticJob:
         obstacles=obstacles,
         no_spray=no_spray,
         stations=stations,
-        frame=suite_frame(),
+        origin_lonlat=(lon0, lat0),
+        frame=frame,
     )
 
 

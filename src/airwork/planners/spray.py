@@ -396,6 +396,11 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         raise InfeasibleMissionError(
             f"{problem.name}: nothing left to spray once obstacles and no-spray zones are taken out"
         )
+    if area.area < swath**2:
+        raise InfeasibleMissionError(
+            f"{problem.name}: the sprayable area ({area.area:.0f} m²) is smaller than one "
+            f"swath square ({swath:g} m x {swath:g} m): too small to spray with this aircraft"
+        )
     forbidden = problem.forbidden
     holes = (
         shapely.union_all(
