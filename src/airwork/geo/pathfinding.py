@@ -210,3 +210,64 @@ class PathFinder:
         via_a = np.min(va[:, :, None] + self._dist[None, :, :], axis=1)  # (n, N)
         graph = np.min(via_a[:, None, :] + vb[None, :, :], axis=2)  # (n, m)
         return np.where(clear, straight, graph)
+
+    def pair_lengths_m(
+        self,
+        points: np.ndarray,
+        ia: np.ndarray,
+        ib: np.ndarray,
+        *,
+        clear: np.ndarray | None = None,
+        chunk: int = 250_000,
+    ) -> np.ndarray:
+        """Shortest-path lengths for many pairs of points, with memory linear in the pairs.
+
+        Pair ``k`` joins ``points[ia[k]]`` to ``points[ib[k]]``: the straight length where
+        the segment is clear, else :math:`\\min_{i,j} |a-n_i| + D_{ij} + |n_j-b|` over the
+        graph nodes each end sees (the same value as :meth:`lengths_m`, which builds an
+        ``(n, m, nodes)`` array and suits small tables only).  True lengths when no
+        ``prefer_inside`` is set, else path costs. [m]
+
+        Parameters
+        ----------
+        points : (n, 2) array
+        ia, ib : int arrays of equal length
+            Pair ends, indices into ``points``.
+        clear : bool array or None
+            Whether each pair's segment is clear, if the caller already knows.
+        chunk : int
+            Pairs processed at once.
+
+        Raises
+        ------
+        GeometryError
+            A point used by a pair is inside a zone.
+        """
+        p = np.asarray(points, dtype=float).reshape(-1, 2)
+        ia = np.asarray(ia, dtype=np.int64).ravel()
+        ib = np.asarray(ib, dtype=np.int64).ravel()
+        used = np.unique(np.concatenate([ia, ib]))
+        if len(used):
+            self._check_free(p[used])
+        straight = np.hypot(p[ib, 0] - p[ia, 0], p[ib, 1] - p[ia, 1])
+        if clear is None:
+            clear = self.clear_many(p[ia], p[ib])
+        clear = np.asarray(clear, dtype=bool)
+        out = np.where(clear, straight, np.inf)
+        blocked = np.flatnonzero(~clear)
+        if len(blocked) == 0 or len(self.nodes) == 0:
+            return out
+        used = np.unique(np.concatenate([ia[blocked], ib[blocked]]))
+        n_nodes = len(self.nodes)
+        vis = np.full((len(p), n_nodes), np.inf)
+        via = np.full((len(p), n_nodes), np.inf)
+        step = max(1, chunk // max(n_nodes * n_nodes, 1))
+        for s in range(0, len(used), step):
+            rows = used[s : s + step]
+            v = self._visibility(p[rows])
+            vis[rows] = v
+            via[rows] = np.min(v[:, :, None] + self._dist[None, :, :], axis=1)
+        for s in range(0, len(blocked), chunk):
+            k = blocked[s : s + chunk]
+            out[k] = np.min(via[ia[k]] + vis[ib[k]], axis=1)
+        return out

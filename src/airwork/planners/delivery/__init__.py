@@ -1,0 +1,51 @@
+"""Parcel delivery by a drone fleet from hubs, around no-fly zones (issue 6).
+
+:func:`plan_delivery` routes the orders with PyVRP and models the drones around it:
+travel around no-fly zones in the wind (:mod:`.travel`), a conservative per-trip energy
+budget, an exact leg-by-leg re-check with the mass falling at each drop, repair, and the
+assignment of trips to drones.  See ``docs/delivery.md``.
+"""
+
+from airwork.planners.delivery.plan import (
+    DeliveryParams,
+    DeliveryResult,
+    DeliveryWeights,
+    TripReport,
+    Unserved,
+    baseline_plan,
+    plan_delivery,
+)
+from airwork.planners.delivery.problem import (
+    DeliveryProblem,
+    FleetType,
+    Hub,
+    NoFlyZone,
+    Order,
+    format_time,
+    parse_time_s,
+    problem_from_job,
+    read_orders_csv,
+)
+from airwork.planners.delivery.travel import TravelModel, ground_speed_mps, wind_vector_mps
+
+__all__ = [
+    "DeliveryParams",
+    "DeliveryProblem",
+    "DeliveryResult",
+    "DeliveryWeights",
+    "FleetType",
+    "Hub",
+    "NoFlyZone",
+    "Order",
+    "TravelModel",
+    "TripReport",
+    "Unserved",
+    "baseline_plan",
+    "format_time",
+    "ground_speed_mps",
+    "parse_time_s",
+    "plan_delivery",
+    "problem_from_job",
+    "read_orders_csv",
+    "wind_vector_mps",
+]
