@@ -394,9 +394,8 @@ def problem_from_job(
                 )
             zid = str(_prop(f.properties, "id", "name", default=f"no-fly-{len(zones) + 1}"))
             floor = _number(_prop(f.properties, "floor_m", default=0.0), f"{where}: floor_m")
-            ceiling = _number(
-                _prop(f.properties, "ceiling_m", default=math.inf), f"{where}: ceiling_m"
-            )
+            ceiling_v = _prop(f.properties, "ceiling_m")
+            ceiling = math.inf if ceiling_v is None else _number(ceiling_v, f"{where}: ceiling_m")
             if ceiling <= floor:
                 raise GeometryError(f"{where}: ceiling_m {ceiling} is not above floor_m {floor}")
             zones.append(NoFlyZone(zid, shapely.force_2d(geom), floor, ceiling))
