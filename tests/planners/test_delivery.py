@@ -1,0 +1,394 @@
+"""Delivery planner: every exported trip re-checked independently of the planner.
+
+The checks here recompute what the planner claims from the mission alone, with the aircraft
+model and a wind triangle written again in this file: payload at take-off equals the
+parcels of the trip and falls at each drop by that parcel's mass, energy leg by leg within
+the battery less reserve, no leg entering a no-fly zone or its clearance, every order served
+exactly once or reported unserved, every arrival within its window, drones never flying two
+trips at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from airwork.aircraft import load_aircraft
+from airwork.errors import AircraftError, GeometryError, InputFileError
+from airwork.geo.frame import LocalFrame
+from airwork.geo.pathfinding import PathFinder
+from airwork.geo.synth_orders import generate_delivery
+from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
+from airwork.mission.model import ActionKind, LegKind
+from airwork.planners.delivery import (
+    DeliveryParams,
+    DeliveryProblem,
+    FleetType,
+    Hub,
+    NoFlyZone,
+    Order,
+    TravelModel,
+    baseline_plan,
+    ground_speed_mps,
+    parse_time_s,
+    plan_delivery,
+    wind_vector_mps,
+)
+from airwork.planners.delivery import plan as plan_mod
+
+ROOT = Path(__file__).resolve().parents[2]
+HEX = load_aircraft("delivery-hex")
+LIGHT = load_aircraft(str(ROOT / "examples" / "delivery-light-quad.yaml"))
+FRAME = LocalFrame.for_lonlat(1.444, 43.604)
+X0, Y0 = FRAME.to_local(1.444, 43.604)
+
+
+# ------------------------------------------------------------------ independent re-checks
+def wind_xy(speed, from_deg):
+    """Air moves *to* from_deg + 180°: (east, north)."""
+    a = math.radians(from_deg + 180.0)
+    return np.array([speed * math.sin(a), speed * math.cos(a)])
+
+
+def ground_speed(v, w, d):
+    """Solve |g u - w| = V for g > 0 (air velocity = ground velocity - wind)."""
+    u = d / np.linalg.norm(d)
+    # g^2 - 2 g (u.w) + |w|^2 - V^2 = 0
+    b = float(u @ w)
+    return b + math.sqrt(b * b - float(w @ w) + v * v)
+
+
+def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1e-3):
+    """Assert every quality bar on a result; return figures for further asserts."""
+    fleet = {f.name: f for f in problem.fleet}
+    if params.reserve_frac is not None:
+        fleet = {
+            n: FleetType(f.aircraft.with_reserve(params.reserve_frac), f.count_per_hub)
+            for n, f in fleet.items()
+        }
+    orders = {o.id: o for o in problem.orders}
+    hubs = {h.id: h for h in problem.hubs}
+    w = wind_xy(params.wind_speed_mps, params.wind_from_deg)
+    v = result.mission.cruise_speed_mps
+    alt = params.cruise_alt_m
+    zones = [z.polygon for z in problem.no_fly if z.floor_m <= alt]
+    grown = [z.buffer(params.clearance_m - 0.5) for z in zones]
+    served: list[str] = []
+    energies = []
+    for report, sortie in zip(result.trips, result.mission.sorties, strict=True):
+        assert report.sortie == sortie.index
+        ft = fleet[report.aircraft]
+        a = ft.aircraft
+        hub = hubs[report.hub]
+        wps = sortie.waypoints
+        # starts and ends on the ground at its hub
+        assert (wps[0].x_m, wps[0].y_m, wps[0].alt_m) == pytest.approx((*hub.xy_m, 0.0))
+        assert (wps[-1].x_m, wps[-1].y_m, wps[-1].alt_m) == pytest.approx((*hub.xy_m, 0.0))
+        parcels = [orders[o] for o in report.orders]
+        payload = sum(o.mass_kg for o in parcels)
+        assert payload <= ft.payload_kg + 1e-9
+        assert sortie.legs[0].payload_kg == pytest.approx(payload)
+        assert sortie.legs[-1].payload_end_kg == pytest.approx(0.0, abs=1e-9)
+        # energy and time leg by leg, mass falling at each drop
+        t = report.depart_s
+        e = 0.0
+        load = payload
+        k_order = 0
+        for i, leg in enumerate(sortie.legs):
+            p, q = wps[i], wps[i + 1]
+            assert leg.payload_kg == pytest.approx(load)
+            d = np.array([q.x_m - p.x_m, q.y_m - p.y_m])
+            dist = float(np.hypot(*d))
+            dz = q.alt_m - p.alt_m
+            if leg.kind in (LegKind.TAKEOFF, LegKind.LANDING):
+                vs = leg.speed_mps
+            else:
+                vs = CLIMB_SPEED_MPS if dz > 0 else DESCENT_SPEED_MPS
+            head = v - ground_speed(v, w, d) if dist > 0 else 0.0
+            mean = 0.5 * (leg.payload_kg + leg.payload_end_kg)
+            perf = a.leg_performance(
+                dist,
+                v if dist > 0 else 1.0,
+                mean,
+                climb_m=dz,
+                vertical_speed_mps=vs,
+                headwind_mps=head,
+                hold_s=q.hold_s,
+            )
+            e += float(perf.energy_wh)
+            t += float(perf.time_s)
+            assert float(perf.energy_wh) == pytest.approx(leg.energy_wh, rel=1e-6, abs=1e-9)
+            # horizontal legs stay out of the zones and their clearance
+            if dist > 0:
+                seg = shapely.LineString([(p.x_m, p.y_m), (q.x_m, q.y_m)])
+                for g in grown:
+                    assert not seg.intersects(g), f"sortie {sortie.index} leg {i} enters a zone"
+            # arrival over the next drop point (after any hovering wait)
+            if k_order < len(parcels) and dist > 0 and q.alt_m == pytest.approx(alt):
+                o = parcels[k_order]
+                if np.allclose((q.x_m, q.y_m), o.xy_m, atol=1e-6):
+                    assert o.earliest_s - tol_s <= t <= o.latest_s + params.late_tolerance_s + tol_s
+                    assert t == pytest.approx(report.arrivals_s[k_order], abs=1e-3)
+            # the parcel leaves at the drop point and only there
+            if leg.payload_end_kg < leg.payload_kg - 1e-12:
+                o = parcels[k_order]
+                assert (p.x_m, p.y_m) == pytest.approx(o.xy_m)
+                assert leg.payload_kg - leg.payload_end_kg == pytest.approx(o.mass_kg)
+                kinds = {x.kind for x in p.actions}
+                assert ActionKind.PAYLOAD_RELEASE in kinds
+                assert (ActionKind.WINCH in kinds) == (o.drop == "winch")
+                assert dist == 0 and dz == 0
+                k_order += 1
+            load = leg.payload_end_kg
+        assert k_order == len(parcels), "every parcel of the trip is dropped"
+        assert e <= a.mission_energy_wh + 1e-9, f"sortie {sortie.index}: {e:.1f} Wh"
+        assert t == pytest.approx(report.return_s, abs=1e-3)
+        assert report.depart_s >= hub.open_s - tol_s and t <= hub.close_s + tol_s
+        energies.append(e)
+        served += list(report.orders)
+    # each order exactly once, or unserved with a reason
+    assert len(served) == len(set(served))
+    unserved = {u.order_id: u.reason for u in result.unserved}
+    assert not set(served) & set(unserved)
+    assert set(served) | set(unserved) == set(orders)
+    assert all(r for r in unserved.values())
+    # drones: trips of one drone never overlap, with the swap between them
+    by_drone: dict[str, list] = {}
+    for r in result.trips:
+        by_drone.setdefault(r.drone, []).append(r)
+    for name, trips in by_drone.items():
+        trips.sort(key=lambda r: r.depart_s)
+        swap = hubs[trips[0].hub].swap_time_s
+        for r1, r2 in itertools.pairwise(trips):
+            assert r2.depart_s >= r1.return_s + swap - tol_s, name
+    for h in problem.hubs:
+        for f in problem.fleet:
+            used = {r.drone for r in result.trips if r.hub == h.id and r.aircraft == f.name}
+            assert len(used) <= f.count_at(h)
+    return {"served": len(served), "energies": energies}
+
+
+# ------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def two_types():
+    fleet = [FleetType(HEX, count_per_hub=2), FleetType(LIGHT, count_per_hub=2)]
+    problem = generate_delivery(60, 3, 2, fleet=fleet, seed=4, hub_spacing_m=5000, spread_m=2000)
+    params = DeliveryParams(runtime_s=2.0, wind_speed_mps=5.0, wind_from_deg=250.0)
+    return problem, params, plan_delivery(problem, params)
+
+
+def test_generated_day_passes_every_quality_bar(two_types):
+    problem, params, result = two_types
+    figures = recheck(problem, params, result)
+    assert figures["served"] >= 0.9 * len(problem.orders)
+    assert result.on_time_share == 1.0
+    # multi-drop trips exist (PyVRP combines orders) and both types fly
+    assert max(len(t.orders) for t in result.trips) >= 2
+    assert {t.aircraft for t in result.trips} == {"delivery-hex", "light-quad"}
+    s = result.summary()
+    assert s["served"] == figures["served"] and s["trips"] == len(result.trips)
+    assert s["distance_km"] == pytest.approx(result.mission.distance_m / 1000, abs=1e-3)
+
+
+def test_routes_bend_around_zones_in_the_wind():
+    """Two hubs either side of a wide zone: trips must go round it."""
+    zone = shapely.Polygon(
+        [(X0 - 300, Y0 - 1500), (X0 + 300, Y0 - 1500), (X0 + 300, Y0 + 1500), (X0 - 300, Y0 + 1500)]
+    )
+    hubs = (Hub("W", (X0 - 2500, Y0)), Hub("E", (X0 + 4000, Y0 + 3000), drone_count=0))
+    orders = tuple(
+        Order(f"o{i}", (X0 + 1500 + 200 * i, Y0 - 800 + 400 * i), 0.5 + 0.3 * i) for i in range(4)
+    )
+    problem = DeliveryProblem(hubs, orders, (FleetType(HEX),), (NoFlyZone("Z", zone),), FRAME)
+    params = DeliveryParams(runtime_s=1.0, wind_speed_mps=6.0, wind_from_deg=90.0)
+    result = plan_delivery(problem, params)
+    recheck(problem, params, result)
+    assert len(result.unserved) == 0
+    straight = sum(2 * np.hypot(o.xy_m[0] - hubs[0].xy_m[0], o.xy_m[1] - Y0) for o in orders)
+    # any path round the zone is longer than the straight line through it
+    for s in result.mission.sorties:
+        assert len(s.waypoints) > 2 + 5 * 1 + 1
+    assert result.distance_m > 0 and straight > 0
+
+
+def test_falling_mass_costs_less_than_carrying_everything():
+    """The same multi-drop trip priced with the mass carried to the end uses more energy."""
+    fleet = [FleetType(HEX)]
+    problem = generate_delivery(30, 1, 0, fleet=fleet, seed=2, spread_m=1500)
+    result = plan_delivery(problem, DeliveryParams(runtime_s=1.0))
+    multi = [
+        (r, s)
+        for r, s in zip(result.trips, result.mission.sorties, strict=True)
+        if len(r.orders) >= 2
+    ]
+    assert multi
+    for r, s in multi:
+        legs = s.legs
+        full = HEX.leg_performance(
+            np.array([leg.distance_m for leg in legs]),
+            np.array([leg.speed_mps if leg.distance_m > 0 else 1.0 for leg in legs]),
+            r.payload_kg,
+            climb_m=np.array([leg.climb_m for leg in legs]),
+            vertical_speed_mps=np.array(
+                [
+                    leg.speed_mps
+                    if leg.kind in (LegKind.TAKEOFF, LegKind.LANDING)
+                    else (CLIMB_SPEED_MPS if leg.climb_m > 0 else DESCENT_SPEED_MPS)
+                    for leg in legs
+                ]
+            ),
+            hold_s=np.array([w.hold_s for w in s.waypoints[1:]]),
+        )
+        assert float(np.sum(full.energy_wh)) > s.energy_wh * 1.01
+
+
+def test_exact_check_repairs_trips_an_optimistic_budget_lets_through(monkeypatch):
+    """Make the PyVRP energy budget far too generous: the exact check must split or drop
+    trips so that every exported trip still fits the battery."""
+    monkeypatch.setattr(
+        plan_mod, "_fixed_energy_wh", lambda ft, alt: -2.0 * ft.aircraft.mission_energy_wh
+    )
+    fleet = [FleetType(HEX, count_per_hub=4)]
+    problem = generate_delivery(40, 1, 1, fleet=fleet, seed=3, spread_m=4000)
+    params = DeliveryParams(runtime_s=1.0)
+    result = plan_delivery(problem, params)
+    assert result.repaired_trips > 0
+    recheck(problem, params, result)
+
+
+def test_baseline_one_order_per_trip(two_types):
+    problem, params, result = two_types
+    base = baseline_plan(problem, params)
+    assert base["trips"] == base["served"]
+    assert len(result.trips) < base["trips"]
+    assert result.distance_m / 1000 < base["distance_km"]
+
+
+# ------------------------------------------------------------------ bad input
+def small_problem(orders, hubs=None, zones=(), fleet=None):
+    hubs = hubs or (Hub("H", (X0, Y0), drone_count=2, open_s=7 * 3600, close_s=21 * 3600),)
+    return DeliveryProblem(
+        hubs, tuple(orders), tuple(fleet or (FleetType(HEX),)), tuple(zones), FRAME
+    )
+
+
+def test_bad_orders_are_unserved_with_reasons():
+    zone = shapely.Polygon(
+        [(X0 + 1000, Y0), (X0 + 1500, Y0), (X0 + 1500, Y0 + 500), (X0 + 1000, Y0 + 500)]
+    )
+    orders = [
+        Order("ok", (X0 + 800, Y0 - 600), 1.0, 9 * 3600, 12 * 3600),
+        Order("inside", (X0 + 1200, Y0 + 200), 1.0),
+        Order("near", (X0 + 1510, Y0 + 200), 1.0),
+        Order("heavy", (X0 + 500, Y0), 7.5),
+        Order("reversed", (X0 + 500, Y0 + 100), 1.0, 12 * 3600, 10 * 3600),
+        Order("past", (X0 + 500, Y0 + 200), 1.0, 6 * 3600, 9 * 3600),
+        Order("far", (X0 + 30_000, Y0), 1.0),
+        Order("late", (X0 + 400, Y0 + 300), 1.0, 22 * 3600, 23 * 3600),
+    ]
+    problem = small_problem(orders, zones=[NoFlyZone("airport", zone)])
+    params = DeliveryParams(runtime_s=0.5, start_s=10 * 3600)
+    result = plan_delivery(problem, params)
+    recheck(problem, params, result)
+    why = {u.order_id: u.reason for u in result.unserved}
+    assert set(why) == {"inside", "near", "heavy", "reversed", "past", "far", "late"}
+    assert "no-fly zone 'airport'" in why["inside"] and "clearance" in why["near"]
+    assert "heavier" in why["heavy"] and "reversed" in why["reversed"]
+    assert "closed" in why["past"]
+    assert "Wh" in why["far"]
+
+
+def test_hub_inside_a_zone_is_an_error():
+    zone = shapely.box(X0 - 100, Y0 - 100, X0 + 100, Y0 + 100)
+    problem = small_problem([Order("a", (X0 + 900, Y0), 1.0)], zones=[NoFlyZone("Z", zone)])
+    with pytest.raises(GeometryError, match="hub 'H' is inside no-fly zone 'Z'"):
+        plan_delivery(problem, DeliveryParams(runtime_s=0.5))
+
+
+def test_duplicate_ids_and_bad_values_are_errors():
+    with pytest.raises(InputFileError, match="duplicate order id 'a'"):
+        small_problem([Order("a", (X0 + 1, Y0), 1.0), Order("a", (X0 + 2, Y0), 1.0)])
+    with pytest.raises(InputFileError, match="drop"):
+        small_problem([Order("a", (X0 + 1, Y0), 1.0, drop="parachute")])
+    with pytest.raises(InputFileError, match="mass_kg"):
+        small_problem([Order("a", (X0 + 1, Y0), -1.0)])
+    with pytest.raises(AircraftError, match="no cargo bay"):
+        FleetType(load_aircraft("sprayer-40"))
+    with pytest.raises(AircraftError, match="wind"):
+        plan_delivery(
+            small_problem([Order("a", (X0 + 500, Y0), 1.0)]),
+            DeliveryParams(wind_speed_mps=15.0, speed_mps=18.0),
+        )
+    with pytest.raises(InputFileError, match="HH:MM"):
+        parse_time_s("noon", "order 'a': earliest")
+
+
+# ------------------------------------------------------------------ physics and geometry
+@settings(max_examples=60, deadline=None)
+@given(
+    v=st.floats(5.0, 20.0),
+    frac=st.floats(0.0, 0.9),
+    wind_dir=st.floats(0.0, 360.0),
+    course=st.floats(0.0, 2 * math.pi),
+)
+def test_wind_triangle_closes(v, frac, wind_dir, course):
+    """Ground velocity = air velocity + wind, the air velocity has the airspeed, and the
+    ground track lies along the course."""
+    w = np.array(wind_vector_mps(frac * v, wind_dir))
+    u = np.array([math.cos(course), math.sin(course)])
+    g = float(ground_speed_mps(v, tuple(w), u[0], u[1]))
+    assert g > 0
+    air = g * u - w
+    assert np.linalg.norm(air) == pytest.approx(v, rel=1e-9)
+    assert g == pytest.approx(ground_speed(v, wind_xy(frac * v, wind_dir), u), rel=1e-9)
+
+
+def test_wind_triangle_special_cases():
+    assert float(ground_speed_mps(10.0, wind_vector_mps(4.0, 90.0), 1.0, 0.0)) == pytest.approx(6.0)
+    assert float(ground_speed_mps(10.0, wind_vector_mps(4.0, 270.0), 1.0, 0.0)) == pytest.approx(
+        14.0
+    )
+    assert float(ground_speed_mps(10.0, wind_vector_mps(6.0, 0.0), 1.0, 0.0)) == pytest.approx(8.0)
+    with pytest.raises(AircraftError):
+        ground_speed_mps(10.0, (10.0, 0.0), 1.0, 0.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pair_lengths_match_the_dense_table(seed):
+    rng = np.random.default_rng(seed)
+    zones = [shapely.Point(rng.uniform(200, 800, 2)).buffer(rng.uniform(50, 150)) for _ in range(3)]
+    pf = PathFinder(zones, margin_m=1.0)
+    pts = rng.uniform(0, 1000, (40, 2))
+    pts = pts[~shapely.intersects(shapely.points(pts), shapely.union_all(zones).buffer(2))][:25]
+    dense = pf.lengths_m(pts, pts)
+    ia, ib = np.nonzero(np.ones((len(pts), len(pts)), bool))
+    pairs = pf.pair_lengths_m(pts, ia, ib, chunk=50)
+    np.testing.assert_allclose(pairs.reshape(len(pts), len(pts)), dense, rtol=1e-9)
+
+
+def test_time_table_is_exact_when_clear_and_an_upper_bound_when_routed():
+    rng = np.random.default_rng(5)
+    zone = shapely.Point(500, 500).buffer(200)
+    wind = wind_vector_mps(4.0, 30.0)
+    tm = TravelModel([zone], 12.0, wind)
+    pts = rng.uniform(0, 1000, (60, 2))
+    pts = pts[~shapely.intersects(shapely.points(pts), zone.buffer(5))]
+    tt = tm.time_matrix_s(pts)
+    for i in range(0, len(pts), 7):
+        for j in range(len(pts)):
+            if i == j:
+                continue
+            path = tm.path(pts[i], pts[j])
+            seg = np.diff(path, axis=0)
+            exact = sum(np.hypot(*s) / ground_speed(12.0, np.array(wind), s) for s in seg)
+            if len(path) == 2:
+                assert tt[i, j] == pytest.approx(exact, rel=1e-9)
+            else:
+                assert tt[i, j] >= exact - 1e-9
