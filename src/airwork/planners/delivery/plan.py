@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings as warnings_mod
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -669,7 +670,13 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
             ctx, tt_safe, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, routable, counts
         )
         t_solve = time.perf_counter()
-        res = pyvrp.solve(data, stop=MaxRuntime(params.runtime_s), seed=params.seed, display=False)
+        with warnings_mod.catch_warnings(record=True) as caught:
+            warnings_mod.simplefilter("always")
+            res = pyvrp.solve(
+                data, stop=MaxRuntime(params.runtime_s), seed=params.seed, display=False
+            )
+        for msg in dict.fromkeys(" ".join(str(c.message).split()) for c in caught):
+            warnings.append(f"PyVRP: {msg}")
         solve_time = time.perf_counter() - t_solve
         client_of = np.flatnonzero(routable)  # PyVRP client index -> position in `orders`
         for route in res.best.routes():
@@ -840,7 +847,21 @@ def _why_unreachable(ctx, i, j, tt, H, counts) -> str:
 
 
 def _assign_drones(ctx: _Context, trips: list[_Trip], counts):
-    """Greedy interval partitioning per (hub, type), departures slipping within slack."""
+    """Both greedy assignments; the one leaving fewer trips without a drone, then using
+    fewer drones."""
+    best = None
+    for slip in (False, True):
+        got = _assign_drones_greedy(ctx, trips, counts, slip)
+        key = (len(got[2]), len({n for n, _ in got[0]}))
+        if best is None or key < best[0]:
+            best = (key, got)
+    return best[1]
+
+
+def _assign_drones_greedy(ctx: _Context, trips: list[_Trip], counts, prefer_slip: bool):
+    """Greedy interval partitioning per (hub, type) in order of departure: a free drone if
+    any (best fit), else (``prefer_slip``) a busy drone if the trip's slack allows waiting
+    for it, else a new drone while the hub has one, else the trip gets no drone."""
     fleet = ctx.fleet
     scheduled: list[tuple[str, _Trip]] = []
     no_drone: list[_Trip] = []
@@ -855,21 +876,31 @@ def _assign_drones(ctx: _Context, trips: list[_Trip], counts):
         for t in pool:
             ready = [f + hub.swap_time_s for f in free]
             fits = [d for d, r in enumerate(ready) if r <= t.depart_s + 1e-6]
+            slipped = None
+            if prefer_slip and not fits and free:
+                # fewer drones first: slip the departure onto a busy drone if the trip allows
+                d = int(np.argmin(ready))
+                if ready[d] <= t.depart_s + t.slack_s + 1e-6:
+                    t2 = ctx.fly(_Trip(t.hub, t.ftype, t.orders, ready[d]))
+                    if t2.ok and t2.depart_s >= ready[d] - 1e-6:
+                        slipped = t2
             if fits:
                 d = max(fits, key=lambda d: ready[d])  # best fit
+            elif slipped is not None:
+                t = slipped
             elif len(free) < counts[h, k]:
                 free.append(-math.inf)
                 d = len(free) - 1
-            else:
+            elif free and ready[int(np.argmin(ready))] <= t.depart_s + t.slack_s + 1e-6:
                 d = int(np.argmin(ready))
-                if ready[d] > t.depart_s + t.slack_s + 1e-6:
-                    no_drone.append(t)
-                    continue
                 t2 = ctx.fly(_Trip(t.hub, t.ftype, t.orders, ready[d]))
-                if not t2.ok or t2.depart_s < ready[d] - 1e-6:
+                if not (t2.ok and t2.depart_s >= ready[d] - 1e-6):
                     no_drone.append(t)
                     continue
                 t = t2
+            else:
+                no_drone.append(t)
+                continue
             free[d] = t.return_s
             name = f"{hub.id}/{fleet[k].name}#{d + 1}"
             scheduled.append((name, t))
