@@ -109,9 +109,16 @@ class TravelModel:
             c = shapely.centroid(circles)
             self._centres = np.column_stack([shapely.get_x(c), shapely.get_y(c)])
             self._radii = np.sqrt(shapely.area(circles) / math.pi) * 1.02 + 1.0
+            # inscribed circles: a segment through one certainly enters the zone
+            inner = shapely.maximum_inscribed_circle(np.array(parts, dtype=object), 0.5)
+            a = shapely.get_coordinates(inner).reshape(-1, 2, 2)
+            self._in_centres = a[:, 0]
+            self._in_radii = np.maximum(np.hypot(*(a[:, 1] - a[:, 0]).T) - 1.0, 0.0)
         else:
             self._centres = np.zeros((0, 2))
             self._radii = np.zeros(0)
+            self._in_centres = np.zeros((0, 2))
+            self._in_radii = np.zeros(0)
         self._paths: dict[tuple, np.ndarray] = {}
 
     @property
@@ -141,16 +148,24 @@ class TravelModel:
             self._paths[key] = p
         return p
 
-    def _near_zone(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether each segment passes within a zone's bounding circle (numpy only)."""
+    @staticmethod
+    def _seg_dist(a: np.ndarray, d: np.ndarray, dd: np.ndarray, c: np.ndarray) -> np.ndarray:
+        t = np.clip(((c[0] - a[:, 0]) * d[:, 0] + (c[1] - a[:, 1]) * d[:, 1]) / dd, 0.0, 1.0)
+        return np.hypot(a[:, 0] + t * d[:, 0] - c[0], a[:, 1] + t * d[:, 1] - c[1])
+
+    def _near_zone(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(passes within a zone's bounding circle, certainly crosses a zone's inscribed
+        circle) for each segment, numpy only."""
         near = np.zeros(len(a), dtype=bool)
+        deep = np.zeros(len(a), dtype=bool)
         d = b - a
-        dd = np.maximum(np.einsum("ij,ij->i", d, d), 1e-12)
+        dd = np.maximum(d[:, 0] ** 2 + d[:, 1] ** 2, 1e-12)
         for c, r in zip(self._centres, self._radii, strict=True):
-            t = np.clip(np.einsum("ij,ij->i", c - a, d) / dd, 0.0, 1.0)
-            q = a + t[:, None] * d
-            near |= np.hypot(q[:, 0] - c[0], q[:, 1] - c[1]) <= r
-        return near
+            near |= self._seg_dist(a, d, dd, c) <= r
+        for c, r in zip(self._in_centres, self._in_radii, strict=True):
+            if r > 0:
+                deep |= self._seg_dist(a, d, dd, c) < r
+        return near, deep
 
     def time_matrix_s(self, xy: np.ndarray, *, rows_per_chunk: int | None = None) -> np.ndarray:
         """(n, n) flight time between all points at cruise, around the zones, in the wind. [s]
@@ -176,9 +191,11 @@ class TravelModel:
             length = np.hypot(d[:, 0], d[:, 1])
             clear = np.ones(len(ii), dtype=bool)
             if len(self._radii):
-                near = np.flatnonzero(self._near_zone(a, b))
-                if len(near):
-                    clear[near] = self.finder.clear_many(a[near], b[near])
+                near, deep = self._near_zone(a, b)
+                clear[deep] = False
+                check = np.flatnonzero(near & ~deep)
+                if len(check):
+                    clear[check] = self.finder.clear_many(a[check], b[check])
             g_fwd = ground_speed_mps(v, w, d[:, 0], d[:, 1])
             g_back = ground_speed_mps(v, w, -d[:, 0], -d[:, 1])
             out[ii, jj] = length / g_fwd
