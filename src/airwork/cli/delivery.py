@@ -16,7 +16,7 @@ from airwork.cli.common import OutOpt, OverwriteOpt, console, err_console, handl
 from airwork.cli.plan import AutopilotOpt, CrsOpt, ReserveOpt
 from airwork.errors import AircraftError, InputFileError
 from airwork.export.mavlink import Autopilot
-from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
+from airwork.export.outputs import check_out_dir, render_outputs, write_outputs
 from airwork.geo.read import read_job
 from airwork.planners.delivery import (
     DeliveryParams,
@@ -92,6 +92,64 @@ def delivery_problem(
     if not problem.orders:
         raise InputFileError("no orders: give features with role 'order' or --orders CSV")
     return problem
+
+
+def delivery_picture(result: DeliveryResult, problem: DeliveryProblem):
+    """A ``picture`` callable for :func:`render_outputs`: no-fly zones, hubs, drop points
+    (unserved ones crossed) and every trip coloured by hub, as PNG bytes."""
+
+    def draw(mission) -> bytes:
+        import io
+
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import shapely
+
+        fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
+        try:
+            for z in problem.no_fly:
+                for poly in shapely.get_parts(z.polygon):
+                    x, y = poly.exterior.xy
+                    ax.fill(x, y, facecolor="#f2b8b5", edgecolor="#a3231b", hatch="xx", lw=1)
+            hub_index = {h.id: i for i, h in enumerate(problem.hubs)}
+            cmap = plt.get_cmap("tab10" if len(problem.hubs) <= 10 else "tab20")
+            for t, s in zip(result.trips, mission.sorties, strict=True):
+                xy = s.xy_m
+                ax.plot(
+                    xy[:, 0], xy[:, 1], lw=0.6, alpha=0.7, color=cmap(hub_index[t.hub] % cmap.N)
+                )
+            unserved = {u.order_id for u in result.unserved}
+            oxy = problem.order_xy
+            bad = [o.id in unserved for o in problem.orders]
+            good = [not b for b in bad]
+            ax.plot(oxy[good, 0], oxy[good, 1], ".", ms=3, color="#2a7d2a", label="served")
+            if any(bad):
+                ax.plot(oxy[bad, 0], oxy[bad, 1], "x", ms=5, color="#c01010", label="unserved")
+            hxy = problem.hub_xy
+            ax.plot(hxy[:, 0], hxy[:, 1], "k^", ms=8, label="hub")
+            for h in problem.hubs:
+                ax.annotate(h.id, h.xy_m, xytext=(4, 4), textcoords="offset points")
+            ax.set_aspect("equal")
+            ax.ticklabel_format(useOffset=False, style="plain")
+            ax.set_xlabel("easting [m]")
+            ax.set_ylabel("northing [m]")
+            ax.grid(True, alpha=0.2)
+            ax.legend(loc="upper left", fontsize=8)
+            ax.set_title(
+                f"{mission.name}: {result.served_count}/{result.order_count} orders, "
+                f"{len(result.trips)} trips, {result.drones_used} drones, "
+                f"{result.distance_m / 1000:.0f} km"
+            )
+            fig.tight_layout()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+        finally:
+            plt.close(fig)
+        return buf.getvalue()
+
+    return draw
 
 
 def print_delivery(result: DeliveryResult, out: Path | None) -> None:
@@ -196,7 +254,7 @@ def delivery(
         result.mission,
         result.summary(),
         autopilot=autopilot,
-        picture=png_picture(None) if picture and result.trips else None,
+        picture=delivery_picture(result, problem) if picture else None,
     )
     write_outputs(rendered, out_dir, overwrite=overwrite)
     print_delivery(result, out_dir)
