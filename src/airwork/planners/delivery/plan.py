@@ -711,21 +711,28 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
             continue
         repaired += 1
         if len(trip.orders) == 1:
-            reasons[trip.orders[0]] = trip.reason
+            i = trip.orders[0]
+            j = keep.index(i)
+            alt_trip = _best_single(ctx, i, j, tt_safe, H, counts)
+            if alt_trip is not None and alt_trip.ok:
+                checked.append(alt_trip)
+            else:
+                reasons[i] = trip.reason
             continue
         mid = len(trip.orders) // 2
         dep = trip.depart_s
         stack.append(_Trip(trip.hub, trip.ftype, trip.orders[:mid], dep))
         stack.append(_Trip(trip.hub, trip.ftype, trip.orders[mid:], dep))
+    flown = {o for t in checked for o in t.orders}
     for j, i in enumerate(keep):
-        if routable[j] and i not in {o for t in checked for o in t.orders} and i not in reasons:
+        if routable[j] and i not in flown and i not in reasons:
             reasons[i] = (
                 "no trip found in its window within the search time (all hubs and fleet "
                 "types considered)"
             )
 
     # --- drones
-    scheduled, drone_names, no_drone = _assign_drones(ctx, checked, counts)
+    scheduled, _, no_drone = _assign_drones(ctx, checked, counts)
     for t in no_drone:
         hub = problem.hubs[t.hub]
         for i in t.orders:
@@ -733,14 +740,22 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
                 f"no {fleet[t.ftype].name} drone free at hub '{hub.id}' for a trip at "
                 f"{format_time(t.depart_s)} (all {counts[t.hub, t.ftype]} busy)"
             )
-    mission, reports = _mission(ctx, scheduled, drone_names)
+    # repair: fly those orders alone, from any near hub, in a gap of some drone's day
+    for t in no_drone:
+        for i in t.orders:
+            placed = _place_single(ctx, i, keep.index(i), tt_safe, H, counts, scheduled)
+            if placed is not None:
+                scheduled.append(placed)
+                reasons.pop(i, None)
+    scheduled.sort(key=lambda x: (x[0], x[1].depart_s))
+    mission, reports = _mission(ctx, scheduled)
     unserved = tuple(Unserved(problem.orders[i].id, reasons[i]) for i in sorted(reasons))
     return DeliveryResult(
         mission=mission,
         trips=reports,
         unserved=unserved,
         order_count=len(problem.orders),
-        drones_used=len(set(drone_names.values())),
+        drones_used=len({name for name, _ in scheduled}),
         drones_available=int(counts.sum()),
         solve_time_s=solve_time,
         runtime_s=time.perf_counter() - t0,
@@ -758,7 +773,13 @@ def _pyvrp_data(ctx, tt, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, ro
     n_c = len(idx) - H
     stop_eq = np.concatenate([np.zeros(H), stop_eq_s[routable]])
     dist = np.ceil((t + stop_eq[:, None]) / _PROXY_UNIT_S).astype(np.int64)
-    dur = np.ceil(t).astype(np.int64)
+    # take-off climb on edges out of a hub, landing descent on edges into one
+    alt = params.cruise_alt_m
+    t_v = np.zeros(len(idx))
+    t_v_in = np.zeros(len(idx))
+    t_v[:H] = alt / CLIMB_SPEED_MPS
+    t_v_in[:H] = alt / DESCENT_SPEED_MPS
+    dur = np.ceil(t + t_v[:, None] + t_v_in[None, :]).astype(np.int64)
     np.fill_diagonal(dist, 0)
     np.fill_diagonal(dur, 0)
     locations = [
@@ -910,7 +931,46 @@ def _assign_drones_greedy(ctx: _Context, trips: list[_Trip], counts, prefer_slip
     return scheduled, names, no_drone
 
 
-def _mission(ctx: _Context, scheduled, names) -> tuple[Mission, tuple[TripReport, ...]]:
+def _place_single(ctx: _Context, i: int, j: int, tt, H: int, counts, scheduled):
+    """(drone name, trip) flying order ``i`` alone in a free gap of a drone (existing or
+    spare) of one of the three nearest hubs, or None."""
+    problem = ctx.problem
+    o = problem.orders[i]
+    for h in np.argsort(tt[:H, H + j] + tt[H + j, :H])[:3]:
+        hub = problem.hubs[h]
+        for k, f in enumerate(ctx.fleet):
+            if counts[h, k] <= 0 or o.mass_kg > f.payload_kg + 1e-9:
+                continue
+            prefix = f"{hub.id}/{f.name}#"
+            days: dict[str, list[_Trip]] = {}
+            for name, t in scheduled:
+                if name.startswith(prefix):
+                    days.setdefault(name, []).append(t)
+            for d in range(1, int(counts[h, k]) + 1):
+                days.setdefault(f"{prefix}{d}", [])
+            dep0 = max(hub.open_s, ctx.start_s, o.earliest_s - tt[h, H + j])
+            first = ctx.fly(_Trip(int(h), k, (i,), float(dep0)))
+            if not first.ok:
+                continue
+            for name, trips in sorted(days.items()):
+                trips = sorted(trips, key=lambda t: t.depart_s)
+                starts = [hub.open_s] + [t.return_s + hub.swap_time_s for t in trips]
+                ends = [t.depart_s - hub.swap_time_s for t in trips] + [hub.close_s]
+                for g0, g1 in zip(starts, ends, strict=True):
+                    dep = max(first.depart_s, g0)
+                    if dep > first.depart_s + first.slack_s + 1e-6:
+                        continue
+                    trip = (
+                        first
+                        if dep == first.depart_s
+                        else ctx.fly(_Trip(int(h), k, (i,), float(dep)))
+                    )
+                    if trip.ok and trip.depart_s >= g0 - 1e-6 and trip.return_s <= g1 + 1e-6:
+                        return name, trip
+    return None
+
+
+def _mission(ctx: _Context, scheduled) -> tuple[Mission, tuple[TripReport, ...]]:
     problem = ctx.problem
     sorties = []
     reports = []
@@ -964,7 +1024,8 @@ def baseline_plan(problem: DeliveryProblem, params: DeliveryParams | None = None
     """The simple reference: every order flown alone from its nearest hub (by flight time)
     with the first fleet type that carries it, drones unlimited.
 
-    Returns figures: ``served``, ``trips``, ``drones``, ``distance_km``, ``energy_wh``.
+    Returns figures: ``served`` (and ``served_ids``), ``trips``, ``drones``,
+    ``distance_km``, ``energy_wh``.
     """
     params = params or DeliveryParams()
     ctx = _Context(problem, params)
@@ -989,6 +1050,7 @@ def baseline_plan(problem: DeliveryProblem, params: DeliveryParams | None = None
     scheduled, _names, _ = _assign_drones(ctx, trips, unlimited)
     return {
         "served": len(trips),
+        "served_ids": sorted(problem.orders[t.orders[0]].id for t in trips),
         "trips": len(trips),
         "drones": len({n for n, _ in scheduled}),
         "distance_km": float(sum(t.sortie.distance_m for t in trips) / 1000.0),
