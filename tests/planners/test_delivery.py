@@ -392,3 +392,28 @@ def test_time_table_is_exact_when_clear_and_an_upper_bound_when_routed():
                 assert tt[i, j] == pytest.approx(exact, rel=1e-9)
             else:
                 assert tt[i, j] >= exact - 1e-9
+
+
+@pytest.mark.parametrize("late_weight", [0.0, 100.0])
+def test_late_tolerance_serves_late_and_reports_it(late_weight):
+    """An order whose window closes before a drone can get there is served late within the
+    tolerance (and reported late), or unserved without one."""
+    hub = Hub("H", (X0, Y0), drone_count=1, open_s=8 * 3600, close_s=20 * 3600)
+    orders = [
+        Order("tight", (X0 + 5000, Y0), 1.0, 8 * 3600, 8 * 3600 + 300),
+        Order("easy", (X0 - 1000, Y0), 1.0, 9 * 3600, 11 * 3600),
+    ]
+    problem = small_problem(orders, hubs=(hub,))
+    weights = plan_mod.DeliveryWeights(late_hour=late_weight)
+    strict = plan_delivery(problem, DeliveryParams(runtime_s=0.5, weights=weights))
+    assert [u.order_id for u in strict.unserved] == ["tight"]
+    params = DeliveryParams(runtime_s=0.5, late_tolerance_s=900.0, weights=weights)
+    result = plan_delivery(problem, params)
+    recheck(problem, params, result)
+    assert not result.unserved
+    late = {o: x for t in result.trips for o, x in zip(t.orders, t.late_s, strict=True)}
+    assert late["easy"] == 0.0
+    # arrival: take-off climb + 5 km at 10 m/s after 08:00, i.e. about 4 min after 08:05
+    assert 0 < late["tight"] <= 900.0
+    assert late["tight"] == pytest.approx(60 / 2.5 + 500 - 300, abs=2.0)
+    assert result.on_time_share == pytest.approx(0.5)

@@ -222,6 +222,10 @@ def delivery(
         float, typer.Option("--weight-hour", help="Cost per flight hour.")
     ] = 30.0,
     weight_kwh: Annotated[float, typer.Option("--weight-kwh", help="Cost per kWh.")] = 20.0,
+    weight_late: Annotated[
+        float,
+        typer.Option("--weight-late-hour", help="Cost per hour late (with a late tolerance)."),
+    ] = 100.0,
     out: OutOpt = Path("airwork-out"),
     overwrite: OverwriteOpt = False,
     crs: CrsOpt = None,
@@ -244,7 +248,9 @@ def delivery(
         runtime_s=runtime_s,
         seed=seed,
         reserve_frac=reserve,
-        weights=DeliveryWeights(trip=weight_trip, flight_hour=weight_hour, energy_kwh=weight_kwh),
+        weights=DeliveryWeights(
+            trip=weight_trip, flight_hour=weight_hour, energy_kwh=weight_kwh, late_hour=weight_late
+        ),
     )
     out_dir = check_out_dir(out, overwrite=overwrite)
     fleet = parse_fleet(aircraft)

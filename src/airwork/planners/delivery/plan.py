@@ -91,15 +91,21 @@ class DeliveryWeights:
         Per kWh of the conservative energy estimate.
     unserved : float
         Per order left unserved (large: serve everything that can be served).
+    late_hour : float
+        Per hour of lateness, with ``DeliveryParams.late_tolerance_s`` > 0.  PyVRP has hard
+        time windows only, so lateness is priced as a step: an order is offered as two
+        mutually exclusive visits, on time, or late within the tolerance at the cost of half
+        the tolerance.  The exact lateness is reported.
     """
 
     trip: float = 5.0
     flight_hour: float = 30.0
     energy_kwh: float = 20.0
     unserved: float = 10_000.0
+    late_hour: float = 100.0
 
     def __post_init__(self) -> None:
-        for k in ("trip", "flight_hour", "energy_kwh", "unserved"):
+        for k in ("trip", "flight_hour", "energy_kwh", "unserved", "late_hour"):
             v = getattr(self, k)
             if not (math.isfinite(v) and v >= 0):
                 raise ValueError(f"weight {k} must be >= 0 and finite, got {v}")
@@ -666,7 +672,7 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
     trips: list[_Trip] = []
     solve_time = 0.0
     if routable.any():
-        data, vt_of = _pyvrp_data(
+        data, vt_of, client_of = _pyvrp_data(
             ctx, tt_safe, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, routable, counts
         )
         t_solve = time.perf_counter()
@@ -678,7 +684,6 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
         for msg in dict.fromkeys(" ".join(str(c.message).split()) for c in caught):
             warnings.append(f"PyVRP: {msg}")
         solve_time = time.perf_counter() - t_solve
-        client_of = np.flatnonzero(routable)  # PyVRP client index -> position in `orders`
         for route in res.best.routes():
             h, k = vt_of[route.vehicle_type()]
             visits = [a for a in route.schedule() if a.is_client()]
@@ -798,21 +803,35 @@ def _pyvrp_data(ctx, tt, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, ro
         for h, hub in enumerate(problem.hubs)
     ]
     clients = []
+    groups = []
+    client_of: list[int] = []  # PyVRP client -> position in `orders`
     sel = np.flatnonzero(routable)
+    tol = params.late_tolerance_s
+    tiers = tol > 0 and w.late_hour > 0
     for c, j in enumerate(sel):
         o = orders[j]
-        clients.append(
-            pyvrp.Client(
-                H + c,
-                delivery=[math.ceil(o.mass_kg * 1000)],
-                service_duration=math.ceil(stop_time[j]),
-                tw_early=math.floor(max(o.earliest_s, start)),
-                tw_late=math.floor(o.latest_s + params.late_tolerance_s),
-                required=False,
-                prize=int(w.unserved * _COST_SCALE),
-                name=o.id,
+        # with a priced tolerance, an order is a pair of mutually exclusive visits: on time
+        # (full prize) or late within the tolerance (prize less the lateness cost)
+        variants = [(o.latest_s, 0.0), (o.latest_s + tol, w.late_hour * tol / 2 / 3600)]
+        if not tiers:
+            variants = [(o.latest_s + tol, 0.0)]
+        if tiers:
+            groups.append(pyvrp.ClientGroup([len(clients), len(clients) + 1], required=False))
+        for late, cost in variants:
+            clients.append(
+                pyvrp.Client(
+                    H + c,
+                    delivery=[math.ceil(o.mass_kg * 1000)],
+                    service_duration=math.ceil(stop_time[j]),
+                    tw_early=math.floor(max(o.earliest_s, start)),
+                    tw_late=math.floor(late),
+                    required=False,
+                    prize=round(max(w.unserved - cost, 0.0) * _COST_SCALE),
+                    group=len(groups) - 1 if tiers else None,
+                    name=o.id,
+                )
             )
-        )
+            client_of.append(int(j))
     vtypes = []
     vt_of: list[tuple[int, int]] = []
     min_trip = 2 * np.min(t[:H, H:], axis=1) + (np.min(stop_time[routable]) if n_c else 0)
@@ -841,8 +860,8 @@ def _pyvrp_data(ctx, tt, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, ro
                 )
             )
             vt_of.append((h, k))
-    data = pyvrp.ProblemData(locations, clients, depots, vtypes, [dist], [dur])
-    return data, vt_of
+    data = pyvrp.ProblemData(locations, clients, depots, vtypes, [dist], [dur], groups)
+    return data, vt_of, np.asarray(client_of, dtype=int)
 
 
 def _best_single(ctx: _Context, i: int, j: int, tt, H: int, counts) -> _Trip | None:
