@@ -887,21 +887,24 @@ def _why_unreachable(ctx, i, j, tt, H, counts) -> str:
 
 
 def _assign_drones(ctx: _Context, trips: list[_Trip], counts):
-    """Both greedy assignments; the one leaving fewer trips without a drone, then using
+    """Three greedy assignments; the one leaving fewer trips without a drone, then using
     fewer drones."""
     best = None
-    for slip in (False, True):
-        got = _assign_drones_greedy(ctx, trips, counts, slip)
+    for mode in ("plain", "slip", "latest"):
+        got = _assign_drones_greedy(ctx, trips, counts, mode)
         key = (len(got[2]), len({n for n, _ in got[0]}))
         if best is None or key < best[0]:
             best = (key, got)
     return best[1]
 
 
-def _assign_drones_greedy(ctx: _Context, trips: list[_Trip], counts, prefer_slip: bool):
-    """Greedy interval partitioning per (hub, type) in order of departure: a free drone if
-    any (best fit), else (``prefer_slip``) a busy drone if the trip's slack allows waiting
-    for it, else a new drone while the hub has one, else the trip gets no drone."""
+def _assign_drones_greedy(ctx: _Context, trips: list[_Trip], counts, mode: str):
+    """Greedy interval partitioning per (hub, type): trips in order of departure
+    (``plain``, ``slip``) or of latest departure (``latest``); a drone free at the
+    departure if any (best fit), else (``slip``, ``latest``) a busy drone if the trip's
+    slack allows waiting for it, else a new drone while the hub has one, else the
+    trip gets no drone."""
+    prefer_slip = mode != "plain"
     fleet = ctx.fleet
     scheduled: list[tuple[str, _Trip]] = []
     no_drone: list[_Trip] = []
@@ -912,7 +915,10 @@ def _assign_drones_greedy(ctx: _Context, trips: list[_Trip], counts, prefer_slip
     for (h, k), pool in sorted(by_pool.items()):
         hub = ctx.problem.hubs[h]
         free: list[float] = []  # per drone: when it lands last
-        pool.sort(key=lambda t: (t.depart_s, t.orders))
+        if mode == "latest":
+            pool.sort(key=lambda t: (t.depart_s + t.slack_s, t.depart_s, t.orders))
+        else:
+            pool.sort(key=lambda t: (t.depart_s, t.orders))
         for t in pool:
             ready = [f + hub.swap_time_s for f in free]
             fits = [d for d, r in enumerate(ready) if r <= t.depart_s + 1e-6]
