@@ -417,3 +417,61 @@ def test_late_tolerance_serves_late_and_reports_it(late_weight):
     assert 0 < late["tight"] <= 900.0
     assert late["tight"] == pytest.approx(60 / 2.5 + 500 - 300, abs=2.0)
     assert result.on_time_share == pytest.approx(0.5)
+
+
+def test_reading_roles_csv_and_stations_as_hubs(tmp_path):
+    import json
+
+    from airwork.geo.read import read_job
+    from airwork.planners.delivery import problem_from_job, read_orders_csv
+
+    lon, lat = 1.444, 43.604
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"role": "station", "name": "depot", "drone_count": 3},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        },
+        {
+            "type": "Feature",
+            "properties": {
+                "role": "order",
+                "id": "g1",
+                "mass_kg": 1.5,
+                "earliest": "09:30",
+                "latest": 39600,
+                "drop": "Land",
+            },
+            "geometry": {"type": "Point", "coordinates": [lon + 0.01, lat]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"role": "no_fly", "id": "z", "floor_m": 150},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [lon + 0.02, lat],
+                        [lon + 0.03, lat],
+                        [lon + 0.03, lat + 0.01],
+                        [lon + 0.02, lat],
+                    ]
+                ],
+            },
+        },
+    ]
+    job_path = tmp_path / "job.geojson"
+    job_path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    csv = tmp_path / "o.csv"
+    csv.write_text("id,lat,lon,mass_kg,latest\nc1,43.61,1.45,0.5,18:00\n")
+    job = read_job(job_path)
+    extra = read_orders_csv(csv, job.frame)
+    problem = problem_from_job(job, [FleetType(HEX)], orders=extra)
+    assert [h.id for h in problem.hubs] == ["depot"] and problem.hubs[0].drone_count == 3
+    g1, c1 = problem.orders
+    assert (g1.earliest_s, g1.latest_s, g1.drop) == (34200.0, 39600.0, "land")
+    assert c1.latest_s == 18 * 3600 and c1.drop == "winch"
+    x, y = job.frame.to_local(1.45, 43.61)
+    assert c1.xy_m == pytest.approx((x, y))
+    # a zone whose floor is above the cruise altitude does not apply
+    assert problem.no_fly[0].floor_m == 150 and not problem.no_fly[0].applies(60.0)

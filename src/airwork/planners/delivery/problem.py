@@ -360,7 +360,8 @@ def problem_from_job(
     """Build a :class:`DeliveryProblem` from a read job (roles ``hub``, ``order``, ``no_fly``).
 
     ``orders`` (e.g. from :func:`read_orders_csv` with the job's frame) are added to the
-    job's own order points.  Other roles of the job (fields, obstacles) are ignored.
+    job's own order points.  Without any ``hub``, the job's ``station`` points are the hubs.
+    Other roles of the job (fields, obstacles) are ignored.
 
     Raises
     ------
@@ -402,6 +403,12 @@ def problem_from_job(
         else:
             continue
         features.append(Feature(role, shapely.force_2d(geom), dict(f.properties)))
+    if not hubs:  # a job with plain 'station' points: they are the hubs
+        for k, f in enumerate(job.stations):
+            fid = str(_prop(f.properties, "id", "name", default=f"hub-{k + 1}"))
+            xy = (float(f.geometry.x), float(f.geometry.y))
+            hubs.append(_hub_from_props(fid, xy, f.properties, f.source))
+            features.append(Feature("hub", f.geometry, dict(f.properties)))
     all_orders = [*found_orders, *(orders or ())]
     return DeliveryProblem(
         hubs=tuple(hubs),
