@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pyvrp
 import shapely
+from pyvrp import PenaltyParams, SolveParams
 from pyvrp.stop import MaxRuntime
 
 from airwork.aircraft.model import Aircraft
@@ -678,8 +679,17 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
         t_solve = time.perf_counter()
         with warnings_mod.catch_warnings(record=True) as caught:
             warnings_mod.simplefilter("always")
+            # penalties must be able to outweigh an order's prize, or the search drifts
+            # among infeasible solutions that serve more orders
+            penalty = PenaltyParams(
+                max_penalty=10.0 * max(params.weights.unserved, 1.0) * _COST_SCALE
+            )
             res = pyvrp.solve(
-                data, stop=MaxRuntime(params.runtime_s), seed=params.seed, display=False
+                data,
+                stop=MaxRuntime(params.runtime_s),
+                seed=params.seed,
+                display=False,
+                params=SolveParams(penalty=penalty),
             )
         for msg in dict.fromkeys(" ".join(str(c.message).split()) for c in caught):
             warnings.append(f"PyVRP: {msg}")
