@@ -155,16 +155,24 @@ class TravelModel:
 
     def _near_zone(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(passes within a zone's bounding circle, certainly crosses a zone's inscribed
-        circle) for each segment, numpy only."""
+        circle) for each segment, numpy only; segments whose bounding box misses a circle's
+        box are skipped for that zone."""
         near = np.zeros(len(a), dtype=bool)
         deep = np.zeros(len(a), dtype=bool)
-        d = b - a
-        dd = np.maximum(d[:, 0] ** 2 + d[:, 1] ** 2, 1e-12)
-        for c, r in zip(self._centres, self._radii, strict=True):
-            near |= self._seg_dist(a, d, dd, c) <= r
-        for c, r in zip(self._in_centres, self._in_radii, strict=True):
-            if r > 0:
-                deep |= self._seg_dist(a, d, dd, c) < r
+        lo = np.minimum(a, b)
+        hi = np.maximum(a, b)
+        for c, r, ci, ri in zip(
+            self._centres, self._radii, self._in_centres, self._in_radii, strict=True
+        ):
+            k = np.flatnonzero(np.all((lo <= c + r) & (hi >= c - r), axis=1))
+            if len(k) == 0:
+                continue
+            ak = a[k]
+            d = b[k] - ak
+            dd = np.maximum(d[:, 0] ** 2 + d[:, 1] ** 2, 1e-12)
+            near[k] |= self._seg_dist(ak, d, dd, c) <= r
+            if ri > 0:
+                deep[k] |= self._seg_dist(ak, d, dd, ci) < ri
         return near, deep
 
     def time_matrix_s(self, xy: np.ndarray, *, rows_per_chunk: int | None = None) -> np.ndarray:
