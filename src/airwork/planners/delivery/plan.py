@@ -646,8 +646,8 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
     mass = np.array([o.mass_kg for o in orders])
 
     # --- reachability by the proxy (single out-and-back trip), per hub and type
-    finite = np.isfinite(tt)
-    tt_safe = np.where(finite, tt, 1e9)
+    tt[~np.isfinite(tt)] = 1e9  # no path: far beyond any battery (in place, n² floats)
+    tt_safe = tt
     out_back = tt_safe[:H, H:] + tt_safe[H:, :H].T + stop_eq_s[None, :]  # (H, n)
     dur_back = tt_safe[:H, H:] + tt_safe[H:, :H].T + stop_time[None, :]
     opens = np.array([max(h.open_s, start_s) for h in problem.hubs])
@@ -784,17 +784,24 @@ def _pyvrp_data(ctx, tt, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, ro
     problem, params = ctx.problem, ctx.params
     H = len(problem.hubs)
     idx = np.concatenate([np.arange(H), H + np.flatnonzero(routable)])
-    t = tt[np.ix_(idx, idx)]
+    t = tt if len(idx) == len(tt) else tt[np.ix_(idx, idx)]
     n_c = len(idx) - H
     stop_eq = np.concatenate([np.zeros(H), stop_eq_s[routable]])
-    dist = np.ceil((t + stop_eq[:, None]) / _PROXY_UNIT_S).astype(np.int64)
+    buf = t + stop_eq[:, None]  # one n² float buffer, reused (memory at 5,000 orders)
+    buf /= _PROXY_UNIT_S
+    np.ceil(buf, out=buf)
+    dist = buf.astype(np.int64)
     # take-off climb on edges out of a hub, landing descent on edges into one
     alt = params.cruise_alt_m
     t_v = np.zeros(len(idx))
     t_v_in = np.zeros(len(idx))
     t_v[:H] = alt / CLIMB_SPEED_MPS
     t_v_in[:H] = alt / DESCENT_SPEED_MPS
-    dur = np.ceil(t + t_v[:, None] + t_v_in[None, :]).astype(np.int64)
+    np.add(t, t_v[:, None], out=buf)
+    buf += t_v_in[None, :]
+    np.ceil(buf, out=buf)
+    dur = buf.astype(np.int64)
+    del buf
     np.fill_diagonal(dist, 0)
     np.fill_diagonal(dur, 0)
     locations = [
