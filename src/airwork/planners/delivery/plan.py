@@ -702,14 +702,12 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
                 trips.append(_Trip(h, k, seq, float(route.start_time())))
 
     # --- orders kept from PyVRP by the conservative budget: try an exact single trip
-    served_by_pyvrp = {i for t in trips for i in t.orders}
     for j, i in enumerate(keep):
         if routable[j]:
             continue
         trip = _best_single(ctx, i, j, tt_safe, H, counts)
         if trip is not None and trip.ok:
             trips.append(trip)
-            served_by_pyvrp.add(i)
         else:
             reasons[i] = (
                 trip.reason if trip is not None else _why_unreachable(ctx, i, j, tt_safe, H, counts)
@@ -900,77 +898,125 @@ def _best_single(ctx: _Context, i: int, j: int, tt, H: int, counts) -> _Trip | N
 
 
 def _why_unreachable(ctx, i, j, tt, H, counts) -> str:
-    return "no hub and fleet type can reach the drop point in its window"
+    o = ctx.problem.orders[i]
+    return f"none of the three nearest hubs has a drone that carries {o.mass_kg:.2f} kg"
 
 
 def _assign_drones(ctx: _Context, trips: list[_Trip], counts):
-    """Three greedy assignments; the one leaving fewer trips without a drone, then using
-    fewer drones."""
-    best = None
-    for mode in ("plain", "slip", "latest"):
-        got = _assign_drones_greedy(ctx, trips, counts, mode)
-        key = (len(got[2]), len({n for n, _ in got[0]}))
-        if best is None or key < best[0]:
-            best = (key, got)
-    return best[1]
+    """Assign trips to drones pool by pool (hub and type), keeping for each pool the best of
+    four greedy schedules: fewer trips left without a drone, then fewer drones.
 
-
-def _assign_drones_greedy(ctx: _Context, trips: list[_Trip], counts, mode: str):
-    """Greedy interval partitioning per (hub, type): trips in order of departure
-    (``plain``, ``slip``) or of latest departure (``latest``); a drone free at the
-    departure if any (best fit), else (``slip``, ``latest``) a busy drone if the trip's
-    slack allows waiting for it, else a new drone while the hub has one, else the
-    trip gets no drone."""
-    prefer_slip = mode != "plain"
-    fleet = ctx.fleet
-    scheduled: list[tuple[str, _Trip]] = []
-    no_drone: list[_Trip] = []
-    names: dict[int, str] = {}
+    Returns ``(scheduled, None, no_drone)`` with ``scheduled`` a list of (drone name, trip).
+    """
     by_pool: dict[tuple[int, int], list[_Trip]] = {}
     for t in trips:
         by_pool.setdefault((t.hub, t.ftype), []).append(t)
+    scheduled: list[tuple[str, _Trip]] = []
+    no_drone: list[_Trip] = []
     for (h, k), pool in sorted(by_pool.items()):
+        best = None
+        for mode in ("plain", "slip", "latest", "fixed"):
+            got = _schedule_pool(ctx, h, k, list(pool), int(counts[h, k]), mode)
+            key = (len(got[1]), len({d for d, _ in got[0]}))
+            if best is None or key < best[0]:
+                best = (key, got)
         hub = ctx.problem.hubs[h]
-        free: list[float] = []  # per drone: when it lands last
-        if mode == "latest":
-            pool.sort(key=lambda t: (t.depart_s + t.slack_s, t.depart_s, t.orders))
-        else:
-            pool.sort(key=lambda t: (t.depart_s, t.orders))
-        for t in pool:
-            ready = [f + hub.swap_time_s for f in free]
-            fits = [d for d, r in enumerate(ready) if r <= t.depart_s + 1e-6]
-            slipped = None
-            if prefer_slip and not fits and free:
-                # fewer drones first: slip the departure onto a busy drone if the trip allows
-                d = int(np.argmin(ready))
-                if ready[d] <= t.depart_s + t.slack_s + 1e-6:
-                    t2 = ctx.fly(_Trip(t.hub, t.ftype, t.orders, ready[d]))
-                    if t2.ok and t2.depart_s >= ready[d] - 1e-6:
-                        slipped = t2
-            if fits:
-                d = max(fits, key=lambda d: ready[d])  # best fit
-            elif slipped is not None:
-                t = slipped
-            elif len(free) < counts[h, k]:
-                free.append(-math.inf)
-                d = len(free) - 1
-            elif free and ready[int(np.argmin(ready))] <= t.depart_s + t.slack_s + 1e-6:
-                d = int(np.argmin(ready))
+        for d, t in best[1][0]:
+            scheduled.append((f"{hub.id}/{ctx.fleet[k].name}#{d + 1}", t))
+        no_drone += best[1][1]
+    scheduled.sort(key=lambda x: (x[0], x[1].depart_s))
+    return scheduled, None, no_drone
+
+
+def _schedule_pool(ctx: _Context, h: int, k: int, pool: list[_Trip], count: int, mode: str):
+    """One greedy schedule of a pool's trips on at most ``count`` drones.
+
+    ``plain``/``slip``/``latest``: trips in order of departure (``latest``: of latest
+    departure); a drone free at the departure if any (best fit), else (``slip``,
+    ``latest``) a busy drone if the trip's slack allows waiting for it, else a new drone
+    while there is one, else the trip gets none.  ``fixed``: the fewest drones, from a
+    lower bound up, with which list scheduling (latest departure first, the drone free
+    first, departures slipping within slack) fits every trip.
+
+    Returns ``([(drone index, trip)], [trips without a drone])``.
+    """
+    hub = ctx.problem.hubs[h]
+    swap = hub.swap_time_s
+    if mode == "fixed":
+        return _schedule_fixed(ctx, pool, count, swap)
+    prefer_slip = mode != "plain"
+    out: list[tuple[int, _Trip]] = []
+    no_drone: list[_Trip] = []
+    free: list[float] = []  # per drone: when it lands last
+    if mode == "latest":
+        pool.sort(key=lambda t: (t.depart_s + t.slack_s, t.depart_s, t.orders))
+    else:
+        pool.sort(key=lambda t: (t.depart_s, t.orders))
+    for t in pool:
+        ready = [f + swap for f in free]
+        fits = [d for d, r in enumerate(ready) if r <= t.depart_s + 1e-6]
+        slipped = None
+        if prefer_slip and not fits and free:
+            d = int(np.argmin(ready))
+            if ready[d] <= t.depart_s + t.slack_s + 1e-6:
                 t2 = ctx.fly(_Trip(t.hub, t.ftype, t.orders, ready[d]))
-                if not (t2.ok and t2.depart_s >= ready[d] - 1e-6):
-                    no_drone.append(t)
-                    continue
-                t = t2
-            else:
+                if t2.ok and t2.depart_s >= ready[d] - 1e-6:
+                    slipped = t2
+        if fits:
+            d = max(fits, key=lambda d: ready[d])  # best fit
+        elif slipped is not None:
+            t = slipped
+        elif len(free) < count:
+            free.append(-math.inf)
+            d = len(free) - 1
+        elif free and ready[int(np.argmin(ready))] <= t.depart_s + t.slack_s + 1e-6:
+            d = int(np.argmin(ready))
+            t2 = ctx.fly(_Trip(t.hub, t.ftype, t.orders, ready[d]))
+            if not (t2.ok and t2.depart_s >= ready[d] - 1e-6):
                 no_drone.append(t)
                 continue
-            free[d] = t.return_s
-            name = f"{hub.id}/{fleet[k].name}#{d + 1}"
-            scheduled.append((name, t))
-    scheduled.sort(key=lambda x: (x[0], x[1].depart_s))
-    for n_, (name, _) in enumerate(scheduled):
-        names[n_] = name
-    return scheduled, names, no_drone
+            t = t2
+        else:
+            no_drone.append(t)
+            continue
+        free[d] = t.return_s
+        out.append((d, t))
+    return out, no_drone
+
+
+def _schedule_fixed(ctx: _Context, pool: list[_Trip], count: int, swap: float):
+    if not pool or count <= 0:
+        return [], list(pool)
+    order = sorted(pool, key=lambda t: (t.depart_s + t.slack_s, t.depart_s, t.orders))
+    busy = sum(t.return_s - t.depart_s + swap for t in pool)
+    horizon = max(t.depart_s + t.slack_s + (t.return_s - t.depart_s) for t in pool) - min(
+        t.depart_s for t in pool
+    )
+    lower = max(1, math.ceil(busy / max(horizon + swap, 1.0) - 1e-9))
+    for n in range(lower, count + 1):
+        ready = [-math.inf] * n
+        plan: list[tuple[int, _Trip, float]] = []
+        for t in order:
+            d = int(np.argmin(ready))
+            start = max(t.depart_s, ready[d])
+            if start > t.depart_s + t.slack_s + 1e-6:
+                break
+            # a later departure never lengthens the trip (waits only shrink)
+            ready[d] = start + (t.return_s - t.depart_s) + swap
+            plan.append((d, t, start))
+        else:
+            out = []
+            for d, t, start in plan:
+                if start > t.depart_s + 1e-6:
+                    t2 = ctx.fly(_Trip(t.hub, t.ftype, t.orders, start))
+                    late_return = t2.return_s > start + (t.return_s - t.depart_s) + 1e-6
+                    if not t2.ok or t2.depart_s < start - 1e-6 or late_return:
+                        break
+                    t = t2
+                out.append((d, t))
+            else:
+                return out, []
+    return [], list(pool)  # no drone count fits: let the other passes decide
 
 
 def _place_single(ctx: _Context, i: int, j: int, tt, H: int, counts, scheduled):
