@@ -253,7 +253,9 @@ def test_exact_check_repairs_trips_an_optimistic_budget_lets_through(monkeypatch
     """Make the PyVRP energy budget far too generous: the exact check must split or drop
     trips so that every exported trip still fits the battery."""
     monkeypatch.setattr(
-        plan_mod, "_fixed_energy_wh", lambda ft, alt: -2.0 * ft.aircraft.mission_energy_wh
+        plan_mod,
+        "_fixed_energy_wh",
+        lambda ft, alt, payload_kg=None: -2.0 * ft.aircraft.mission_energy_wh,
     )
     fleet = [FleetType(HEX, count_per_hub=4)]
     problem = generate_delivery(40, 1, 1, fleet=fleet, seed=3, spread_m=4000)

@@ -555,21 +555,39 @@ def _screen(ctx: _Context) -> tuple[list[int], dict[int, str]]:
 
 
 # ------------------------------------------------------------------------------ proxies
-def _fixed_energy_wh(ft: FleetType, alt_m: float) -> float:
-    """Take-off climb and landing descent at full payload. [Wh]"""
+_LOAD_SHARES = (1.0, 0.5)
+"""Load classes of a fleet type, as shares of its payload: a trip carrying at most half the
+payload gets the (larger) energy budget computed at half the payload."""
+
+
+def _load_classes(fleet: list[FleetType]) -> list[tuple[int, float]]:
+    """(fleet type index, class payload [kg]) for every load class."""
+    return [
+        (k, f.payload_kg * share)
+        for k, f in enumerate(fleet)
+        for share in _LOAD_SHARES
+        if share == 1.0 or f.payload_kg * share >= 0.25
+    ]
+
+
+def _fixed_energy_wh(ft: FleetType, alt_m: float, payload_kg: float | None = None) -> float:
+    """Take-off climb and landing descent carrying ``payload_kg`` (default full). [Wh]"""
     a = ft.aircraft
     perf = a.leg_performance(
         np.zeros(2),
         np.ones(2),
-        ft.payload_kg,
+        ft.payload_kg if payload_kg is None else payload_kg,
         climb_m=np.array([alt_m, -alt_m]),
         vertical_speed_mps=np.array([CLIMB_SPEED_MPS, DESCENT_SPEED_MPS]),
     )
     return float(np.sum(perf.energy_wh))
 
 
-def _stop_cost(ctx: _Context, ft: FleetType, orders: list[Order]) -> tuple[np.ndarray, np.ndarray]:
-    """Per order: (time [s], energy [Wh]) of descent, hold and climb at full payload."""
+def _stop_cost(
+    ctx: _Context, ft: FleetType, orders: list[Order], payload_kg: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per order: (time [s], energy [Wh]) of descent, hold and climb carrying
+    ``payload_kg``."""
     alt = ctx.params.cruise_alt_m
     h = np.array([ctx.drop_alt(ft, o) for o in orders])
     hold = np.array([o.service_s for o in orders])
@@ -579,13 +597,13 @@ def _stop_cost(ctx: _Context, ft: FleetType, orders: list[Order]) -> tuple[np.nd
     down = a.leg_performance(
         zeros,
         np.ones(n),
-        ft.payload_kg,
+        payload_kg,
         climb_m=h - alt,
         vertical_speed_mps=DESCENT_SPEED_MPS,
         hold_s=hold,
     )
     up = a.leg_performance(
-        zeros, np.ones(n), ft.payload_kg, climb_m=alt - h, vertical_speed_mps=CLIMB_SPEED_MPS
+        zeros, np.ones(n), payload_kg, climb_m=alt - h, vertical_speed_mps=CLIMB_SPEED_MPS
     )
     return down.time_s + up.time_s, down.energy_wh + up.energy_wh
 
@@ -626,21 +644,24 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
     tt = ctx.travel.time_matrix_s(xy)
     matrix_time = time.perf_counter() - t_mat
 
-    # --- per-type proxies
+    # --- proxies per load class: (fleet type, largest load of the class)
     fleet = ctx.fleet
     alt = params.cruise_alt_m
-    p_fwd = np.array([float(f.aircraft.forward_power_w(f.payload_kg, ctx.speed)) for f in fleet])
+    specs = _load_classes(fleet)
+    p_fwd = np.array([float(fleet[k].aircraft.forward_power_w(cap, ctx.speed)) for k, cap in specs])
     budget_s = np.array(
         [
-            (f.aircraft.mission_energy_wh - _fixed_energy_wh(f, alt)) * 3600.0 / p_fwd[k]
-            for k, f in enumerate(fleet)
+            (fleet[k].aircraft.mission_energy_wh - _fixed_energy_wh(fleet[k], alt, cap))
+            * 3600.0
+            / p_fwd[s]
+            for s, (k, cap) in enumerate(specs)
         ]
     )
-    stop_t = np.zeros((len(fleet), n))
-    stop_e = np.zeros((len(fleet), n))
-    for k, f in enumerate(fleet):
+    stop_t = np.zeros((len(specs), n))
+    stop_e = np.zeros((len(specs), n))
+    for s, (k, cap) in enumerate(specs):
         if n:
-            stop_t[k], stop_e[k] = _stop_cost(ctx, f, orders)
+            stop_t[s], stop_e[s] = _stop_cost(ctx, fleet[k], orders, cap)
     stop_eq_s = np.max(stop_e * 3600.0 / p_fwd[:, None], axis=0) if n else np.zeros(0)
     stop_time = np.max(stop_t, axis=0) if n else np.zeros(0)
     mass = np.array([o.mass_kg for o in orders])
@@ -659,12 +680,12 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
         np.maximum(arrive_first, earliest[None, :]) + dur_back - tt_safe[:H, H:] <= closes[:, None]
     )
     counts = np.array([[f.count_at(h) for f in fleet] for h in problem.hubs])  # (H, K)
-    can = np.zeros((H, len(fleet), n), dtype=bool)
-    for k, f in enumerate(fleet):
-        can[:, k, :] = (
-            (out_back <= budget_s[k])
+    can = np.zeros((H, len(specs), n), dtype=bool)
+    for s, (k, cap) in enumerate(specs):
+        can[:, s, :] = (
+            (out_back <= budget_s[s])
             & time_ok
-            & (mass[None, :] <= f.payload_kg + 1e-9)
+            & (mass[None, :] <= cap + 1e-9)
             & (counts[:, k, None] > 0)
         )
     routable = can.any(axis=(0, 1))
@@ -674,7 +695,17 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
     solve_time = 0.0
     if routable.any():
         data, vt_of, client_of = _pyvrp_data(
-            ctx, tt_safe, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, routable, counts
+            ctx,
+            tt_safe,
+            stop_eq_s,
+            stop_time,
+            specs,
+            budget_s,
+            p_fwd,
+            orders,
+            keep,
+            routable,
+            counts,
         )
         t_solve = time.perf_counter()
         with warnings_mod.catch_warnings(record=True) as caught:
@@ -778,7 +809,9 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
     )
 
 
-def _pyvrp_data(ctx, tt, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, routable, counts):
+def _pyvrp_data(
+    ctx, tt, stop_eq_s, stop_time, specs, budget_s, p_fwd, orders, keep, routable, counts
+):
     problem, params = ctx.problem, ctx.params
     H = len(problem.hubs)
     idx = np.concatenate([np.arange(H), H + np.flatnonzero(routable)])
@@ -851,27 +884,28 @@ def _pyvrp_data(ctx, tt, stop_eq_s, stop_time, budget_s, p_fwd, orders, keep, ro
     vt_of: list[tuple[int, int]] = []
     min_trip = 2 * np.min(t[:H, H:], axis=1) + (np.min(stop_time[routable]) if n_c else 0)
     for h, hub in enumerate(problem.hubs):
-        for k, f in enumerate(ctx.fleet):
+        for s, (k, cap) in enumerate(specs):
+            f = ctx.fleet[k]
             d = int(counts[h, k])
             if d <= 0:
                 continue
             cycle = max(min_trip[h] + hub.swap_time_s, 60.0)
             trips_max = int(d * math.ceil((hub.close_s - max(hub.open_s, start)) / cycle))
             n_av = max(1, min(n_c, trips_max))
-            e_unit_kwh = p_fwd[k] * _PROXY_UNIT_S / 3.6e6
+            e_unit_kwh = p_fwd[s] * _PROXY_UNIT_S / 3.6e6
             vtypes.append(
                 pyvrp.VehicleType(
                     num_available=n_av,
-                    capacity=[math.floor(f.payload_kg * 1000 + 1e-6)],
+                    capacity=[math.floor(cap * 1000 + 1e-6)],
                     start_depot=h,
                     end_depot=h,
                     fixed_cost=int(w.trip * _COST_SCALE),
                     tw_early=math.ceil(max(hub.open_s, start)),
                     tw_late=int(hub.close_s),
-                    max_distance=math.floor(budget_s[k] / _PROXY_UNIT_S),
+                    max_distance=math.floor(budget_s[s] / _PROXY_UNIT_S),
                     unit_distance_cost=round(w.energy_kwh * e_unit_kwh * _COST_SCALE),
                     unit_duration_cost=round(w.flight_hour / 3600.0 * _COST_SCALE),
-                    name=f"{hub.id}/{f.name}",
+                    name=f"{hub.id}/{f.name}/{cap:.2f}kg",
                 )
             )
             vt_of.append((h, k))
