@@ -8,12 +8,13 @@ Steps of :func:`plan_delivery`:
 2. **Travel table.**  Flight times between hubs and drop points around the zones, in the
    wind (:class:`~airwork.planners.delivery.travel.TravelModel`), vectorised.
 3. **Route with PyVRP.**  Each PyVRP route is one *trip* (one battery, one load): vehicle
-   types are (hub, aircraft type) pairs whose capacity is the payload limit [g] and whose
-   ``max_distance`` is a conservative per-trip **energy** budget.  The "distance" of an edge
-   is its energy expressed in seconds of cruise at the type's *full* payload, plus the
-   drop's descent, hold and climb at full payload; every type's budget is its battery less
-   reserve, take-off and landing, over that cruise power.  Since power grows with mass, the
-   budget holds for every load the trip really carries.  Orders are optional clients with
+   types are (hub, aircraft type, load class) triples whose capacity is the class load
+   (the payload limit or half of it) [g] and whose ``max_distance`` is a conservative
+   per-trip **energy** budget.  The "distance" of an edge is its energy expressed in
+   seconds of cruise carrying the class load, plus the drop's descent, hold and climb
+   (the largest over classes); every class's budget is its battery less reserve, take-off
+   and landing, over that cruise power.  Since power grows with mass, the budget holds for
+   every load a trip of the class really carries.  Orders are optional clients with
    a large prize, so an order that no trip can reach in its window is reported, not lost.
 4. **Exact check and repair.**  Every trip is flown again leg by leg with
    :class:`~airwork.mission.build.SortieBuilder` along the real avoiding paths, with the
