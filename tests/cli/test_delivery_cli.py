@@ -77,7 +77,12 @@ def test_every_trip_is_a_mission_file_with_its_drops(planned):
         cmds = [it.command for it in items]
         ids = [o["id"] for o in trips[k]["orders"]]
         assert cmds.count(MAV_CMD_DO_GRIPPER) == len(ids)
-        assert cmds.count(MAV_CMD_DO_WINCH) == sum(drops[i] == "winch" for i in ids)
+        # a winch drop pays the line out and winds it back in, with the release between
+        assert cmds.count(MAV_CMD_DO_WINCH) == 2 * sum(drops[i] == "winch" for i in ids)
+        winch = [it for it in items if it.command == MAV_CMD_DO_WINCH]
+        assert all(w.params[2] > 0 for w in winch[::2]) and all(
+            w.params[2] < 0 for w in winch[1::2]
+        )
         assert cmds.count(MAV_CMD_NAV_TAKEOFF) == 1 and cmds[-1] == MAV_CMD_NAV_LAND
     geo = json.loads((planned / "mission.geojson").read_text())
     assert geo["type"] == "FeatureCollection"

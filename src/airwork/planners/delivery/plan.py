@@ -380,11 +380,21 @@ class _Context:
             b.goto(xy[0], xy[1], alt, kind=LegKind.TRANSIT, speed_mps=v, hold_s=waits[k])
             arrive_wp.append(len(b._wps) - 1)
             h = self.drop_alt(ft, o)
-            if o.drop == "winch":
-                acts = (Action(ActionKind.WINCH, value=h), Action(ActionKind.PAYLOAD_RELEASE))
-            else:
-                acts = (Action(ActionKind.PAYLOAD_RELEASE),)
-            # descend with the parcel and hold while it is lowered (priced with the parcel)
+            winch = o.drop == "winch"
+            # descend with the parcel; a winch starts paying out the line on arrival
+            b.goto(
+                xy[0],
+                xy[1],
+                h,
+                kind=LegKind.WORK,
+                speed_mps=DESCENT_SPEED_MPS,
+                actions=(Action(ActionKind.WINCH, value=h),) if winch else (),
+            )
+            # hold while the parcel goes down (priced with the parcel), then release it and
+            # wind the line back in
+            after = (Action(ActionKind.PAYLOAD_RELEASE),)
+            if winch:
+                after += (Action(ActionKind.WINCH, value=-h),)
             b.goto(
                 xy[0],
                 xy[1],
@@ -392,7 +402,7 @@ class _Context:
                 kind=LegKind.WORK,
                 speed_mps=DESCENT_SPEED_MPS,
                 hold_s=o.service_s,
-                actions=acts,
+                actions=after,
             )
             # the parcel is gone: a zero-length step sets the new payload
             b.goto(
