@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -477,3 +478,31 @@ def test_reading_roles_csv_and_stations_as_hubs(tmp_path):
     assert c1.xy_m == pytest.approx((x, y))
     # a zone whose floor is above the cruise altitude does not apply
     assert problem.no_fly[0].floor_m == 150 and not problem.no_fly[0].applies(60.0)
+
+
+def test_a_hub_never_flies_more_drones_than_it_has():
+    """Four heavy parcels (one per trip) due in the same five minutes from a hub with one
+    drone: one is served, the others are unserved because no drone is free."""
+    hub = Hub("H", (X0, Y0), drone_count=1, open_s=8 * 3600, close_s=20 * 3600)
+    orders = [
+        Order(
+            f"p{k}",
+            (X0 + 1500 * math.cos(k * 1.6), Y0 + 1500 * math.sin(k * 1.6)),
+            2.6,
+            9 * 3600,
+            9 * 3600 + 300,
+        )
+        for k in range(4)
+    ]
+    problem = small_problem(orders, hubs=(hub,))
+    params = DeliveryParams(runtime_s=0.5)
+    result = plan_delivery(problem, params)
+    recheck(problem, params, result)
+    assert len(result.trips) == 1 and result.drones_used == 1
+    reasons = [u.reason for u in result.unserved]
+    assert len(reasons) == 3 and all("drone free at hub 'H'" in r for r in reasons)
+    # with three drones more of them fly
+    problem3 = small_problem(orders, hubs=(replace(hub, drone_count=3),))
+    more = plan_delivery(problem3, params)
+    recheck(problem3, params, more)
+    assert more.served_count == 3 and more.drones_used == 3
