@@ -506,3 +506,36 @@ def test_a_hub_never_flies_more_drones_than_it_has():
     more = plan_delivery(problem3, params)
     recheck(problem3, params, more)
     assert more.served_count == 3 and more.drones_used == 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    wind=st.floats(0.0, 8.0),
+    wind_from=st.floats(0.0, 360.0),
+)
+def test_paths_never_enter_zones_and_the_table_bounds_their_time(seed, wind, wind_from):
+    """Random zones and points: every path stays out of every zone, and the table's time is
+    the path's exact time when straight, an upper bound when it bends."""
+    rng = np.random.default_rng(seed)
+    zones = [
+        shapely.Point(rng.uniform(0, 3000, 2)).buffer(rng.uniform(80, 400), quad_segs=4)
+        for _ in range(3)
+    ]
+    tm = TravelModel(zones, 12.0, wind_vector_mps(wind, wind_from))
+    pts = rng.uniform(-500, 3500, (30, 2))
+    pts = pts[tm.inside(pts) < 0]
+    pts = pts[~shapely.intersects(shapely.points(pts), shapely.union_all(zones).buffer(3.0))]
+    tt = tm.time_matrix_s(pts)
+    inner = shapely.union_all(zones).buffer(-0.05)
+    w = np.array(wind_vector_mps(wind, wind_from))
+    for i in range(len(pts)):
+        j = (i * 7 + 3) % len(pts)
+        if i == j:
+            continue
+        path = tm.path(pts[i], pts[j])
+        assert not shapely.LineString(path).intersects(inner)
+        exact = sum(np.hypot(*s) / ground_speed(12.0, w, s) for s in np.diff(path, axis=0))
+        assert tt[i, j] >= exact * (1 - 1e-9)
+        if len(path) == 2:
+            assert tt[i, j] == pytest.approx(exact, rel=1e-9)
