@@ -462,6 +462,8 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         on_actions=(Action(ActionKind.SPRAY_ON),),
         off_actions=(Action(ActionKind.SPRAY_OFF),),
         route=router.path if router is not None else None,
+        route_lengths=router.lengths_m if router is not None else None,
+        sortie_overhead_s=params.refill_time_s,
     )
     best = None
     for options in variants:

@@ -813,6 +813,7 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         off_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=0.0),),
         flag="camera",
         route=router.path if router is not None else None,
+        route_lengths=router.lengths_m if router is not None else None,
     )
     sorties = split_sorties(
         ac,
