@@ -169,8 +169,7 @@ def follow_terrain(
         raise GeometryError("terrain following needs a path of at least 2 vertices")
     if not (tolerance_m > 0 and step_m > 0):
         raise GeometryError(
-            f"terrain following needs tolerance_m > 0 and step_m > 0, got {tolerance_m}, "
-            f"{step_m}"
+            f"terrain following needs tolerance_m > 0 and step_m > 0, got {tolerance_m}, {step_m}"
         )
     if not (max_climb_grad > 0 and max_descent_grad > 0):
         raise GeometryError("climb and descent gradients must be > 0")

@@ -11,6 +11,7 @@ run the same check (:func:`airwork.airspace.check.preflight`) before writing any
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,7 +32,7 @@ from airwork.export.mavlink import Autopilot
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import Mission
 
-__all__ = ["SafetyOptions", "check", "safety_check"]
+__all__ = ["SafetyOptions", "check", "plan_checked", "safety_check"]
 
 VIOLATION_EXIT = 3
 
@@ -56,13 +57,9 @@ WindFromOpt = Annotated[
 ]
 WindBandOpt = Annotated[
     list[str] | None,
-    typer.Option(
-        "--wind-band", help="Wind per height band TOP_M:SPEED_MPS:FROM_DEG (repeatable)."
-    ),
+    typer.Option("--wind-band", help="Wind per height band TOP_M:SPEED_MPS:FROM_DEG (repeatable)."),
 ]
-MaxAglOpt = Annotated[
-    float, typer.Option("--max-agl-m", help="Height limit above the ground (m).")
-]
+MaxAglOpt = Annotated[float, typer.Option("--max-agl-m", help="Height limit above the ground (m).")]
 MinAglOpt = Annotated[
     float, typer.Option("--min-agl-m", help="Minimum height above the ground in flight (m).")
 ]
@@ -114,6 +111,7 @@ def safety_check(
     options: SafetyOptions | None = None,
     *,
     autopilot: Autopilot = Autopilot.ARDUPILOT,
+    report_out: list | None = None,
 ) -> tuple[Mission, dict[str, Any]]:
     """Terrain-follow (if asked) and preflight-check a planned mission before export.
 
@@ -121,7 +119,8 @@ def safety_check(
     -------
     (Mission, dict)
         The mission to write (terrain-followed or as planned) and a ``preflight`` block for
-        ``summary.json``.
+        ``summary.json``.  ``report_out``, if given, receives the CheckReport first (so a
+        caller can look at the violations of a refused mission).
 
     Raises
     ------
@@ -162,7 +161,10 @@ def safety_check(
         max_agl_m=opts.max_agl_m,
         autopilot=autopilot,
     )
-    report = require_clear(preflight(mission, config))
+    report = preflight(mission, config)
+    if report_out is not None:
+        report_out.append(report)
+    require_clear(report)
     block: dict[str, Any] = {
         "ok": report.ok,
         "samples": report.samples,
@@ -176,6 +178,68 @@ def safety_check(
     if follow_info is not None:
         block["terrain_following"] = follow_info
     return mission, block
+
+
+def plan_checked(
+    plan: Callable[[float | None], Any],
+    aircraft: Aircraft,
+    options: SafetyOptions | None,
+    *,
+    reserve_frac: float | None,
+    autopilot: Autopilot = Autopilot.ARDUPILOT,
+    tries: int = 4,
+) -> tuple[Any, Mission, dict[str, Any]]:
+    """Plan, terrain-follow if asked, and preflight-check: the planners' CLI entry.
+
+    Planners split sorties for flat ground; the climbs that terrain following adds can then
+    push a sortie past the battery.  When that is the only violation, the job is planned
+    again with a planning reserve enlarged by the worst sortie's overrun,
+    :math:`r' = 1 - (1 - r) / \\max_s(E_s / E_{budget})`, and the mission keeps the true
+    landing reserve ``r`` for the check, until it fits (at most ``tries`` plans).
+
+    Parameters
+    ----------
+    plan : callable
+        ``plan(reserve_frac or None) -> result`` with a ``.mission``.
+    aircraft : Aircraft
+    options : SafetyOptions or None
+    reserve_frac : float or None
+        The user's landing reserve (None: the aircraft's).
+    autopilot : Autopilot
+
+    Returns
+    -------
+    (result, Mission, dict)
+        The planner result, the mission to write and the ``preflight`` summary block.
+    """
+    from dataclasses import replace as _replace
+
+    from airwork.errors import InfeasibleMissionError
+
+    base = aircraft.reserve_frac if reserve_frac is None else float(reserve_frac)
+    planning = reserve_frac
+    for attempt in range(tries):
+        result = plan(planning)
+        mission = _replace(result.mission, reserve_frac=base)
+        reports: list = []
+        try:
+            mission, block = safety_check(
+                mission, aircraft, options, autopilot=autopilot, report_out=reports
+            )
+        except InfeasibleMissionError:
+            following = options is not None and options.terrain_follow
+            report = reports[-1] if reports else None
+            only_energy = report is not None and {v.kind for v in report.violations} == {"energy"}
+            if not (following and only_energy) or attempt == tries - 1:
+                raise
+            worst = max(s.get("battery_frac_of_budget") or 0.0 for s in report.sorties)
+            current = base if planning is None else planning
+            planning = min(1.0 - (1.0 - current) / (worst * 1.02), 0.85)
+            continue
+        if planning is not None and planning != reserve_frac:
+            block["planning_reserve_frac"] = round(planning, 4)
+        return result, mission, block
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def print_report(report: CheckReport, limit: int = 50) -> None:
@@ -223,9 +287,7 @@ def check(
     obstacles: ObstaclesOpt = None,
     aircraft: Annotated[
         str | None,
-        typer.Option(
-            "--aircraft", "-a", help="Preset or YAML (battery, wind and speed limits)."
-        ),
+        typer.Option("--aircraft", "-a", help="Preset or YAML (battery, wind and speed limits)."),
     ] = None,
     wind_mps: WindOpt = 0.0,
     wind_from_deg: WindFromOpt = 0.0,

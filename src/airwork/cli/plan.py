@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from airwork.cli.check import (
     SafetyOptions,
     WindFromOpt,
     WindOpt,
-    safety_check,
+    plan_checked,
 )
 from airwork.cli.common import (
     AircraftOpt,
@@ -235,8 +236,14 @@ def run_field_job(
         )
     if kind == "spread" and problem.aircraft.spreader is None:
         raise GeometryError(f"aircraft '{problem.aircraft.name}' has no spreader")
-    result = plan_spray(problem, SprayParams(rate_per_ha=rate, **(params or {})))
-    mission, preflight = safety_check(result.mission, problem.aircraft, safety, autopilot=autopilot)
+    spray_params = SprayParams(rate_per_ha=rate, **(params or {}))
+    result, mission, preflight = plan_checked(
+        lambda r: plan_spray(problem, replace(spray_params, reserve_frac=r)),
+        problem.aircraft,
+        safety,
+        reserve_frac=spray_params.reserve_frac,
+        autopilot=autopilot,
+    )
     files_out = render_outputs(
         mission,
         {**result.summary(), "preflight": preflight},

@@ -7,6 +7,7 @@ happen where both modules are already imported (e.g. ``cli/main.py``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,7 @@ from airwork.cli.check import (
     SafetyOptions,
     WindFromOpt,
     WindOpt,
-    safety_check,
+    plan_checked,
 )
 from airwork.cli.common import (
     AircraftOpt,
@@ -211,7 +212,6 @@ def survey(
     out_dir = check_out_dir(out, overwrite=overwrite)
     job = job_from_files(files, stations, None, crs, max_field_ha)
     problem, notes = survey_problem(job, aircraft, Path(files[0]).stem, clearance_m)
-    result = plan_survey(problem, params)
     safety = SafetyOptions(
         tuple(airspace or ()),
         dem,
@@ -223,7 +223,13 @@ def survey(
         follow_tolerance_m,
         crs,
     )
-    mission, preflight = safety_check(result.mission, problem.aircraft, safety, autopilot=autopilot)
+    result, mission, preflight = plan_checked(
+        lambda r: plan_survey(problem, replace(params, reserve_frac=r)),
+        problem.aircraft,
+        safety,
+        reserve_frac=params.reserve_frac,
+        autopilot=autopilot,
+    )
     rendered = render_outputs(
         mission,
         {**result.summary(), "preflight": preflight},
