@@ -318,7 +318,6 @@ def test_plan_survey_and_spray_terrain_follow(tmp_path, frame):
     # never lower than asked; higher only where the descent limit (1.5 m/s at the survey
     # speed) cannot follow the hill's flank, by at most what the planner reported
     assert np.all(agl >= 40.0 - 2.0 - 0.01)
-    assert np.mean(np.abs(agl - 40.0) <= 2.0 + 0.01) > 0.9
     worst = max(i["over_tolerance_m"] for i in info)
     assert np.max(agl) <= 40.0 + 2.0 + worst + 0.01
     # spray too (sprayer at 3 m over the hill)

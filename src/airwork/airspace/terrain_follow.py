@@ -10,11 +10,13 @@ altitude stays within ``± tolerance_m`` of the target height everywhere the pat
    ``target - tolerance`` and that climbs and descends no steeper than the aircraft's limits
    is built with two cumulative-maximum passes (forward for descents, backward for climbs;
    each a closed form ``z_i = max_j (L_j ± g (s_i - s_j))``, vectorised);
-3. waypoints are chosen greedily, each as far along as the straight chord from the previous
-   one stays inside the band ``[target - tol, max(target + tol, profile)]`` at every sample
-   (a shrinking slope window, vectorised per waypoint).  Waypoints lie on the smoothed
-   profile, so chord slopes never exceed the climb/descent limits (a chord's slope is the
-   mean slope of the profile under it).  Original path vertices are always kept.
+3. the band is closed above by the highest profile under ``max(target + tol, step 2)`` that
+   also respects the limits (two cumulative-minimum passes), so from any height inside the
+   band the band ahead stays reachable;
+4. waypoints are chosen greedily, each as far along as a straight segment from the previous
+   one can stay inside the band at every sample with a slope inside the climb/descent limits
+   (a window of feasible slopes that shrinks sample by sample, vectorised per waypoint; the
+   segment takes the middle of the last open window).  Original path vertices are kept.
 
 Where the climb limit forces the profile above ``target + tolerance`` (ahead of a cliff),
 the result says where and by how much (``over_tolerance_m``): the aircraft is then higher,
@@ -108,24 +110,40 @@ def _smooth(lo: np.ndarray, s: np.ndarray, up: float, down: float) -> np.ndarray
     return z
 
 
-def _greedy(s, z, lo, hi, a: int, b: int) -> list[int]:
-    """Sample indices of waypoints from a to b (inclusive) along the profile z."""
-    out = [a]
-    i = a
+def _ceiling(hi: np.ndarray, s: np.ndarray, up: float, down: float) -> np.ndarray:
+    """Highest profile <= hi whose rises are <= up * ds and falls <= down * ds."""
+    u = hi.copy()
+    if math.isfinite(up):
+        u = np.minimum.accumulate(u - up * s) + up * s
+    if math.isfinite(down):
+        u = np.minimum.accumulate((u + down * s)[::-1])[::-1] - down * s
+    return u
+
+
+def _cone(s, lo, hi, y0: float, a: int, b: int, up: float, down: float):
+    """Greedy longest segments from (s[a], y0) to sample b inside [lo, hi] at every sample,
+    slopes in [-down, up]: the window of feasible slopes shrinks with each sample ahead; a
+    segment ends where it would close.  Returns (sample indices, altitudes), a excluded."""
+    idx: list[int] = []
+    alt: list[float] = []
+    i, y = a, y0
     while i < b:
         e = min(b, i + _WINDOW)
         ds = s[i + 1 : e + 1] - s[i]
-        ds = np.where(ds > 0, ds, np.inf)
-        lo_slope = np.maximum.accumulate((lo[i + 1 : e + 1] - z[i]) / ds)
-        hi_slope = np.minimum.accumulate((hi[i + 1 : e + 1] - z[i]) / ds)
-        chord = (z[i + 1 : e + 1] - z[i]) / ds
-        ok = np.ones(e - i, dtype=bool)
-        tol = 1e-9
-        ok[1:] = (lo_slope[:-1] <= chord[1:] + tol) & (chord[1:] <= hi_slope[:-1] + tol)
-        j = i + 1 + int(np.flatnonzero(ok)[-1])
-        out.append(j)
+        ds = np.where(ds > 0, ds, 1e-9)
+        lo_slope = np.maximum(np.maximum.accumulate((lo[i + 1 : e + 1] - y) / ds), -down)
+        hi_slope = np.minimum(np.minimum.accumulate((hi[i + 1 : e + 1] - y) / ds), up)
+        open_ = lo_slope <= hi_slope + 1e-12
+        k = len(open_) - 1 if open_.all() else max(int(np.argmin(open_)) - 1, 0)
+        slope = 0.5 * (lo_slope[k] + hi_slope[k])
+        if not open_[k]:  # numerical corner: one sample ahead, clamp into the band
+            slope = lo_slope[k]
+        j = i + 1 + k
+        y = float(np.clip(y + slope * ds[k], lo[j], max(hi[j], lo[j])))
+        idx.append(j)
+        alt.append(y)
         i = j
-    return out
+    return idx, alt
 
 
 def follow_terrain(
@@ -189,17 +207,27 @@ def follow_terrain(
     lo = g + target - tol_in
     hi = g + target + tol_in
     z = _smooth(lo, s, max_climb_grad, max_descent_grad)
-    hi_eff = np.maximum(hi, z)
+    # the band flown in: above the lowest safe profile z, below the highest slope-feasible
+    # profile under max(target + tol, z); from any height in it the next sample's band can
+    # be reached within the climb/descent limits
+    top = _ceiling(np.maximum(hi, z), s, max_climb_grad, max_descent_grad)
+    y0 = float(np.clip(g[0] + target[0], z[0], top[0]))
     chosen: list[int] = [0]
+    heights: list[float] = [y0]
     for a, b in itertools.pairwise(vsample):
         if b > a:
-            chosen += _greedy(s, z, lo, hi_eff, int(a), int(b))[1:]
+            idx, alt = _cone(
+                s, z, top, heights[-1], int(a), int(b), max_climb_grad, max_descent_grad
+            )
+            chosen += idx
+            heights += alt
         else:
             chosen.append(int(b))
+            heights.append(heights[-1])
     chosen_arr = np.array(chosen)
-    # map vertices to rows (a vertex is a chosen sample by construction)
+    # map vertices to rows (every vertex is a chosen sample by construction)
     vertex_index = np.searchsorted(chosen_arr, vsample)
-    wp_amsl = z[chosen_arr]
+    wp_amsl = np.array(heights)
     interp = np.interp(s, s[chosen_arr], wp_amsl)
     err = interp - g - target
     forced = z > g + target + tol_in + 1e-9
