@@ -135,7 +135,8 @@ class CheckConfig:
         For battery, wind and speed limits; None loads the mission's own aircraft by name
         when it can, else those checks are skipped (noted).
     max_agl_m, min_agl_m : float
-        Height above ground limits. [m]
+        Height above ground limits. [m]  The minimum defaults to 0.5 m, the lowest work
+        height the spray planner accepts.
     obstacle_clearance_m, obstacle_vertical_clearance_m : float
         Distance kept from tall obstacles, horizontally and above their top. [m]
     autopilot : Autopilot or None
@@ -155,7 +156,7 @@ class CheckConfig:
     wind: Wind = field(default_factory=Wind)
     aircraft: Aircraft | None = None
     max_agl_m: float = 120.0
-    min_agl_m: float = 1.0
+    min_agl_m: float = 0.5
     obstacle_clearance_m: float = 5.0
     obstacle_vertical_clearance_m: float = 5.0
     autopilot: Autopilot | None = Autopilot.ARDUPILOT

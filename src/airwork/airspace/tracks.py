@@ -309,6 +309,12 @@ def from_mission_file(
     for it in body:
         commands.append((it.seq, it.command))
         cmd = it.command
+        if cmd == _ML.MAV_CMD_DO_JUMP:
+            notes.append(
+                f"item {it.seq}: DO_JUMP repeats are not expanded; the items are checked once "
+                "and repeated flights' energy is not counted"
+            )
+            continue
         if cmd == _ML.MAV_CMD_DO_CHANGE_SPEED:
             if math.isfinite(it.params[1]) and it.params[1] > 0:
                 b.v = float(it.params[1])

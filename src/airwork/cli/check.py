@@ -293,7 +293,7 @@ def check(
     wind_from_deg: WindFromOpt = 0.0,
     wind_band: WindBandOpt = None,
     max_agl_m: MaxAglOpt = 120.0,
-    min_agl_m: MinAglOpt = 1.0,
+    min_agl_m: MinAglOpt = 0.5,
     clearance_m: Annotated[
         float, typer.Option("--clearance-m", help="Horizontal clearance from obstacles (m).")
     ] = 5.0,
