@@ -343,3 +343,58 @@ def test_plan_survey_and_spray_terrain_follow(tmp_path, frame):
 def test_terrain_follow_needs_dem(tmp_path):
     res = run("plan", "spray", EXAMPLE, "--out", tmp_path / "o", "--terrain-follow")
     assert res.exit_code == 1 and "--dem" in res.output
+
+
+def _wpl(frame, rows, home_alt=200.0):
+    """QGC WPL 110 text: home then (frame, command, x, y, alt) rows in local metres."""
+    lines = ["QGC WPL 110"]
+    hx, hy = X0 + 100.0, Y0 + 1000.0
+    lat, lon = ll(frame, hx, hy)
+    lines.append(f"0\t1\t0\t16\t0\t0\t0\t0\t{lat:.8f}\t{lon:.8f}\t{home_alt}\t1")
+    for i, (fr, cmd, x, y, alt) in enumerate(rows, start=1):
+        lat, lon = ll(frame, x, y) if x is not None else (0.0, 0.0)
+        lines.append(f"{i}\t0\t{fr}\t{cmd}\t0\t0\t0\t0\t{lat:.8f}\t{lon:.8f}\t{alt}\t1")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("frame_id", "clean"), [(10, True), (3, False)])
+def test_waypoints_terrain_frame_vs_relative_over_the_hill(tmp_path, frame, frame_id, clean):
+    """20 m in the terrain frame (10) follows the hill; 20 m above take-off (3) hits it."""
+    dem = write_dem(tmp_path / "dem.tif")
+    rows = [
+        (frame_id, 22, None, None, 20.0),
+        (frame_id, 16, X0 + 1000.0, Y0 + 1000.0, 20.0),
+        (2, 20, None, None, 0.0),
+    ]
+    path = tmp_path / "hill.waypoints"
+    path.write_text(_wpl(frame, rows))
+    res = run("check", path, "--dem", dem, "--min-agl-m", "5", "--json")
+    doc = json.loads(res.output)
+    if clean:
+        assert res.exit_code == 0, res.output
+        assert doc["sorties"][0]["max_agl_m"] == pytest.approx(20.0, abs=0.01)
+    else:
+        assert res.exit_code == 3
+        kinds = {v["kind"] for v in doc["violations"]}
+        assert kinds == {"relative_altitude_terrain"}
+
+
+def test_kml_airspace(tmp_path, frame):
+    lat0, lon0 = ll(frame, X0 + 650, Y0 + 250)
+    lat1, lon1 = ll(frame, X0 + 750, Y0 + 350)
+    ring = " ".join(
+        f"{lo},{la},0"
+        for la, lo in [(lat0, lon0), (lat0, lon1), (lat1, lon1), (lat1, lon0), (lat0, lon0)]
+    )
+    kml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>airfield</name>
+<ExtendedData><Data name="role"><value>no_fly</value></Data>
+<Data name="ceiling_m"><value>50</value></Data></ExtendedData>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>{ring}</coordinates></LinearRing>
+</outerBoundaryIs></Polygon></Placemark></Document></kml>"""
+    air = tmp_path / "air.kml"
+    air.write_text(kml)
+    assert run("check", square_plan(tmp_path, frame, alt=30.0), "--airspace", air).exit_code == 3
+    # over its 50 m ceiling: clean
+    plan = square_plan(tmp_path, frame, alt=70.0, name="high.plan")
+    assert run("check", plan, "--airspace", air).exit_code == 0
