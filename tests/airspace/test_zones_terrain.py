@@ -94,6 +94,11 @@ def test_blocking_zones_by_altitude_feed_the_pathfinder(frame):
     assert over.length_m(a, b) == pytest.approx(250.0)
     around = PathFinder(blocking_zones(zones, 35.0))
     assert around.length_m(a, b) > 1000.0  # round the 1 km wall
+    from airwork.airspace.zones import pathfinder_at
+
+    assert pathfinder_at(zones, 100.0).length_m(a, b) == pytest.approx(250.0)
+    path = pathfinder_at(zones, 35.0).path(a, b)
+    assert not shapely.LineString(path).intersects(wall.geometry.buffer(-0.1))
 
 
 def test_dem_bilinear_matches_the_surface(dem_path, frame):

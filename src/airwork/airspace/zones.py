@@ -50,6 +50,7 @@ __all__ = [
     "Zone",
     "blocking_zones",
     "obstacle_from_feature",
+    "pathfinder_at",
     "read_airspace",
     "read_obstacles",
     "zone_from_feature",
@@ -352,6 +353,40 @@ def blocking_zones(
     if clearance_m > 0:
         out = [g.buffer(clearance_m, quad_segs=8) for g in out]
     return out
+
+
+def pathfinder_at(
+    zones: Sequence[Zone],
+    altitude_m: float,
+    *,
+    margin_m: float = 10.0,
+    ground_amsl_m: float = 0.0,
+    obstacles: Sequence[Obstacle] = (),
+    clearance_m: float = 0.0,
+    prefer_inside: shapely.Geometry | None = None,
+):
+    """The shared :class:`~airwork.geo.pathfinding.PathFinder` for flight at one altitude
+    above ground: around the zones and obstacles that block there (:func:`blocking_zones`),
+    over those whose ceiling allows.  Inclusion zones become ``prefer_inside`` when none is
+    given (their union)."""
+    from airwork.geo.pathfinding import PathFinder
+
+    if prefer_inside is None:
+        fences = [z.geometry for z in zones if z.inclusion]
+        prefer_inside = shapely.union_all(fences) if fences else None
+    blocked = blocking_zones(
+        zones,
+        altitude_m,
+        margin_m=margin_m,
+        ground_amsl_m=ground_amsl_m,
+        obstacles=obstacles,
+        clearance_m=clearance_m,
+    )
+    return PathFinder(
+        blocked,
+        prefer_inside=prefer_inside,
+        outside_penalty=10.0 if prefer_inside is not None else 1.0,
+    )
 
 
 def zone_arrays(zones: Sequence[Zone]) -> dict[str, np.ndarray]:
