@@ -26,9 +26,8 @@ Violation kinds (``Violation.kind``):
                            top plus the vertical clearance [m]
 ``energy``                 the sortie needs more than the battery less its reserve [Wh]
 ``wind_limit``             wind over the aircraft's ``max_wind_mps`` [m/s]
-``no_ground_speed``        headwind at or above the commanded airspeed [m/s]
-``speed_limit``            airspeed (commanded ground speed against the wind) over the
-                           aircraft's ``max_speed_mps`` [m/s]
+``speed_limit``            airspeed needed to hold the commanded ground speed against the
+                           wind vector, over the aircraft's ``max_speed_mps`` [m/s]
 ``unsupported_command``    an item the target autopilot rejects [-]
 ``rally_point``            a rally point outside the geofence or inside a no-fly zone [m]
 """
@@ -627,23 +626,12 @@ def _check_aircraft(
             ),
             group=np.arange(fast.size),
         )
-    headwind = np.where(moving, wind.headwind_mps(d[:, 0], d[:, 1], mean_agl), 0.0)
-    stuck = np.flatnonzero(moving & (v - headwind <= 0.1))
-    if stuck.size:
-        c.add_runs(
-            "no_ground_speed",
-            start[stuck],
-            (headwind - v)[stuck] + 0.1,
-            "m/s",
-            None,
-            lambda k: "wind",
-            lambda a, k: (
-                f"headwind {headwind[stuck[k]]:.1f} m/s leaves no ground speed at "
-                f"{v[stuck[k]]:.1f} m/s"
-            ),
-            group=np.arange(stuck.size),
-        )
-        return
+    # Commanded speeds are ground speeds (ArduPilot's WPNAV speed and our DO_CHANGE_SPEED
+    # type 1): the aircraft flies the airspeed ``air`` that gives that ground track.  The
+    # aircraft model takes airspeed and the headwind, ground speed = airspeed - headwind, so
+    # the headwind passed is air - v (with a crosswind part, air > v even side-on).
+    headwind = np.where(moving, air - v, 0.0)
+    air_speed = np.where(moving, air, track.speed_mps)
     if not cfg.check_energy:
         return
     climb = np.diff(s.wp_amsl)
@@ -652,7 +640,8 @@ def _check_aircraft(
         track.speed_mps,
         np.where(climb > 0, CLIMB_SPEED_MPS, DESCENT_SPEED_MPS),
     )
-    hs = np.where(track.vertical, 1.0, track.speed_mps)
+    hs = np.where(track.vertical, 1.0, air_speed)
+    calm_hs = np.where(track.vertical, 1.0, track.speed_mps)
     dist = np.where(track.vertical, 0.0, horiz)
     payload = track.payload_kg
     if track.energy_wh is None and cfg.payload_kg is not None:
@@ -661,7 +650,7 @@ def _check_aircraft(
     perf = aircraft.leg_performance(dist, hs, payload, headwind_mps=headwind, **kw)
     energy = perf.energy_wh
     if track.energy_wh is not None:
-        calm = aircraft.leg_performance(dist, hs, payload, headwind_mps=0.0, **kw)
+        calm = aircraft.leg_performance(dist, calm_hs, payload, headwind_mps=0.0, **kw)
         energy = track.energy_wh + (perf.energy_wh - calm.energy_wh)
     cum = np.cumsum(energy)
     total = float(cum[-1]) if cum.size else 0.0

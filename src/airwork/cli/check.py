@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from airwork.aircraft import load_aircraft
 from airwork.aircraft.model import Aircraft
@@ -250,20 +249,19 @@ def print_report(report: CheckReport, limit: int = 50) -> None:
             highlight=False,
         )
     else:
-        table = Table(title=f"{report.mission}: {len(report.violations)} violation(s)")
-        for col in ("kind", "sortie", "item", "lat", "lon", "by", "detail"):
-            table.add_column(col, justify="left" if col in ("kind", "detail") else "right")
+        console.print(
+            f"[bold red]{len(report.violations)} violation(s)[/] in {report.mission} "
+            f"({', '.join(f'{n} {k}' for k, n in report.counts().items())}); "
+            f"{report.samples} samples, {report.terrain}",
+            highlight=False,
+        )
         for v in report.violations[:limit]:
-            table.add_row(
-                v.kind,
-                str(v.sortie),
-                str(v.item),
-                f"{v.lat_deg:.6f}",
-                f"{v.lon_deg:.6f}",
-                f"{v.amount:.1f} {v.unit}".strip(),
-                v.message,
+            console.print(
+                f"  [bold]{v.kind}[/] sortie {v.sortie} item {v.item} "
+                f"({v.lat_deg:.6f}, {v.lon_deg:.6f}): {v.message}",
+                highlight=False,
+                soft_wrap=True,
             )
-        console.print(table)
         if len(report.violations) > limit:
             console.print(f"... and {len(report.violations) - limit} more (use --json)")
     for s in report.sorties:
