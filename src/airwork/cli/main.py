@@ -6,6 +6,7 @@ import typer
 
 from airwork import __version__
 from airwork.cli import aircraft, demo, mission, plan, survey
+from airwork.cli import check as check_cmd
 
 app = typer.Typer(
     name="airwork",
@@ -20,6 +21,7 @@ plan.app.command("survey")(survey.survey)
 app.add_typer(plan.app, name="plan")
 app.add_typer(mission.app, name="mission")
 app.command("demo")(demo.demo)
+app.command("check")(check_cmd.check)
 
 
 @app.callback()
