@@ -195,3 +195,10 @@ def test_aircraft_commands(tmp_path):
     res = run("aircraft", "show", spec)
     assert res.exit_code != 0 and "max_takeoff_mass_kg" in res.output
     assert run("aircraft", "show", "no-such-plane").exit_code != 0
+
+
+def test_version_prints_and_exits_zero():
+    from airwork import __version__
+
+    r = run("--version")
+    assert r.exit_code == 0 and r.output.strip() == __version__

@@ -24,14 +24,28 @@ app.command("demo")(demo.demo)
 app.command("check")(check_cmd.check)
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(__version__)
         raise typer.Exit()
 
 
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    """Plan, check and export civil drone aerial work."""
+
+
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
