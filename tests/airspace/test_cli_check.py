@@ -398,3 +398,21 @@ def test_kml_airspace(tmp_path, frame):
     # over its 50 m ceiling: clean
     plan = square_plan(tmp_path, frame, alt=70.0, name="high.plan")
     assert run("check", plan, "--airspace", air).exit_code == 0
+
+
+def test_imported_plan_is_checked_with_a_full_load(tmp_path):
+    """A .plan carries no payload: the battery check assumes the aircraft's full payload
+    (the worst case) and says so, so the energy is more than with no payload."""
+    from airwork.aircraft import load_aircraft
+    from airwork.airspace.check import CheckConfig, check_flight
+    from airwork.airspace.tracks import read_flight
+
+    out = tmp_path / "demo"
+    r = runner.invoke(app, ["demo", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    flight = read_flight(out / "sortie-01.plan")
+    ac = load_aircraft("sprayer-40")
+    full = check_flight(flight, CheckConfig(aircraft=ac))
+    empty = check_flight(flight, CheckConfig(aircraft=ac, payload_kg=0.0))
+    assert full.sorties[0]["energy_wh"] > 1.2 * empty.sorties[0]["energy_wh"]
+    assert any("full 40.0 kg load" in n for n in full.notes)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -143,7 +143,8 @@ class CheckConfig:
     step_m : float
         Sampling step along legs. [m]
     payload_kg : float or None
-        Payload of an imported mission (files carry none); default 0. [kg]
+        Payload of an imported mission (files carry none); default the aircraft's full
+        payload, the worst case. [kg]
     ground_amsl_m : float or None
         Elevation of flat ground when no terrain is given. [m]
     check_energy : bool
@@ -788,6 +789,15 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             ground = flight.home_amsl_m if flight.home_amsl_m is not None else 0.0
         terrain = FlatTerrain(float(ground))
     aircraft = _resolve_aircraft(flight, cfg, notes)
+    imported = any(t.energy_wh is None for t in flight.tracks)
+    if aircraft is not None and imported and cfg.payload_kg is None:
+        # a .plan or .waypoints says nothing of the load: assume the worst, never none
+        cfg = replace(cfg, payload_kg=aircraft.max_payload_kg)
+        notes.append(
+            f"the mission file carries no payload: energy checked with a full "
+            f"{aircraft.max_payload_kg:.1f} kg load all the way (set --payload-kg for a "
+            f"lighter one; airwork's own mission.geojson carries each leg's payload)"
+        )
     budget = None
     if aircraft is not None:
         budget = aircraft.mission_energy_wh
