@@ -189,8 +189,14 @@ class PowerlineParams:
         Mean driving speed between stations. [km/h]
     road_factor : float
         Road distance over straight-line distance (about 1.3 for rural roads). [-]
+    setup_time_s : float
+        Packing up and setting up again for every move to another station (unloading,
+        pre-flight checks, landowner gates; an assumption, not a measured value). [s]
     workday_h : float
         Working day of a crew, for km of line per crew-day. [h]
+    mobilisation_h : float
+        Part of the day spent travelling between depot and line, not inspecting (an
+        assumption). [h]
     max_access_m : float
         A station serves a line only if it is at most this far from it. [m]
     seg_m : float
@@ -223,7 +229,9 @@ class PowerlineParams:
     swap_time_s: float = 300.0
     drive_speed_kmh: float = 40.0
     road_factor: float = 1.3
+    setup_time_s: float = 900.0
     workday_h: float = 8.0
+    mobilisation_h: float = 1.5
     max_access_m: float = 1500.0
     seg_m: float = 60.0
 
@@ -276,7 +284,18 @@ class PowerlineParams:
                 raise ValueError(f"Expected {key} > 0, got {v}.")
         if self.road_factor < 1.0:
             raise ValueError(f"Expected road_factor >= 1, got {self.road_factor}.")
-        for key in ("swap_time_s", "gps_margin_m", "photo_hold_s", "corridor_above_m"):
+        if not 0 <= self.mobilisation_h < self.workday_h:
+            raise ValueError(
+                f"Expected mobilisation_h in [0, workday_h), got {self.mobilisation_h}."
+            )
+        for key in (
+            "swap_time_s",
+            "setup_time_s",
+            "mobilisation_h",
+            "gps_margin_m",
+            "photo_hold_s",
+            "corridor_above_m",
+        ):
             if not (math.isfinite(getattr(self, key)) and getattr(self, key) >= 0):
                 raise ValueError(f"Expected {key} >= 0, got {getattr(self, key)}.")
         if self.reserve_frac is not None and not 0.0 <= self.reserve_frac < 0.9:
@@ -326,7 +345,8 @@ class PowerlineResult:
     mapping_altitude_m, mapping_gsd_cm, mapping_trigger_m : float or None
     mapping_strips : int
     crew_time_s : float
-        Flights + swaps + driving (one-way flights count the longer of flight and drive). [s]
+        Flights + swaps + driving and set-up at every new station (a one-way flight counts
+        the longer of the flight and the crew's move to its landing station). [s]
     drive_m : float
         Road distance driven between stations. [m]
     crew_moves : int
@@ -335,6 +355,7 @@ class PowerlineResult:
     spans : int
     photos : int
     km_per_crew_day : float
+        Line length over crew days of ``workday_h - mobilisation_h`` productive hours. [km]
     workday_h : float
     runtime_s : float
     warnings : tuple of str
@@ -534,6 +555,7 @@ class _LinePlan:
     out_e: np.ndarray
     out_t: np.ndarray
     access: tuple = ()
+    lanes: list = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- planner
@@ -714,7 +736,7 @@ def plan_powerline(
     )
     plans = [_line_plan(ln, passes, ctx) for ln in lines]
     for lp in plans:
-        lp.access = _access(lp, stations, ac, transit_speed, params)
+        lp.access = _access(lp, stations, ac, transit_speed, params, row, warns)
 
     # allowed area checks
     allowed, fence = _allowed(problem, row, plans, stations)
@@ -754,7 +776,10 @@ def plan_powerline(
         if d_during > 0:
             moves += 1
         v = params.drive_speed_kmh / 3.6
-        crew_time += d_before / v + max(sortie.time_s, d_during / v)
+        setup = params.setup_time_s
+        crew_time += (d_before / v + setup if d_before > 0 else 0.0) + max(
+            sortie.time_s, d_during / v + setup if d_during > 0 else 0.0
+        )
         crew_time += params.swap_time_s
         drive_total += d_before + d_during
         prev_land = s2
@@ -797,7 +822,7 @@ def plan_powerline(
         vehicle=ac.airframe.vehicle,
     )
     line_km = sum(ln.length_m for ln in lines) / 1000.0
-    days = crew_time / (params.workday_h * 3600.0)
+    days = crew_time / ((params.workday_h - params.mobilisation_h) * 3600.0)
     return PowerlineResult(
         mission=mission,
         flights=tuple(reports),
@@ -1237,14 +1262,7 @@ def _allowed(problem, row, plans, stations):
     fence = None
     base = row
     if row is not None:
-        lanes = []
-        for lp in plans:
-            ln = lp.line
-            near = _nearest_tower(ln, stations)
-            for s, t in enumerate(near):
-                seg = shapely.LineString([stations[s], ln.xy_m[t]])
-                if not shapely.covered_by(seg, row):
-                    lanes.append(shapely.buffer(seg, 10.0))
+        lanes = [lane for lp in plans for lane in lp.lanes]
         fence = shapely.union_all([row, *lanes]) if lanes else row
         base = fence
     if base is None:
@@ -1297,14 +1315,27 @@ def _drive_matrix(stations: np.ndarray, params: PowerlineParams) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- DP
-def _access(lp: _LinePlan, stations: np.ndarray, ac: Aircraft, tw: float, params):
+def _access(lp: _LinePlan, stations: np.ndarray, ac: Aircraft, tw: float, params, row, warns: list):
     """Per station: nearest tower, take-off + leg to above it, and leg back + landing
-    (energy, time); stations too far are marked unusable (inf)."""
+    (energy, time).  Stations farther than ``max_access_m`` are unusable (inf); with a
+    right-of-way, so are stations whose leg to the line leaves it, unless no station of the
+    line has a leg inside it: then those legs get 10 m access lanes (added to the geofence)."""
     ln = lp.line
     X = lp.cross_alt
     t_s = _nearest_tower(ln, stations)
     d_line = shapely.distance(shapely.points(stations), ln.centreline)
     usable = d_line <= params.max_access_m
+    if row is not None:
+        segs = shapely.linestrings(np.stack([stations, ln.xy_m[t_s]], axis=1).reshape(-1, 2, 2))
+        inside = shapely.covered_by(segs, shapely.buffer(row, 0.01))
+        if (usable & inside).any():
+            usable &= inside
+        elif usable.any():
+            lp.lanes = list(shapely.buffer(segs[usable], 10.0))
+            warns.append(
+                f"line {ln.line_id!r}: no station inside the right-of-way; access lanes "
+                "10 m wide added to the geofence"
+            )
     up, down = [], []
     for s, t in enumerate(t_s):
         st = (stations[s, 0], stations[s, 1], 0.0)
@@ -1353,7 +1384,7 @@ def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
     P = len(lp.passes)
     t_s, ue, ut, de, dt = lp.access
     v = params.drive_speed_kmh / 3.6
-    drive_t = drive * params.road_factor / v
+    drive_t = drive * params.road_factor / v + np.where(drive > 0, params.setup_time_s, 0.0)
     swap = params.swap_time_s
     towers = np.arange(n)
     # entry: station s -> tower a (start of pass 0); exit: tower e -> station s
