@@ -39,7 +39,7 @@ def conductors(line, step_m=0.5, sag_frac=0.03):
     bis = bis / np.einsum("ij,ij->i", bis, n_out)[:, None]  # unit lateral offset from both
     pts, spans = [], []
     for i in range(len(L)):
-        t = np.linspace(0, 1, int(math.ceil(L[i] / step_m)) + 1)
+        t = np.linspace(0, 1, math.ceil(L[i] / step_m) + 1)
         for frac, drop in PHASES:
             a = xy[i] + frac * half[i] * bis[i]
             b = xy[i + 1] + frac * half[i + 1] * bis[i + 1]
@@ -68,7 +68,7 @@ def sample_legs(legs, step_m=0.5):
     """Points along every leg (3-D, ``step_m`` apart at most)."""
     pts = []
     for a, b, _, _ in legs:
-        n = max(1, int(math.ceil(np.linalg.norm(b - a) / step_m)))
+        n = max(1, math.ceil(np.linalg.norm(b - a) / step_m))
         t = np.linspace(0, 1, n + 1)[:, None]
         pts.append(a[None, :] + t * (b - a)[None, :])
     return np.vstack(pts)
@@ -116,12 +116,9 @@ def photos_from_plan(items, frame):
     def heading(k_nav_pos: int, prefer_next: bool):
         j = nav_keys.index(k_nav_pos)
         cands = []
-        if prefer_next:
-            cands = [(j, j + 1), (j - 1, j)]
-        else:
-            cands = [(j - 1, j), (j, j + 1)]
+        cands = [(j, j + 1), (j - 1, j)] if prefer_next else [(j - 1, j), (j, j + 1)]
         for a, b in cands:
-            if 0 <= a and b < len(nav_keys):
+            if a >= 0 and b < len(nav_keys):
                 d = nav_at[nav_keys[b]][:2] - nav_at[nav_keys[a]][:2]
                 if np.hypot(*d) > 0.5:
                     return d / np.hypot(*d)

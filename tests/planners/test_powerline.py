@@ -11,6 +11,16 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from powerline_checks import (
+    ARDUCOPTER_OK,
+    conductors,
+    in_view,
+    legs_from_geojson,
+    min_clearance,
+    photos_from_plan,
+    plan_items,
+    sample_legs,
+)
 
 from airwork.aircraft import load_aircraft
 from airwork.errors import GeometryError, InfeasibleMissionError
@@ -26,16 +36,6 @@ from airwork.planners.powerline import (
     min_approach_distance_m,
     plan_powerline,
     sag_m,
-)
-from powerline_checks import (
-    ARDUCOPTER_OK,
-    conductors,
-    in_view,
-    legs_from_geojson,
-    min_clearance,
-    photos_from_plan,
-    plan_items,
-    sample_legs,
 )
 
 FRAME = LocalFrame.for_lonlat(11.0, 48.0)
@@ -107,7 +107,7 @@ def test_parabola_sag(span, za, zb, frac):
 # ----------------------------------------------------------------------------- quality bars
 @pytest.mark.parametrize("kind", KINDS)
 def test_clearance_3d_from_geojson(kind):
-    pb, job, res, files = planned(kind)
+    _pb, job, res, files = planned(kind)
     assert res.clearance_m == pytest.approx(CLEARANCE_110KV_M)
     d = min_clearance(files, FRAME, job.lines, step_m=0.5)
     assert d >= CLEARANCE_110KV_M - 0.05, f"{kind}: {d:.2f} m from a conductor"
@@ -115,7 +115,7 @@ def test_clearance_3d_from_geojson(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_vantage_photos_at_standoff(kind):
-    pb, job, res, files = planned(kind)
+    _pb, job, res, files = planned(kind)
     S = res.standoff_m
     towers = np.array([(t.x_m, t.y_m) for ln in job.lines for t in ln.towers])
     ids = [t.id for ln in job.lines for t in ln.towers]
@@ -136,7 +136,7 @@ def test_vantage_photos_at_standoff(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_span_imaged_on_both_sides(kind):
-    pb, job, res, files = planned(kind)
+    _pb, job, _res, files = planned(kind)
     photos = []
     for _, items, _ in plan_items(files):
         photos += [p for p in photos_from_plan(items, FRAME) if p[4] is None]
@@ -167,7 +167,7 @@ def test_every_span_imaged_on_both_sides(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_battery_right_of_way_and_items(kind):
-    pb, job, res, files = planned(kind)
+    _pb, job, res, files = planned(kind)
     legs = legs_from_geojson(files, FRAME)
     per = {}
     for _, _, s, e in legs:
@@ -196,7 +196,7 @@ def test_battery_right_of_way_and_items(kind):
 
 
 def test_mapping_mode_altitude_and_clearance():
-    pb, job, res, files = planned("hilly", ("mapping",), 6)
+    _pb, job, res, files = planned("hilly", ("mapping",), 6)
     top = max(t.height_m for ln in job.lines for t in ln.towers)
     assert res.mapping_altitude_m >= top + CLEARANCE_110KV_M
     d = min_clearance(files, FRAME, job.lines, step_m=1.0)
@@ -217,7 +217,7 @@ def test_mapping_mode_altitude_and_clearance():
 
 
 def test_branch_has_two_lines_and_every_tower():
-    pb, job, res, files = planned("branch")
+    _pb, job, res, _files = planned("branch")
     assert len(job.lines) == 2
     assert {f.line_id for f in res.flights} == {"L1", "L2"}
     assert sum(f.towers for f in res.flights) == sum(ln.n for ln in job.lines)
@@ -225,7 +225,7 @@ def test_branch_has_two_lines_and_every_tower():
 
 
 def test_long_line_splits_into_battery_flights_and_moves_crew():
-    pb, job = problem("straight", 40, station_every=5)
+    pb, _job = problem("straight", 40, station_every=5)
     res = plan_powerline(pb, PowerlineParams(modes=("corridor", "towers")))
     assert len(res.flights) >= 3
     assert all(f.energy_wh <= AIRCRAFT.mission_energy_wh * (1 + 1e-9) for f in res.flights)
@@ -263,12 +263,12 @@ def _towers(xs, ys=None, h=30.0):
 
 
 def test_towers_out_of_order_named():
-    with pytest.raises(GeometryError, match="T3.*out of order"):
+    with pytest.raises(GeometryError, match=r"T3.*out of order"):
         PowerLine("A", _towers([0, 300, 900, 600, 1200]))
 
 
 def test_duplicated_tower_named():
-    with pytest.raises(GeometryError, match="'T2' and 'T3'.*duplicated"):
+    with pytest.raises(GeometryError, match=r"'T2' and 'T3'.*duplicated"):
         PowerLine("A", _towers([0, 300, 300, 600]))
     t = _towers([0, 300, 600])
     with pytest.raises(GeometryError, match="'T2' appears twice"):
@@ -276,7 +276,7 @@ def test_duplicated_tower_named():
 
 
 def test_conductor_to_ground_named():
-    with pytest.raises(GeometryError, match="span 'T1'-'T2'.*ground"):
+    with pytest.raises(GeometryError, match=r"span 'T1'-'T2'.*ground"):
         PowerLine("A", _towers([0, 1200], h=30.0))
 
 
@@ -293,7 +293,7 @@ def test_span_too_long_for_any_station_named():
 def test_row_too_narrow_named():
     pb, job = problem("straight", 5)
     narrow = shapely.buffer(job.lines[0].centreline, 12.0)
-    with pytest.raises(InfeasibleMissionError, match="span 'L1-1'-'L1-2'.*right-of-way"):
+    with pytest.raises(InfeasibleMissionError, match=r"span 'L1-1'-'L1-2'.*right-of-way"):
         plan_powerline(pb.__class__(**{**pb.__dict__, "right_of_way": narrow}))
 
 
@@ -304,7 +304,7 @@ def test_standoff_too_small_named():
 
 
 def test_summary_is_json():
-    pb, job, res, files = planned("straight")
+    _pb, _job, res, files = planned("straight")
     s = json.loads(files["summary.json"])
     assert s["job"] == "powerline" and s["flights"] == len(res.flights)
     assert s["km_per_crew_day"] > 0 and s["per_flight"][0]["spans"] >= 1
