@@ -15,7 +15,7 @@ from airwork.cli.powerline import lines_from_job
 from airwork.geo.read import read_job
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "planners"))
-from powerline_checks import ARDUCOPTER_OK, min_clearance  # noqa: E402
+from powerline_checks import ARDUCOPTER_OK, min_clearance
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "powerline.geojson"
 runner = CliRunner()

@@ -64,7 +64,11 @@ class SynthLineJob:
         lon, lat = frame.to_lonlat(self.stations[:, 0], self.stations[:, 1])
         for k in range(len(self.stations)):
             feats.append(
-                _feature("Point", [float(lon[k]), float(lat[k])], {"role": "station", "name": f"S{k + 1}"})
+                _feature(
+                    "Point",
+                    [float(lon[k]), float(lat[k])],
+                    {"role": "station", "name": f"S{k + 1}"},
+                )
             )
         row = frame.geometry_to_lonlat(self.right_of_way)
         for part in shapely.get_parts(row):
