@@ -1417,26 +1417,41 @@ def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
         c1 = tot[sp, np.arange(m)]
         bs = np.arange(a + 1, n)
         w_e = we[bs] - we[a] + turn_b_e[bs] + turn_a_e[a] + np.where(bs == n - 1, endv_e, 0.0)
-        w_t = wt[bs] - wt[a] + turn_b_t[bs] + turn_a_t[a] + np.where(bs == n - 1, endv_t, 0.0)
         e_end = bs if ends_at_b else np.full(len(bs), a)
-        # energy (b, s1, s2)
-        E = ent_e[None, :, a, None] + w_e[:, None, None] + ext_e.T[e_end][:, None, :]
-        ok = emax * (1 - 1e-9) >= E
+        ent_a = ent_e[:, a]
+        ext_b = ext_e[:, e_end]  # (m, nb)
+        # prune: ranges, take-off and landing stations that cannot fit the battery
+        lim = emax * (1 - 1e-9)
+        keep_b = ent_a.min() + w_e + ext_b.min(axis=0) <= lim
+        if not keep_b.any():
+            continue
+        nb = int(np.flatnonzero(keep_b).max()) + 1
+        bs, w_e, e_end, ext_b = bs[:nb], w_e[:nb], e_end[:nb], ext_b[:, :nb]
+        i1 = np.flatnonzero(ent_a + w_e.min() + ext_b.min() <= lim)
+        i2 = np.flatnonzero(ent_a.min() + w_e.min() + ext_b.min(axis=1) <= lim)
+        if not len(i1) or not len(i2):
+            continue
+        w_t = wt[bs] - wt[a] + turn_b_t[bs] + turn_a_t[a] + np.where(bs == n - 1, endv_t, 0.0)
+        # energy and time (b, s1, s2)
+        E = ent_a[None, i1, None] + w_e[:, None, None] + ext_b[i2].T[:, None, :]
+        ok = lim >= E
         if not ok.any():
             continue
-        T = ent_t[None, :, a, None] + w_t[:, None, None] + ext_t.T[e_end][:, None, :]
-        crew = c1[None, :, None] + swap + np.maximum(T, drive_t[None, :, :])
+        T = ent_t[None, i1, a, None] + w_t[:, None, None] + ext_t[i2][:, e_end].T[:, None, :]
+        dsub = drive_t[np.ix_(i1, i2)]
+        crew = c1[None, i1, None] + swap + np.maximum(T, dsub[None, :, :])
         crew = np.where(ok, crew, np.inf)
         # best s1 per (b, s2)
-        s1 = crew.argmin(axis=1)
-        cb = np.take_along_axis(crew, s1[:, None, :], axis=1)[:, 0, :]
-        better = cb < cost[bs]
+        k1 = crew.argmin(axis=1)
+        cb = np.take_along_axis(crew, k1[:, None, :], axis=1)[:, 0, :]
+        better = cb < cost[bs][:, i2]
         if better.any():
             bi, si = np.nonzero(better)
-            cost[bs[bi], si] = cb[bi, si]
-            back_a[bs[bi], si] = a
-            back_s1[bs[bi], si] = s1[bi, si]
-            back_sp[bs[bi], si] = sp[s1[bi, si]]
+            s2i, s1i = i2[si], i1[k1[bi, si]]
+            cost[bs[bi], s2i] = cb[bi, si]
+            back_a[bs[bi], s2i] = a
+            back_s1[bs[bi], s2i] = s1i
+            back_sp[bs[bi], s2i] = sp[s1i]
     if not np.isfinite(cost[n - 1]).any():
         # name the first span no flight can cover
         reach = np.isfinite(cost).any(axis=1)
