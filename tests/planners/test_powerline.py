@@ -308,3 +308,43 @@ def test_summary_is_json():
     s = json.loads(files["summary.json"])
     assert s["job"] == "powerline" and s["flights"] == len(res.flights)
     assert s["km_per_crew_day"] > 0 and s["per_flight"][0]["spans"] >= 1
+
+
+def test_one_side_corridor_one_way_flights():
+    pb, job = problem("zigzag", 30, station_every=3)
+    res = plan_powerline(pb, PowerlineParams(modes=("corridor",), sides="left"))
+    files = render_outputs(res.mission, res.summary())
+    assert min_clearance(files, FRAME, job.lines) >= CLEARANCE_110KV_M - 0.05
+    # a single pass ends at the far tower: flights land at another station than they left
+    assert any(f.takeoff_station != f.landing_station for f in res.flights)
+    photos = []
+    for _, items, _ in plan_items(files):
+        photos += photos_from_plan(items, FRAME)
+    pts, _ = conductors(job.lines[0], 2.0)
+    seen = np.zeros(len(pts), bool)
+    for p in photos:
+        seen |= in_view(pts, p, HFOV, VFOV)
+    assert seen.all()
+    # every photo is on the left of the line
+    ln = job.lines[0]
+    line = shapely.LineString([(t.x_m, t.y_m) for t in ln.towers])
+    left = shapely.buffer(line, 200.0, single_sided=True)
+    assert shapely.covered_by(shapely.points([p[0][:2] for p in photos]), left).all()
+
+
+def test_no_fly_zone_on_the_corridor_named():
+    pb, job = problem("straight", 6)
+    ln = job.lines[0]
+    mid = (ln.xy_m[2] + ln.xy_m[3]) / 2
+    zone = shapely.Point(mid[0], mid[1] + 15.0).buffer(5.0)
+    with pytest.raises(InfeasibleMissionError, match=r"span 'L1-3'-'L1-4'.*no-fly"):
+        plan_powerline(replace(pb, no_fly=zone))
+
+
+def test_station_behind_no_fly_zone_unused():
+    pb, _ = problem("straight", 13, station_every=6)
+    st = np.asarray(pb.stations)
+    # a no-fly disc over the first station's leg to the line (but off the corridor tracks)
+    zone = shapely.Point(st[0, 0], st[0, 1]).buffer(3.0)
+    res = plan_powerline(replace(pb, no_fly=zone))
+    assert all(f.takeoff_station != 0 and f.landing_station != 0 for f in res.flights)

@@ -736,7 +736,9 @@ def plan_powerline(
     )
     plans = [_line_plan(ln, passes, ctx) for ln in lines]
     for lp in plans:
-        lp.access = _access(lp, stations, ac, transit_speed, params, row, warns)
+        lp.access = _access(
+            lp, stations, ac, transit_speed, params, row, _forbidden(problem), warns
+        )
 
     # allowed area checks
     allowed, fence = _allowed(problem, row, plans, stations)
@@ -1249,14 +1251,21 @@ def _pass_name(ps: _Pass) -> str:
 
 
 # ----------------------------------------------------------------------------- checks
+def _forbidden(problem: PowerlineProblem) -> shapely.Geometry | None:
+    """No-fly zones and obstacles grown by their clearance, or None."""
+    parts = []
+    if problem.no_fly is not None and not problem.no_fly.is_empty:
+        parts.append(problem.no_fly)
+    if problem.obstacles is not None and not problem.obstacles.is_empty:
+        parts.append(shapely.buffer(problem.obstacles, problem.obstacle_clearance_m))
+    return shapely.union_all(parts) if parts else None
+
+
 def _allowed(problem, row, plans, stations):
     """The area every path must stay in (right-of-way plus access lanes to stations outside
     it, less no-fly zones and grown obstacles) and the geofence to export."""
-    forbidden = []
-    if problem.no_fly is not None and not problem.no_fly.is_empty:
-        forbidden.append(problem.no_fly)
-    if problem.obstacles is not None and not problem.obstacles.is_empty:
-        forbidden.append(shapely.buffer(problem.obstacles, problem.obstacle_clearance_m))
+    zone = _forbidden(problem)
+    forbidden = [] if zone is None else [zone]
     if row is None and not forbidden:
         return None, None
     fence = None
@@ -1315,18 +1324,30 @@ def _drive_matrix(stations: np.ndarray, params: PowerlineParams) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- DP
-def _access(lp: _LinePlan, stations: np.ndarray, ac: Aircraft, tw: float, params, row, warns: list):
+def _access(
+    lp: _LinePlan,
+    stations: np.ndarray,
+    ac: Aircraft,
+    tw: float,
+    params,
+    row,
+    forbidden,
+    warns: list,
+):
     """Per station: nearest tower, take-off + leg to above it, and leg back + landing
     (energy, time).  Stations farther than ``max_access_m`` are unusable (inf); with a
     right-of-way, so are stations whose leg to the line leaves it, unless no station of the
-    line has a leg inside it: then those legs get 10 m access lanes (added to the geofence)."""
+    line has a leg inside it: then those legs get 10 m access lanes (added to the geofence).
+    A station whose leg crosses a no-fly zone or an obstacle's clearance is unusable."""
     ln = lp.line
     X = lp.cross_alt
     t_s = _nearest_tower(ln, stations)
     d_line = shapely.distance(shapely.points(stations), ln.centreline)
     usable = d_line <= params.max_access_m
+    segs = shapely.linestrings(np.stack([stations, ln.xy_m[t_s]], axis=1).reshape(-1, 2, 2))
+    if forbidden is not None:
+        usable &= ~shapely.intersects(segs, forbidden)
     if row is not None:
-        segs = shapely.linestrings(np.stack([stations, ln.xy_m[t_s]], axis=1).reshape(-1, 2, 2))
         inside = shapely.covered_by(segs, shapely.buffer(row, 0.01))
         if (usable & inside).any():
             usable &= inside
