@@ -62,7 +62,7 @@ def problem(kind: str, n: int = 8, **kw) -> tuple[PowerlineProblem, object]:
 _CACHE: dict = {}
 
 
-def planned(kind: str, modes=("corridor", "towers"), n: int = 8):
+def planned(kind: str, modes=("corridor", "towers"), n: int = 18):
     key = (kind, modes, n)
     if key not in _CACHE:
         pb, job = problem(kind, n)
