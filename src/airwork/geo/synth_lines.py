@@ -1,6 +1,6 @@
 """Seeded power-line generator for tests, benchmarks and examples.
 
-Kinds of line (local metres, the first tower at the origin, heading east):
+Kinds of line (heading east from the first tower):
 
 ``straight``
     Equal spans on a straight line.
@@ -14,7 +14,8 @@ Kinds of line (local metres, the first tower at the origin, heading east):
     Tower heights varying from 0.6 to 1.8 times ``height_m`` and a gently winding line.
 
 Stations are road-side points beside every ``station_every`` towers, alternately left and
-right of the line, ``station_offset_m`` from it, inside the right-of-way.
+right of the line, ``station_offset_m`` from it, inside the right-of-way.  Coordinates are
+metres in the UTM frame of ``origin_lonlat``, the first tower at that origin.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ class SynthLineJob:
     stations: np.ndarray
     right_of_way: shapely.Geometry
     row_width_m: float
+    frame: LocalFrame
 
-    def to_geojson(self, frame: LocalFrame | None = None) -> dict:
+    def to_geojson(self) -> dict:
         """The job as a GeoJSON FeatureCollection in lon/lat (towers, stations, row)."""
-        frame = frame or LocalFrame.for_lonlat(11.0, 48.0)
+        frame = self.frame
         feats = []
         for ln in self.lines:
             lon, lat = frame.to_lonlat(ln.xy_m[:, 0], ln.xy_m[:, 1])
@@ -77,9 +79,9 @@ class SynthLineJob:
             feats.append(_feature("Polygon", [ring, *holes], {"role": "right_of_way"}))
         return {"type": "FeatureCollection", "features": feats}
 
-    def write_geojson(self, path, frame: LocalFrame | None = None) -> None:
+    def write_geojson(self, path) -> None:
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.to_geojson(frame), f)
+            json.dump(self.to_geojson(), f)
 
 
 def _feature(kind: str, coords, props: dict) -> dict:
@@ -113,6 +115,7 @@ def synth_line_job(
     station_every: int = 6,
     station_offset_m: float = 25.0,
     seed: int = 0,
+    origin_lonlat: tuple[float, float] = (11.0, 48.0),
 ) -> SynthLineJob:
     """Generate a line job of one of :data:`KINDS`, reproducibly from ``seed``.
 
@@ -138,6 +141,8 @@ def synth_line_job(
     station_offset_m : float
         Distance of stations from the line. [m]
     seed : int
+    origin_lonlat : (float, float)
+        Position of the first tower; the frame is its UTM zone. [°]
 
     Returns
     -------
@@ -160,7 +165,9 @@ def synth_line_job(
     elif kind == "hilly":
         heights = height_m * rng.uniform(0.6, 1.8, n_towers)
         turns = rng.uniform(-10.0, 10.0, len(turns))
-    xy = _chain((0.0, 0.0), 0.0, spans, turns)
+    frame = LocalFrame.for_lonlat(*origin_lonlat)
+    x0, y0 = frame.to_local(*origin_lonlat)
+    xy = _chain((float(x0), float(y0)), 0.0, spans, turns)
     chains = [("L1", xy, heights)]
     if kind == "branch":
         mid = n_towers // 2
@@ -194,4 +201,4 @@ def synth_line_job(
         ]
         + [shapely.buffer(shapely.multipoints(ln.xy_m[[0, -1]]), row_width_m / 2.0) for ln in lines]
     )
-    return SynthLineJob(tuple(lines), np.array(stations), row, row_width_m)
+    return SynthLineJob(tuple(lines), np.array(stations), row, row_width_m, frame)
