@@ -138,3 +138,15 @@ def test_example_is_valid_towers():
     job = read_job(EXAMPLE)
     (line,) = lines_from_job(job)
     assert line.n == 10 and np.all(line.height_m > 0)
+
+
+def test_towers_ordered_by_seq_not_file_order(tmp_path):
+    gj = json.loads(EXAMPLE.read_text())
+    feats = gj["features"]
+    towers = [f for f in feats if f["properties"]["role"] == "tower"]
+    rest = [f for f in feats if f["properties"]["role"] != "tower"]
+    gj["features"] = towers[::-1][:3] + rest + towers[::-1][3:]
+    src = tmp_path / "shuffled.geojson"
+    src.write_text(json.dumps(gj))
+    (line,) = lines_from_job(read_job(src))
+    assert line.ids == [t["properties"]["id"] for t in towers]

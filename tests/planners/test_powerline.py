@@ -348,3 +348,11 @@ def test_station_behind_no_fly_zone_unused():
     zone = shapely.Point(st[0, 0], st[0, 1]).buffer(3.0)
     res = plan_powerline(replace(pb, no_fly=zone))
     assert all(f.takeoff_station != 0 and f.landing_station != 0 for f in res.flights)
+
+
+def test_station_under_the_line_named():
+    pb, job = problem("straight", 5)
+    ln = job.lines[0]
+    st = ((ln.xy_m[1, 0] + 100.0, ln.xy_m[1, 1] + 5.0), *pb.stations)
+    with pytest.raises(InfeasibleMissionError, match=r"station 1 is 5\.0 m from line 'L1'"):
+        plan_powerline(replace(pb, stations=st))
