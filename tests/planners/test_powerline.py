@@ -356,3 +356,27 @@ def test_station_under_the_line_named():
     st = ((ln.xy_m[1, 0] + 100.0, ln.xy_m[1, 1] + 5.0), *pb.stations)
     with pytest.raises(InfeasibleMissionError, match=r"station 1 is 5\.0 m from line 'L1'"):
         plan_powerline(replace(pb, stations=st))
+
+
+def test_corridor_one_side_with_towers_both_sides():
+    pb, job = problem("straight", 8)
+    res = plan_powerline(pb, PowerlineParams(modes=("corridor", "towers"), sides="right"))
+    files = render_outputs(res.mission, res.summary())
+    photos = []
+    for _, items, _ in plan_items(files):
+        photos += photos_from_plan(items, FRAME)
+    line = job.lines[0].centreline
+    right = shapely.buffer(line, -200.0, single_sided=True)
+    corridor = [p for p in photos if p[4] is None]
+    vantage = [p for p in photos if p[4] is not None]
+    assert (
+        corridor
+        and (shapely.distance(shapely.points([p[0][:2] for p in corridor]), right) < 0.01).all()
+    )
+    assert len(vantage) == 8 * 8  # both sides of every tower
+
+
+def test_zoom_too_narrow_for_conductors_refused():
+    pb, _ = problem("straight", 4)
+    with pytest.raises(InfeasibleMissionError, match="off the camera axis"):
+        plan_powerline(pb, PowerlineParams(modes=("corridor",), zoom=20.0, corridor_above_m=6.0))

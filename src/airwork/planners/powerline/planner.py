@@ -640,6 +640,10 @@ def plan_powerline(
                 )
         pitch = -math.degrees(math.atan2(params.corridor_above_m, track))
         depth = _min_depth(lines, track, params.corridor_above_m, pitch)
+        vfov = 2.0 * math.atan(
+            camera.sensor_height_mm / 2.0 / (camera.focal_length_mm * params.zoom)
+        )
+        _check_vertical_fov(lines, track, params.corridor_above_m, pitch, vfov)
         trig = 2.0 * depth * math.tan(hfov / 2.0) * (1.0 - params.front_overlap)
         speed_c = params.speed_mps or transit_speed
         if speed_c > ac.max_speed_mps:
@@ -712,8 +716,17 @@ def plan_powerline(
         low_sides = [1.0, -1.0]
     elif corridor:
         low_sides = [1.0 if params.sides == "left" else -1.0]
+    wanted = {"both": (1.0, -1.0), "left": (1.0,), "right": (-1.0,)}[params.sides]
     for k, side in enumerate(low_sides):
-        passes.append(_Pass("low", side * track, k % 2 == 0, corridor=corridor, towers=towers_mode))
+        passes.append(
+            _Pass(
+                "low",
+                side * track,
+                k % 2 == 0,
+                corridor=corridor and side in wanted,
+                towers=towers_mode,
+            )
+        )
     if len(offsets):
         # start the strips on the side where the low passes ended
         order = offsets if (passes and passes[-1].lateral_m < 0) else offsets[::-1]
@@ -891,6 +904,26 @@ def _min_depth(lines, lateral: float, above: float, pitch_deg: float) -> float:
         depth = x * math.cos(phi) + dz * math.sin(phi)
         best = min(best, float(depth.min()))
     return best
+
+
+def _check_vertical_fov(lines, track: float, above: float, pitch_deg: float, vfov: float):
+    """Every conductor must fit the image height seen from the corridor track."""
+    phi = math.radians(pitch_deg)
+    for ln in lines:
+        fr = np.array([p[0] for p in ln.phases])
+        drop = np.array([p[1] for p in ln.phases])
+        dz = (drop.mean() - drop) - above
+        for sign in (1.0, -1.0):
+            x = track - sign * fr * ln.half_m.max()
+            depth = x * math.cos(phi) + dz * math.sin(phi)
+            vert = -x * math.sin(phi) + dz * math.cos(phi)
+            ang = np.degrees(np.abs(np.arctan2(vert, depth)))
+            if ang.max() > math.degrees(vfov / 2.0):
+                raise InfeasibleMissionError(
+                    f"line {ln.line_id!r}: from the corridor track {track:.1f} m away a "
+                    f"conductor is {ang.max():.0f}° off the camera axis, the image reaches "
+                    f"{math.degrees(vfov / 2):.0f}°: widen the zoom or fly farther from the line"
+                )
 
 
 def _check_stations(problem: PowerlineProblem, stations: np.ndarray, lateral: float) -> None:
