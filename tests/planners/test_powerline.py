@@ -348,6 +348,8 @@ def test_station_behind_no_fly_zone_unused():
     zone = shapely.Point(st[0, 0], st[0, 1]).buffer(3.0)
     res = plan_powerline(replace(pb, no_fly=zone))
     assert all(f.takeoff_station != 0 and f.landing_station != 0 for f in res.flights)
+    plan = json.loads(render_outputs(res.mission, res.summary())["sortie-01.plan"])
+    assert [f["inclusion"] for f in plan["geoFence"]["polygons"]] == [True, False]
 
 
 def test_station_under_the_line_named():

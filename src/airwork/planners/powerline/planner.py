@@ -821,6 +821,11 @@ def plan_powerline(
     if fence is None:
         pts = np.vstack([s.xy_m for s in sorties])
         fence = shapely.convex_hull(shapely.multipoints(np.vstack([pts, stations]))).buffer(20.0)
+    if problem.no_fly is not None and not problem.no_fly.is_empty:
+        # no-fly zones inside the fence become exclusion polygons (holes) of the .plan fence
+        cut = shapely.difference(fence, problem.no_fly)
+        if cut.geom_type == "Polygon" and not cut.is_empty:
+            fence = cut
     mission = Mission(
         name=problem.name,
         frame=problem.frame,
