@@ -382,3 +382,36 @@ def test_zoom_too_narrow_for_conductors_refused():
     pb, _ = problem("straight", 4)
     with pytest.raises(InfeasibleMissionError, match="off the camera axis"):
         plan_powerline(pb, PowerlineParams(modes=("corridor",), zoom=20.0, corridor_above_m=6.0))
+
+
+@given(
+    spans=st.lists(st.floats(120, 450), min_size=2, max_size=6),
+    turns=st.lists(st.floats(-50, 50), min_size=5, max_size=5),
+    heights=st.lists(st.floats(18, 55), min_size=7, max_size=7),
+    half=st.floats(1.5, 6.0),
+    kv=st.sampled_from([20.0, 110.0, 220.0, 400.0]),
+)
+@settings(max_examples=12, deadline=None)
+def test_random_lines_keep_clearance_and_battery(spans, turns, heights, half, kv):
+    x0, y0 = FRAME.to_local(11.0, 48.0)
+    pts = [np.array([x0, y0])]
+    h = 0.0
+    for k, s in enumerate(spans):
+        h += math.radians(turns[k - 1]) if k else 0.0
+        pts.append(pts[-1] + s * np.array([math.cos(h), math.sin(h)]))
+    towers = tuple(
+        Tower(f"T{k + 1}", float(p[0]), float(p[1]), heights[k], half, kv)
+        for k, p in enumerate(pts)
+    )
+    ln = PowerLine("R", towers)
+    last = (pts[-1] - pts[-2]) / np.hypot(*(pts[-1] - pts[-2]))
+    st_xy = (pts[0] + np.array([0.0, -60.0]), pts[-1] + 60.0 * np.array([-last[1], last[0]]))
+    pb = PowerlineProblem((ln,), tuple(map(tuple, st_xy)), AIRCRAFT, FRAME)
+    res = plan_powerline(pb, PowerlineParams(modes=("corridor", "towers")))
+    files = render_outputs(res.mission, res.summary())
+    need = float(min_approach_distance_m(kv)) + 2.0
+    assert res.clearance_m == pytest.approx(need)
+    phases = ((-1.0, 4.0), (0.0, 4.0), (1.0, 4.0), (0.0, 0.0))
+    assert ln.phases == phases  # the checker rebuilds these conductors itself
+    assert min_clearance(files, FRAME, [ln], step_m=0.5) >= need - 0.05
+    assert all(f.energy_wh <= AIRCRAFT.mission_energy_wh * (1 + 1e-9) for f in res.flights)
