@@ -415,3 +415,11 @@ def test_random_lines_keep_clearance_and_battery(spans, turns, heights, half, kv
     assert ln.phases == phases  # the checker rebuilds these conductors itself
     assert min_clearance(files, FRAME, [ln], step_m=0.5) >= need - 0.05
     assert all(f.energy_wh <= AIRCRAFT.mission_energy_wh * (1 + 1e-9) for f in res.flights)
+
+
+@pytest.mark.parametrize("kind", ["zigzag", "long"])
+def test_reported_photos_match_the_plan_items(kind):
+    pb, job, res, files = planned(kind)
+    simulated = sum(len(photos_from_plan(items, FRAME)) for _, items, _ in plan_items(files))
+    assert res.photos == simulated
+    assert json.loads(files["summary.json"])["photos"] == simulated
