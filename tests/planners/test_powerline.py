@@ -419,7 +419,7 @@ def test_random_lines_keep_clearance_and_battery(spans, turns, heights, half, kv
 
 @pytest.mark.parametrize("kind", ["zigzag", "long"])
 def test_reported_photos_match_the_plan_items(kind):
-    pb, job, res, files = planned(kind)
+    _, _, res, files = planned(kind)
     simulated = sum(len(photos_from_plan(items, FRAME)) for _, items, _ in plan_items(files))
     assert res.photos == simulated
     assert json.loads(files["summary.json"])["photos"] == simulated
