@@ -195,25 +195,40 @@ def test_battery_right_of_way_and_items(kind):
             assert {int(r.split("\t")[3]) for r in rows} <= ARDUCOPTER_OK
 
 
-def test_mapping_mode_altitude_and_clearance():
-    _pb, job, res, files = planned("hilly", ("mapping",), 6)
+@pytest.mark.parametrize(("width", "row"), [(40.0, 80.0), (150.0, 200.0)])
+def test_mapping_mode_altitude_and_clearance(width, row):
+    pb, job = problem("hilly", 6, row_width_m=row)
+    res = plan_powerline(pb, PowerlineParams(modes=("mapping",), mapping_width_m=width))
+    files = render_outputs(res.mission, res.summary())
+    assert (res.mapping_strips > 1) == (width > 100)
     top = max(t.height_m for ln in job.lines for t in ln.towers)
     assert res.mapping_altitude_m >= top + CLEARANCE_110KV_M
     d = min_clearance(files, FRAME, job.lines, step_m=1.0)
     assert d >= CLEARANCE_110KV_M - 0.05
-    # nadir photos whose ground footprints cover the centre line
+    # nadir photos whose ground footprints (image height along the heading, width across)
+    # cover the mapped width (centred on the line) everywhere along the line
     photos = []
     for _, items, _ in plan_items(files):
         photos += photos_from_plan(items, FRAME)
     assert photos and all(p[2] == -90 for p in photos)
     pos = np.array([p[0] for p in photos])
+    hd = np.array([p[1] for p in photos])
     half_along = pos[:, 2] * CAM.sensor_height_mm / CAM.focal_length_mm / 2
+    half_across = pos[:, 2] * CAM.sensor_width_mm / CAM.focal_length_mm / 2
     ln = job.lines[0]
     line = shapely.LineString([(t.x_m, t.y_m) for t in ln.towers])
-    s = np.linspace(0, line.length, 400)
-    centre = shapely.get_coordinates(shapely.line_interpolate_point(line, s))
-    d = np.hypot(centre[:, None, 0] - pos[None, :, 0], centre[:, None, 1] - pos[None, :, 1])
-    assert (d <= half_along[None, :]).any(axis=1).all()
+    pts = []
+    for off in (-width / 2 + 0.1, 0.0, width / 2 - 0.1):
+        side = line if off == 0 else shapely.offset_curve(line, off, join_style="mitre")
+        s = np.linspace(0, side.length, 300)
+        pts.append(shapely.get_coordinates(shapely.line_interpolate_point(side, s)))
+    pts = np.vstack(pts)
+    dx = pts[:, None, 0] - pos[None, :, 0]
+    dy = pts[:, None, 1] - pos[None, :, 1]
+    along = dx * hd[None, :, 0] + dy * hd[None, :, 1]
+    across = -dx * hd[None, :, 1] + dy * hd[None, :, 0]
+    inside = (np.abs(along) <= half_along) & (np.abs(across) <= half_across)
+    assert inside.any(axis=1).all(), f"{(~inside.any(axis=1)).sum()} ground points unseen"
 
 
 def test_branch_has_two_lines_and_every_tower():

@@ -277,8 +277,11 @@ def powerline(
         float | None, typer.Option("--mapping-gsd-cm", help="Mapping GSD (cm/px).")
     ] = None,
     mapping_width_m: Annotated[
-        float, typer.Option("--mapping-width-m", help="Mapped strip width (m).")
-    ] = 40.0,
+        float | None,
+        typer.Option(
+            "--mapping-width-m", help="Mapped strip width (m); default --row-width-m or 40."
+        ),
+    ] = None,
     row_width_m: Annotated[
         float | None,
         typer.Option("--row-width-m", help="Right-of-way width when no polygon is given (m)."),

@@ -173,8 +173,9 @@ class PowerlineParams:
         Hover before every vantage photo. [s]
     mapping_gsd_cm, mapping_altitude_m : float or None
         Mapping GSD or altitude (not both); default the line's lowest safe altitude.
-    mapping_width_m : float
-        Width of the mapped strip, centred on the line. [m]
+    mapping_width_m : float or None
+        Width of the mapped strip, centred on the line; default ``row_width_m``, else 40 m.
+        [m]
     mapping_front_overlap, mapping_side_overlap : float
         [-]
     row_width_m : float or None
@@ -220,7 +221,7 @@ class PowerlineParams:
     photo_hold_s: float = 2.0
     mapping_gsd_cm: float | None = None
     mapping_altitude_m: float | None = None
-    mapping_width_m: float = 40.0
+    mapping_width_m: float | None = None
     mapping_front_overlap: float = 0.75
     mapping_side_overlap: float = 0.6
     row_width_m: float | None = None
@@ -265,7 +266,6 @@ class PowerlineParams:
             "drive_speed_kmh": self.drive_speed_kmh,
             "workday_h": self.workday_h,
             "seg_m": self.seg_m,
-            "mapping_width_m": self.mapping_width_m,
             "max_access_m": self.max_access_m,
         }
         for key in (
@@ -276,6 +276,7 @@ class PowerlineParams:
             "row_width_m",
             "mapping_gsd_cm",
             "mapping_altitude_m",
+            "mapping_width_m",
         ):
             if getattr(self, key) is not None:
                 positive[key] = getattr(self, key)
@@ -704,7 +705,8 @@ def plan_powerline(
         spacing = float(line_spacing_m(across, params.mapping_side_overlap))
         map_trig = float(trigger_distance_m(along, params.mapping_front_overlap))
         # strips cover the width: the outer footprint edges reach the strip's edges
-        n_strips = max(1, math.ceil((params.mapping_width_m - across) / spacing) + 1)
+        width = params.mapping_width_m or params.row_width_m or 40.0
+        n_strips = max(1, math.ceil((width - across) / spacing) + 1)
         offsets = (np.arange(n_strips) - (n_strips - 1) / 2.0) * spacing
         if n_strips == 1:
             offsets = np.zeros(1)
