@@ -555,6 +555,15 @@ class _LinePlan:
     in_t: np.ndarray
     out_e: np.ndarray
     out_t: np.ndarray
+    rev_turn_pieces: list[list[_Piece]] = field(default_factory=list)
+    rev_turn_e: np.ndarray | None = None
+    rev_turn_t: np.ndarray | None = None
+    in_rev: list[_Piece] = field(default_factory=list)
+    out_rev: list[_Piece] = field(default_factory=list)
+    in_rev_e: np.ndarray | None = None
+    in_rev_t: np.ndarray | None = None
+    out_rev_e: np.ndarray | None = None
+    out_rev_t: np.ndarray | None = None
     access: tuple = ()
     lanes: list = field(default_factory=list)
 
@@ -764,7 +773,7 @@ def plan_powerline(
     drive = _drive_matrix(stations, params)
     emax = ac.mission_energy_wh
     init = np.zeros(len(stations))
-    chosen: list[tuple[int, int, int, int, int, float]] = []
+    chosen: list[tuple[int, int, int, int, int, bool]] = []
     for li, lp in enumerate(plans):
         flights, final = _dp(lp, stations, drive, init, emax, params, problem.name)
         chosen += [(li, *f) for f in flights]
@@ -777,9 +786,9 @@ def plan_powerline(
     drive_total = 0.0
     crew_time = 0.0
     moves = 0
-    for k, (li, a, b, s1, s2) in enumerate(chosen, start=1):
+    for k, (li, a, b, s1, s2, rev) in enumerate(chosen, start=1):
         lp = plans[li]
-        sortie, photos = _build(lp, a, b, s1, s2, stations, ac, k)
+        sortie, photos = _build(lp, a, b, s1, s2, rev, stations, ac, k)
         if sortie.energy_wh > emax * (1 + 1e-6):
             raise InfeasibleMissionError(
                 f"flight {k} ({lp.line.span_label(a)} to {lp.line.tower_label(b)}) needs "
@@ -1177,21 +1186,22 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
         starts_xyz.append(tower_pts)
         ends_xyz.append(tower_pts)
 
-    # turns between passes at every tower
+    # turns between passes at every tower: j -> j + 1, and j + 1 -> j for reversed flights
+    def turn(pe, qe, e):
+        h = max(pe[2], qe[2], X[e])
+        specs = [
+            _spec(pe[0], pe[1], h, _TRANSIT, tw),
+            _spec(qe[0], qe[1], h, _TRANSIT, tw),
+            _spec(*qe, _TRANSIT, tw),
+        ]
+        return _Piece(tuple(pe), specs, f"{ln.tower_label(e)} (crossing)")
+
+    rev_turn_pieces: list[list[_Piece]] = []
     for j in range(n_pass - 1):
-        pieces = []
-        for e in range(n):
-            pe = starts_xyz[j][e]
-            qe = starts_xyz[j + 1][e]
-            h = max(pe[2], qe[2], X[e])
-            specs = [
-                _spec(pe[0], pe[1], h, _TRANSIT, tw),
-                _spec(qe[0], qe[1], h, _TRANSIT, tw),
-                _spec(*qe, _TRANSIT, tw),
-            ]
-            pieces.append(_Piece(tuple(pe), specs, f"{ln.tower_label(e)} (crossing)"))
-        turn_pieces.append(pieces)
+        turn_pieces.append([turn(starts_xyz[j][e], starts_xyz[j + 1][e], e) for e in range(n)])
+        rev_turn_pieces.append([turn(starts_xyz[j + 1][e], starts_xyz[j][e], e) for e in range(n)])
     turn_pieces.append([])
+    rev_turn_pieces.append([])
 
     # overhead track and entry/exit
     over_f, over_b = [], []
@@ -1200,30 +1210,34 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
         b = (ln.xy_m[i + 1][0], ln.xy_m[i + 1][1], X[i + 1])
         over_f.append(_Piece(a, [_spec(*b, _TRANSIT, tw)], f"{ln.span_label(i)} (overhead)"))
         over_b.append(_Piece(b, [_spec(*a, _TRANSIT, tw)], f"{ln.span_label(i)} (overhead)"))
-    in_pieces, out_pieces = [], []
-    last = n_pass - 1
-    for e in range(n):
+
+    def entry(e, q):
         top = (ln.xy_m[e][0], ln.xy_m[e][1], X[e])
-        q = starts_xyz[0][e]
-        in_pieces.append(
-            _Piece(
-                top,
-                [_spec(q[0], q[1], X[e], _TRANSIT, tw), _spec(*q, _TRANSIT, tw)],
-                f"{ln.tower_label(e)} (entry)",
-            )
+        return _Piece(
+            top,
+            [_spec(q[0], q[1], X[e], _TRANSIT, tw), _spec(*q, _TRANSIT, tw)],
+            f"{ln.tower_label(e)} (entry)",
         )
-        r = ends_xyz[last][e]
-        out_pieces.append(
-            _Piece(
-                tuple(r),
-                [
-                    _spec(r[0], r[1], max(X[e], r[2]), _TRANSIT, tw),
-                    _spec(*top[:2], max(X[e], r[2]), _TRANSIT, tw),
-                    _spec(*top, _TRANSIT, tw),
-                ],
-                f"{ln.tower_label(e)} (exit)",
-            )
+
+    def exit_(e, r):
+        top = (ln.xy_m[e][0], ln.xy_m[e][1], X[e])
+        h = max(X[e], r[2])
+        return _Piece(
+            tuple(r),
+            [
+                _spec(r[0], r[1], h, _TRANSIT, tw),
+                _spec(*top[:2], h, _TRANSIT, tw),
+                _spec(*top, _TRANSIT, tw),
+            ],
+            f"{ln.tower_label(e)} (exit)",
         )
+
+    last = n_pass - 1
+    in_pieces = [entry(e, starts_xyz[0][e]) for e in range(n)]
+    out_pieces = [exit_(e, ends_xyz[last][e]) for e in range(n)]
+    # a reversed flight (even pass count) enters the last pass and leaves the first at b
+    in_rev = [entry(e, starts_xyz[last][e]) for e in range(n)]
+    out_rev = [exit_(e, ends_xyz[0][e]) for e in range(n)]
 
     # price everything in a few vectorised calls
     flat_spans = [pc for row in span_pieces for pc in row]
@@ -1243,6 +1257,14 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
     if n_pass > 1:
         turn_e[:-1] = te.reshape(n_pass - 1, n)
         turn_t[:-1] = tt.reshape(n_pass - 1, n)
+    rte, rtt = _price(ctx.ac, [pc for row in rev_turn_pieces for pc in row])
+    rev_turn_e = np.zeros((n_pass, n))
+    rev_turn_t = np.zeros((n_pass, n))
+    if n_pass > 1:
+        rev_turn_e[:-1] = rte.reshape(n_pass - 1, n)
+        rev_turn_t[:-1] = rtt.reshape(n_pass - 1, n)
+    ire, irt = _price(ctx.ac, in_rev)
+    ore, ort = _price(ctx.ac, out_rev)
     ofe, oft = _price(ctx.ac, over_f)
     obe, obt = _price(ctx.ac, over_b)
     ie, it = _price(ctx.ac, in_pieces)
@@ -1272,6 +1294,15 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
         in_t=it,
         out_e=oe,
         out_t=ot,
+        rev_turn_pieces=rev_turn_pieces,
+        rev_turn_e=rev_turn_e,
+        rev_turn_t=rev_turn_t,
+        in_rev=in_rev,
+        out_rev=out_rev,
+        in_rev_e=ire,
+        in_rev_t=irt,
+        out_rev_e=ore,
+        out_rev_t=ort,
     )
 
 
@@ -1328,7 +1359,8 @@ def _check_allowed(plans, allowed) -> None:
         pieces = [pc for row in lp.span_pieces for pc in row]
         pieces += [pc for pc in lp.end_vantage if pc is not None]
         pieces += [pc for row in lp.turn_pieces for pc in row]
-        pieces += lp.over_f + lp.in_pieces + lp.out_pieces
+        pieces += [pc for row in lp.rev_turn_pieces for pc in row]
+        pieces += lp.over_f + lp.in_pieces + lp.out_pieces + lp.in_rev + lp.out_rev
         geoms = []
         for pc in pieces:
             xy = np.vstack(
@@ -1437,8 +1469,13 @@ def _overhead(lp: _LinePlan, t_from: np.ndarray, t_to: np.ndarray, what: str) ->
 
 
 def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
-    """Flights ``(a, b, s1, s2)`` over a line minimising crew time; returns the flights and
-    the crew-time vector by final station."""
+    """Flights ``(a, b, s1, s2, reversed)`` over a line minimising crew time; returns the
+    flights and the crew-time vector by final station.
+
+    A flight does every pass over spans ``[a, b)``.  Forward, it enters the first pass at
+    tower ``a``; with an even number of passes it may also be *reversed*: enter the last
+    pass at ``b``, fly the passes in reverse order and leave at ``b`` (pass directions, and
+    so the pieces, are the same)."""
     ln = lp.line
     n = ln.n
     m = len(stations)
@@ -1448,27 +1485,56 @@ def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
     drive_t = drive * params.road_factor / v + np.where(drive > 0, params.setup_time_s, 0.0)
     swap = params.swap_time_s
     towers = np.arange(n)
-    # entry: station s -> tower a (start of pass 0); exit: tower e -> station s
-    ent_e = ue[:, None] + _overhead(lp, t_s[:, None], towers[None, :], "e") + lp.in_e[None, :]
-    ent_t = ut[:, None] + _overhead(lp, t_s[:, None], towers[None, :], "t") + lp.in_t[None, :]
-    ext_e = lp.out_e[None, :] + _overhead(lp, towers[None, :], t_s[:, None], "e") + de[:, None]
-    ext_t = lp.out_t[None, :] + _overhead(lp, towers[None, :], t_s[:, None], "t") + dt[:, None]
-    # work of spans: prefix sums over all passes
+    ov_in_e = _overhead(lp, t_s[:, None], towers[None, :], "e")
+    ov_in_t = _overhead(lp, t_s[:, None], towers[None, :], "t")
+    ov_out_e = _overhead(lp, towers[None, :], t_s[:, None], "e")
+    ov_out_t = _overhead(lp, towers[None, :], t_s[:, None], "t")
     we = np.concatenate([[0.0], np.cumsum(lp.span_e.sum(axis=0))])
     wt = np.concatenate([[0.0], np.cumsum(lp.span_t.sum(axis=0))])
-    even = np.arange(P - 1) % 2 == 0  # turns after forward passes happen at b
-    turn_b_e = lp.turn_e[:-1][even].sum(axis=0) if P > 1 else np.zeros(n)
-    turn_a_e = lp.turn_e[:-1][~even].sum(axis=0) if P > 1 else np.zeros(n)
-    turn_b_t = lp.turn_t[:-1][even].sum(axis=0) if P > 1 else np.zeros(n)
-    turn_a_t = lp.turn_t[:-1][~even].sum(axis=0) if P > 1 else np.zeros(n)
-    ends_at_b = P % 2 == 1
     endv_e, endv_t = float(lp.endv_e.sum()), float(lp.endv_t.sum())
+    even = np.arange(P - 1) % 2 == 0
 
+    def tsum(arr, mask):
+        return arr[:-1][mask].sum(axis=0) if P > 1 else np.zeros(n)
+
+    # per direction: entry (m, n) at the entry tower, exit (m, n) at the exit tower, turn
+    # costs at b and at a, and whether entry / exit are at a or b
+    dirs = [
+        dict(
+            ent=(ue[:, None] + ov_in_e + lp.in_e[None, :], ut[:, None] + ov_in_t + lp.in_t),
+            ext=(lp.out_e[None, :] + ov_out_e + de[:, None], lp.out_t + ov_out_t + dt[:, None]),
+            tb=(tsum(lp.turn_e, even), tsum(lp.turn_t, even)),  # after forward passes
+            ta=(tsum(lp.turn_e, ~even), tsum(lp.turn_t, ~even)),
+            enter_b=False,
+            exit_b=P % 2 == 1,
+        )
+    ]
+    if P % 2 == 0:
+        dirs.append(
+            dict(
+                ent=(
+                    ue[:, None] + ov_in_e + lp.in_rev_e[None, :],
+                    ut[:, None] + ov_in_t + lp.in_rev_t,
+                ),
+                ext=(
+                    lp.out_rev_e[None, :] + ov_out_e + de[:, None],
+                    lp.out_rev_t + ov_out_t + dt[:, None],
+                ),
+                # reversed: the turn from pass j + 1 to pass j is at a for even j
+                tb=(tsum(lp.rev_turn_e, ~even), tsum(lp.rev_turn_t, ~even)),
+                ta=(tsum(lp.rev_turn_e, even), tsum(lp.rev_turn_t, even)),
+                enter_b=True,
+                exit_b=True,
+            )
+        )
+
+    lim = emax * (1 - 1e-9)
     cost = np.full((n, m), np.inf)
     cost[0] = init
     back_a = np.full((n, m), -1, dtype=int)
     back_s1 = np.full((n, m), -1, dtype=int)
     back_sp = np.full((n, m), -1, dtype=int)
+    back_rev = np.zeros((n, m), dtype=bool)
     for a in range(n - 1):
         if not np.isfinite(cost[a]).any():
             continue
@@ -1476,43 +1542,53 @@ def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
         tot = cost[a][:, None] + drive_t
         sp = tot.argmin(axis=0)
         c1 = tot[sp, np.arange(m)]
-        bs = np.arange(a + 1, n)
-        w_e = we[bs] - we[a] + turn_b_e[bs] + turn_a_e[a] + np.where(bs == n - 1, endv_e, 0.0)
-        e_end = bs if ends_at_b else np.full(len(bs), a)
-        ent_a = ent_e[:, a]
-        ext_b = ext_e[:, e_end]  # (m, nb)
-        # prune: ranges, take-off and landing stations that cannot fit the battery
-        lim = emax * (1 - 1e-9)
-        keep_b = ent_a.min() + w_e + ext_b.min(axis=0) <= lim
-        if not keep_b.any():
-            continue
-        nb = int(np.flatnonzero(keep_b).max()) + 1
-        bs, w_e, e_end, ext_b = bs[:nb], w_e[:nb], e_end[:nb], ext_b[:, :nb]
-        i1 = np.flatnonzero(ent_a + w_e.min() + ext_b.min() <= lim)
-        i2 = np.flatnonzero(ent_a.min() + w_e.min() + ext_b.min(axis=1) <= lim)
-        if not len(i1) or not len(i2):
-            continue
-        w_t = wt[bs] - wt[a] + turn_b_t[bs] + turn_a_t[a] + np.where(bs == n - 1, endv_t, 0.0)
-        # energy and time (b, s1, s2)
-        E = ent_a[None, i1, None] + w_e[:, None, None] + ext_b[i2].T[:, None, :]
-        ok = lim >= E
-        if not ok.any():
-            continue
-        T = ent_t[None, i1, a, None] + w_t[:, None, None] + ext_t[i2][:, e_end].T[:, None, :]
-        dsub = drive_t[np.ix_(i1, i2)]
-        crew = c1[None, i1, None] + swap + np.maximum(T, dsub[None, :, :])
-        crew = np.where(ok, crew, np.inf)
-        # best s1 per (b, s2)
-        k1 = crew.argmin(axis=1)
-        cb = np.take_along_axis(crew, k1[:, None, :], axis=1)[:, 0, :]
-        better = cb < cost[bs][:, i2]
-        if better.any():
-            bi, si = np.nonzero(better)
-            s2i, s1i = i2[si], i1[k1[bi, si]]
-            cost[bs[bi], s2i] = cb[bi, si]
-            back_a[bs[bi], s2i] = a
-            back_s1[bs[bi], s2i] = s1i
-            back_sp[bs[bi], s2i] = sp[s1i]
+        for k_dir, d in enumerate(dirs):
+            bs = np.arange(a + 1, n)
+            last_b = np.where(bs == n - 1, endv_e, 0.0)
+            w_e = we[bs] - we[a] + d["tb"][0][bs] + d["ta"][0][a] + last_b
+            e_in = bs if d["enter_b"] else np.full(len(bs), a)
+            e_out = bs if d["exit_b"] else np.full(len(bs), a)
+            ent = d["ent"][0][:, e_in]  # (m, nb)
+            ext = d["ext"][0][:, e_out]
+            # prune: ranges, take-off and landing stations that cannot fit the battery
+            keep_b = ent.min(axis=0) + w_e + ext.min(axis=0) <= lim
+            if not keep_b.any():
+                continue
+            nb = int(np.flatnonzero(keep_b).max()) + 1
+            bs, w_e, e_in, e_out = bs[:nb], w_e[:nb], e_in[:nb], e_out[:nb]
+            ent, ext = ent[:, :nb], ext[:, :nb]
+            i1 = np.flatnonzero((ent + w_e[None, :] + ext.min(axis=0)[None, :] <= lim).any(1))
+            i2 = np.flatnonzero((ext + w_e[None, :] + ent.min(axis=0)[None, :] <= lim).any(1))
+            if not len(i1) or not len(i2):
+                continue
+            w_t = (
+                wt[bs] - wt[a] + d["tb"][1][bs] + d["ta"][1][a] + np.where(bs == n - 1, endv_t, 0.0)
+            )
+            # energy and time (b, s1, s2)
+            E = ent[i1].T[:, :, None] + w_e[:, None, None] + ext[i2].T[:, None, :]
+            ok = lim >= E
+            if not ok.any():
+                continue
+            T = (
+                d["ent"][1][i1][:, e_in].T[:, :, None]
+                + w_t[:, None, None]
+                + d["ext"][1][i2][:, e_out].T[:, None, :]
+            )
+            dsub = drive_t[np.ix_(i1, i2)]
+            crew = c1[None, i1, None] + swap + np.maximum(T, dsub[None, :, :])
+            crew = np.where(ok, crew, np.inf)
+            # best s1 per (b, s2)
+            k1 = crew.argmin(axis=1)
+            cb = np.take_along_axis(crew, k1[:, None, :], axis=1)[:, 0, :]
+            better = cb < cost[bs][:, i2]
+            if better.any():
+                bi, si = np.nonzero(better)
+                s2i, s1i = i2[si], i1[k1[bi, si]]
+                cost[bs[bi], s2i] = cb[bi, si]
+                back_a[bs[bi], s2i] = a
+                back_s1[bs[bi], s2i] = s1i
+                back_sp[bs[bi], s2i] = sp[s1i]
+                back_rev[bs[bi], s2i] = k_dir == 1
     if not np.isfinite(cost[n - 1]).any():
         # name the first span no flight can cover
         reach = np.isfinite(cost).any(axis=1)
@@ -1527,14 +1603,14 @@ def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
     b, s2 = n - 1, int(cost[n - 1].argmin())
     while b > 0:
         a, s1, sp = int(back_a[b, s2]), int(back_s1[b, s2]), int(back_sp[b, s2])
-        flights.append((a, b, s1, s2))
+        flights.append((a, b, s1, s2, bool(back_rev[b, s2])))
         b, s2 = a, sp
     flights.reverse()
     return flights, cost[n - 1]
 
 
 # ----------------------------------------------------------------------------- building
-def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, stations, ac, index: int):
+def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, rev: bool, stations, ac, index: int):
     ln = lp.line
     X = lp.cross_alt
     t_s = lp.access[0]
@@ -1548,11 +1624,13 @@ def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, stations, ac, index:
 
     tw = lp.over_f[0].specs[0][4] if lp.over_f else 5.0
     run([_spec(ln.xy_m[t1, 0], ln.xy_m[t1, 1], X[t1], _TRANSIT, tw)])
-    for pc in _overhead_pieces(lp, t1, a):
+    for pc in _overhead_pieces(lp, t1, b if rev else a):
         run(pc.specs)
-    run(lp.in_pieces[a].specs)
     P = len(lp.passes)
-    for j in range(P):
+    order = list(range(P - 1, -1, -1)) if rev else list(range(P))
+    e_in = b if rev else a
+    run(lp.in_rev[e_in].specs if rev else lp.in_pieces[e_in].specs)
+    for k, j in enumerate(order):
         fwd = lp.passes[j].forward
         rng = range(a, b) if fwd else range(b - 1, a - 1, -1)
         ev = lp.end_vantage[j]
@@ -1566,11 +1644,12 @@ def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, stations, ac, index:
         if ev is not None and b == ln.n - 1 and fwd:
             run(ev.specs)
             photos += ev.photos
-        if j < P - 1:
+        if k < P - 1:
             e = b if fwd else a
-            run(lp.turn_pieces[j][e].specs)
-    e_end = b if P % 2 == 1 else a
-    run(lp.out_pieces[e_end].specs)
+            nxt = order[k + 1]
+            run(lp.turn_pieces[j][e].specs if nxt == j + 1 else lp.rev_turn_pieces[nxt][e].specs)
+    e_end = b if (rev or P % 2 == 1) else a
+    run(lp.out_rev[e_end].specs if rev else lp.out_pieces[e_end].specs)
     for pc in _overhead_pieces(lp, e_end, t2):
         run(pc.specs)
     st = stations[s2]
