@@ -440,3 +440,13 @@ def test_reported_photos_match_the_plan_items(kind):
     simulated = sum(len(photos_from_plan(items, FRAME)) for _, items, _ in plan_items(files))
     assert res.photos == simulated
     assert json.loads(files["summary.json"])["photos"] == simulated
+
+
+def test_branch_sharing_the_junction_tower_refused_by_name():
+    pb, job = problem("branch", 10)
+    main, branch = job.lines
+    junction = main.towers[main.n // 2]
+    shared = PowerLine("L2", (replace(junction, id="J"), *branch.towers))
+    msg = r"span 'L1-5'-'L1-6'.*within the clearance of line 'L2'"
+    with pytest.raises(InfeasibleMissionError, match=msg):
+        plan_powerline(replace(pb, lines=(main, shared)))

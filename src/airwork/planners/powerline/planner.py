@@ -759,9 +759,21 @@ def plan_powerline(
         hfov,
     )
     plans = [_line_plan(ln, passes, ctx) for ln in lines]
-    for lp in plans:
+    # low flight of one line must also keep clear of every other line's conductors
+    zones = [shapely.buffer(lp.line.centreline, lateral * (1 - 1e-9)) for lp in plans]
+    if len(plans) > 1:
+        _check_other_lines(plans, zones)
+    for k, lp in enumerate(plans):
+        forb = [z for z in (_forbidden(problem), *zones[:k], *zones[k + 1 :]) if z is not None]
         lp.access = _access(
-            lp, stations, ac, transit_speed, params, row, _forbidden(problem), warns
+            lp,
+            stations,
+            ac,
+            transit_speed,
+            params,
+            row,
+            shapely.union_all(forb) if forb else None,
+            warns,
         )
 
     # allowed area checks
@@ -1352,22 +1364,46 @@ def _allowed(problem, row, plans, stations):
     return shapely.buffer(allowed, 0.01), fence
 
 
+def _piece_geoms(lp: _LinePlan) -> tuple[list[_Piece], np.ndarray]:
+    """Every piece of a line and its ground track."""
+    pieces = [pc for row in lp.span_pieces for pc in row]
+    pieces += [pc for pc in lp.end_vantage if pc is not None]
+    pieces += [pc for row in lp.turn_pieces for pc in row]
+    pieces += [pc for row in lp.rev_turn_pieces for pc in row]
+    pieces += lp.over_f + lp.in_pieces + lp.out_pieces + lp.in_rev + lp.out_rev
+    geoms = []
+    for pc in pieces:
+        xy = np.vstack(
+            [np.asarray(pc.start)[None, :2], np.array([s[:2] for s in pc.specs], dtype=float)]
+        )
+        geoms.append(shapely.linestrings(xy) if len(xy) > 1 else shapely.points(xy[0]))
+    return pieces, np.array(geoms, dtype=object)
+
+
+def _check_other_lines(plans: list[_LinePlan], zones: list) -> None:
+    """No piece of a line enters another line's clearance band (e.g. at a shared junction
+    tower), or an error names the piece and the other line."""
+    for k, lp in enumerate(plans):
+        pieces, geoms = _piece_geoms(lp)
+        for j, other in enumerate(plans):
+            if j == k:
+                continue
+            hit = shapely.intersects(geoms, zones[j])
+            if hit.any():
+                i = int(np.argmax(hit))
+                raise InfeasibleMissionError(
+                    f"{pieces[i].label}: the flight path comes within the clearance of line "
+                    f"{other.line.line_id!r} (lines crossing or sharing a tower are not "
+                    "supported: start the branch at its first own tower)"
+                )
+
+
 def _check_allowed(plans, allowed) -> None:
     """Every piece of every line stays in the allowed area, or an error names it."""
     shapely.prepare(allowed)
     for lp in plans:
-        pieces = [pc for row in lp.span_pieces for pc in row]
-        pieces += [pc for pc in lp.end_vantage if pc is not None]
-        pieces += [pc for row in lp.turn_pieces for pc in row]
-        pieces += [pc for row in lp.rev_turn_pieces for pc in row]
-        pieces += lp.over_f + lp.in_pieces + lp.out_pieces + lp.in_rev + lp.out_rev
-        geoms = []
-        for pc in pieces:
-            xy = np.vstack(
-                [np.asarray(pc.start)[None, :2], np.array([s[:2] for s in pc.specs], dtype=float)]
-            )
-            geoms.append(shapely.linestrings(xy) if len(xy) > 1 else shapely.points(xy[0]))
-        ok = shapely.covered_by(np.array(geoms, dtype=object), allowed)
+        pieces, geoms = _piece_geoms(lp)
+        ok = shapely.covered_by(geoms, allowed)
         if not ok.all():
             i = int(np.argmax(~ok))
             raise InfeasibleMissionError(
