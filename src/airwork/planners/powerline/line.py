@@ -409,7 +409,7 @@ class PowerLine:
         out, spans = [], []
         for i in range(self.n - 1):
             t = np.linspace(0.0, 1.0, max(math.ceil(length[i] / step_m), 1) + 1)
-            for k, (frac, drop) in enumerate(self.phases):
+            for frac, drop in self.phases:
                 a = self.xy_m[i] + frac * self.half_m[i] * mitre[i]
                 b = self.xy_m[i + 1] + frac * self.half_m[i + 1] * mitre[i + 1]
                 za, zb = self.height_m[i] - drop, self.height_m[i + 1] - drop
@@ -417,7 +417,6 @@ class PowerLine:
                 z = conductor_height_m(t, za, zb, sag[i])
                 out.append(np.column_stack([xy, z]))
                 spans.append(np.full(len(t), i))
-                del k
         return np.vstack(out), np.concatenate(spans)
 
     @property

@@ -26,7 +26,8 @@ Flights.  The work on a line is a sequence of *passes* (side tracks, then mappin
 alternately forward and backward; a flight does every pass over a range of spans ``[a, b)``,
 turning at the end towers (a crossing at ``X``).  It takes off at a station, climbs to
 ``X`` of the station's nearest tower, flies over the line to tower ``a``, works, flies back
-over the line to its landing station.  Every flight's energy and time are sums of priced
+over the line to its landing station.  With an even number of passes a flight may also be
+reversed: in and out at tower ``b``, passes in reverse order.  Every flight's energy and time are sums of priced
 legs, so a dynamic programme over (tower, station) finds the ranges and stations of least
 crew time (flight + battery swap + driving at ``road_factor`` times the straight distance),
 every flight within the battery less reserve.  The chosen flights are then built with
@@ -448,7 +449,6 @@ class PowerlineResult:
 
 # ----------------------------------------------------------------------------- path pieces
 # A spec is one waypoint reached by one leg: (x, y, z, kind, speed, camera, hold_s, actions).
-_Spec = tuple
 
 
 def _spec(x, y, z, kind=_TRANSIT, speed=5.0, camera=False, hold=0.0, actions=()):
@@ -782,7 +782,7 @@ def plan_powerline(
         _check_allowed(plans, allowed)
 
     # flights by dynamic programming, line after line
-    drive = _drive_matrix(stations, params)
+    drive = _drive_matrix(stations)
     emax = ac.mission_energy_wh
     init = np.zeros(len(stations))
     chosen: list[tuple[int, int, int, int, int, bool]] = []
@@ -1047,7 +1047,6 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
     sag = ln.sag_per_span_m
     r_f, _r_b, beta = _sectors(ln)
     gamma = _vantage_gamma(ln, p) if ctx.standoff is not None else None
-    yaw_sign = 1.0
 
     def track_xyz(lat: float, kind: str) -> tuple[np.ndarray, list[np.ndarray]]:
         """Tower points (n, 3) and per-span inner points of a pass track."""
@@ -1144,7 +1143,9 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
                 Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=ctx.map_trig),
             )
         elif ps.corridor:
-            yaw = 90.0 * side * (1.0 if fwd else -1.0) * yaw_sign
+            # gimbal yaw relative to the heading, clockwise: the line is on the right when
+            # flying forward on the left side or backward on the right side
+            yaw = 90.0 * side * (1.0 if fwd else -1.0)
             on = (
                 Action(ActionKind.GIMBAL, value=ctx.pitch, value2=yaw),
                 Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=ctx.trig),
@@ -1425,7 +1426,7 @@ def _nearest_tower(ln: PowerLine, stations: np.ndarray) -> np.ndarray:
     return d.argmin(axis=1)
 
 
-def _drive_matrix(stations: np.ndarray, params: PowerlineParams) -> np.ndarray:
+def _drive_matrix(stations: np.ndarray) -> np.ndarray:
     """Straight-line distances between stations. [m]"""
     d = stations[:, None, :] - stations[None, :, :]
     return np.hypot(d[..., 0], d[..., 1])
