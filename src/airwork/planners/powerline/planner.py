@@ -27,11 +27,11 @@ alternately forward and backward; a flight does every pass over a range of spans
 turning at the end towers (a crossing at ``X``).  It takes off at a station, climbs to
 ``X`` of the station's nearest tower, flies over the line to tower ``a``, works, flies back
 over the line to its landing station.  With an even number of passes a flight may also be
-reversed: in and out at tower ``b``, passes in reverse order.  Every flight's energy and time are sums of priced
-legs, so a dynamic programme over (tower, station) finds the ranges and stations of least
-crew time (flight + battery swap + driving at ``road_factor`` times the straight distance),
-every flight within the battery less reserve.  The chosen flights are then built with
-:class:`~airwork.mission.build.SortieBuilder` from the very same legs.
+reversed: in and out at tower ``b``, passes in reverse order.  Every flight's energy and time
+are sums of priced legs, so a dynamic programme over (tower, station) finds the ranges and
+stations of least crew time (flight + battery swap + driving at ``road_factor`` times the
+straight distance), every flight within the battery less reserve.  The chosen flights are
+then built with :class:`~airwork.mission.build.SortieBuilder` from the very same legs.
 """
 
 from __future__ import annotations
