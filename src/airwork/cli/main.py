@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from airwork import __version__
-from airwork.cli import aircraft, demo, mission, plan, survey
+from airwork.cli import aircraft, demo, mission, plan, powerline, survey
 from airwork.cli import check as check_cmd
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.add_typer(aircraft.app, name="aircraft")
 plan.app.command("survey")(survey.survey)
+plan.app.command("powerline")(powerline.powerline)
 app.add_typer(plan.app, name="plan")
 app.add_typer(mission.app, name="mission")
 app.command("demo")(demo.demo)
