@@ -46,7 +46,13 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, SortieBuilder
+from airwork.mission.build import (
+    CLIMB_SPEED_MPS,
+    DESCENT_SPEED_MPS,
+    WAYPOINT_ACCEL_MPS2,
+    SortieBuilder,
+    corner_loss_s,
+)
 from airwork.mission.model import (
     Action,
     ActionKind,
@@ -494,6 +500,23 @@ def _price(aircraft: Aircraft, pieces: list[_Piece]) -> tuple[np.ndarray, np.nda
     horiz = np.hypot(d[:, 0], d[:, 1])
     climb = d[:, 2]
     vs = np.where(climb > 0, CLIMB_SPEED_MPS, DESCENT_SPEED_MPS)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    # time lost at corners, as SortieBuilder prices it; a piece is taken to start and end
+    # at rest, which bounds whatever corner joins it to the next piece
+    v = np.where(horiz > 0, speed, 0.0)
+    corner = np.zeros(len(flat))
+    inner = np.ones(len(flat), dtype=bool)
+    inner[starts[counts > 0]] = False
+    i = np.flatnonzero(inner)
+    if i.size:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos_t = np.sum(d[i - 1, :2] * d[i, :2], axis=1) / (horiz[i - 1] * horiz[i])
+        cos_t = np.where((hold[i - 1] > 0) | ~np.isfinite(cos_t), 0.0, cos_t)
+        corner[i - 1] += corner_loss_s(v[i - 1], v[i], cos_t)
+    nz = counts > 0
+    corner[starts[nz]] += v[starts[nz]] / (2.0 * WAYPOINT_ACCEL_MPS2)
+    ends = (starts + counts - 1)[nz]
+    corner[ends] += v[ends] / (2.0 * WAYPOINT_ACCEL_MPS2)
     perf = aircraft.leg_performance(
         horiz,
         speed,
@@ -501,12 +524,10 @@ def _price(aircraft: Aircraft, pieces: list[_Piece]) -> tuple[np.ndarray, np.nda
         climb_m=climb,
         vertical_speed_mps=vs,
         working=cam,
-        hold_s=hold,
+        hold_s=hold + corner,
     )
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     e = np.zeros(len(pieces))
     t = np.zeros(len(pieces))
-    nz = counts > 0
     e[nz] = np.add.reduceat(perf.energy_wh, starts[nz])
     t[nz] = np.add.reduceat(perf.time_s, starts[nz])
     return e, t
