@@ -150,3 +150,30 @@ def test_towers_ordered_by_seq_not_file_order(tmp_path):
     src.write_text(json.dumps(gj))
     (line,) = lines_from_job(read_job(src))
     assert line.ids == [t["properties"]["id"] for t in towers]
+
+
+def test_preflight_refuses_a_no_fly_zone_over_the_line(tmp_path):
+    """The preflight check every plan runs: a no-fly zone (from --airspace) over the middle
+    towers refuses the plan with the zone's place, and nothing is written."""
+    job = read_job(EXAMPLE)
+    towers = [f.geometry for f in job.other if f.role == "tower"]
+    mid = towers[len(towers) // 2]
+    lon, lat = job.frame.to_lonlat(np.array([mid.x]), np.array([mid.y]))
+    zone = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"role": "no_fly", "radius_m": 30.0},
+                "geometry": {"type": "Point", "coordinates": [float(lon[0]), float(lat[0])]},
+            }
+        ],
+    }
+    nfz = tmp_path / "nfz.geojson"
+    nfz.write_text(json.dumps(zone))
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--airspace", nfz)
+    assert res.exit_code != 0
+    assert "no_fly" in res.output or "no-fly" in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()

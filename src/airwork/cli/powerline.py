@@ -19,6 +19,15 @@ import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.cli.check import (
+    AirspaceOpt,
+    DemOpt,
+    ObstaclesOpt,
+    SafetyOptions,
+    WindFromOpt,
+    WindOpt,
+    safety_check,
+)
 from airwork.cli.common import (
     AircraftOpt,
     OutOpt,
@@ -305,9 +314,18 @@ def powerline(
     crs: CrsOpt = None,
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     reserve: ReserveOpt = None,
+    airspace: AirspaceOpt = None,
+    dem: DemOpt = None,
+    obstacles: ObstaclesOpt = None,
+    wind_mps: WindOpt = 0.0,
+    wind_from_deg: WindFromOpt = 0.0,
 ) -> None:
     """Plan a power-line inspection: corridor imagery, tower vantage points and/or a
-    mapping strip, in battery-sized flights from road-side stations."""
+    mapping strip, in battery-sized flights from road-side stations.
+
+    Before anything is written the plan goes through the same preflight check as every
+    airwork plan (``airwork check``): geofence, no-fly zones (``--airspace``), height above
+    the ground (``--dem``, ``--max-altitude-m``), tall obstacles, battery in the wind."""
     params = PowerlineParams(
         modes=tuple(mode) if mode else ("corridor", "towers"),
         sides=sides,
@@ -334,8 +352,21 @@ def powerline(
     job = read_job(*sources, crs=crs)
     problem, notes = powerline_problem(job, aircraft, Path(files[0]).stem, sag_frac=sag_frac)
     result = plan_powerline(problem, params)
+    safety = SafetyOptions(
+        airspace=tuple(airspace or ()),
+        dem=dem,
+        obstacles=tuple(obstacles or ()),
+        wind_mps=wind_mps,
+        wind_from_deg=wind_from_deg,
+        max_agl_m=max_altitude_m,
+        crs=crs,
+    )
+    mission, block = safety_check(result.mission, problem.aircraft, safety, autopilot=autopilot)
     rendered = render_outputs(
-        result.mission, result.summary(), autopilot=autopilot, picture=png_picture(None)
+        mission,
+        {**result.summary(), "preflight": block},
+        autopilot=autopilot,
+        picture=png_picture(None),
     )
     write_outputs(rendered, out_dir, overwrite=overwrite)
     print_powerline(result, out_dir, notes)
