@@ -28,8 +28,8 @@ from airwork.cli.common import (
     OutOpt,
     OverwriteOpt,
     console,
-    err_console,
     handle_errors,
+    print_notes,
 )
 from airwork.errors import GeometryError
 from airwork.export.mavlink import Autopilot, SprayOutput
@@ -200,10 +200,7 @@ def print_result(result: SprayResult, out: Path | None, notes: list[str]) -> Non
         f"{result.runtime_s * 1000:.0f} ms",
         highlight=False,
     )
-    for w in (*notes, *result.warnings):
-        err_console.print(f"[yellow]note:[/] {w}", highlight=False)
-    if out is not None:
-        console.print(f"outputs in [bold]{out}[/]", highlight=False)
+    print_notes((*notes, *result.warnings), out)
 
 
 def run_field_job(

@@ -33,8 +33,8 @@ from airwork.cli.common import (
     OutOpt,
     OverwriteOpt,
     console,
-    err_console,
     handle_errors,
+    print_notes,
 )
 from airwork.cli.plan import AutopilotOpt, CrsOpt, FilesArg, ReserveOpt, StationOpt
 from airwork.errors import GeometryError
@@ -239,10 +239,7 @@ def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str])
         f"planned in {result.runtime_s * 1000:.0f} ms",
         highlight=False,
     )
-    for w in (*notes, *result.warnings):
-        err_console.print(f"[yellow]note:[/] {w}", highlight=False)
-    if out is not None:
-        console.print(f"outputs in [bold]{out}[/]", highlight=False)
+    print_notes((*notes, *result.warnings), out)
 
 
 @handle_errors
