@@ -371,6 +371,25 @@ def test_station_behind_no_fly_zone_unused():
     assert [f["inclusion"] for f in plan["geoFence"]["polygons"]] == [True, False]
 
 
+def test_station_leg_goes_around_a_no_fly_zone():
+    """A no-fly disc between the only station and the line: the flights go around it on
+    the shared path-finder's shortest path instead of giving the station up."""
+    pb, job = problem("straight", 7)
+    t = job.lines[0].xy_m[3]
+    zone = shapely.Point(t[0], t[1] + 75.0).buffer(20.0)
+    pb2 = replace(pb, stations=((t[0], t[1] + 150.0),), right_of_way=None, no_fly=zone)
+    res = plan_powerline(pb2, PowerlineParams(modes=("corridor",)))
+    assert res.flights
+    bends = 0
+    for s in res.mission.sorties:
+        xy = s.xy_m
+        legs = shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1))
+        assert not shapely.intersects(legs, zone).any()
+        far = xy[:, 1] > t[1] + 40.0  # waypoints out between the line and the station
+        bends += int(np.sum(far & (np.abs(xy[:, 0] - t[0]) > 19.0)))
+    assert bends >= 2  # at least one bend out and one back
+
+
 def test_station_under_the_line_named():
     pb, job = problem("straight", 5)
     ln = job.lines[0]

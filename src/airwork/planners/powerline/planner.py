@@ -46,6 +46,7 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
+from airwork.geo.pathfinding import PathFinder
 from airwork.mission.build import (
     CLIMB_SPEED_MPS,
     DESCENT_SPEED_MPS,
@@ -1465,18 +1466,37 @@ def _access(
     warns: list,
 ):
     """Per station: nearest tower, take-off + leg to above it, and leg back + landing
-    (energy, time).  Stations farther than ``max_access_m`` are unusable (inf); with a
-    right-of-way, so are stations whose leg to the line leaves it, unless no station of the
-    line has a leg inside it: then those legs get 10 m access lanes (added to the geofence).
-    A station whose leg crosses a no-fly zone or an obstacle's clearance is unusable."""
+    (energy, time), and the bends of that leg.  Stations farther than ``max_access_m`` are
+    unusable (inf); with a right-of-way, so are stations whose leg to the line leaves it,
+    unless no station of the line has a leg inside it: then those legs get 10 m access lanes
+    (added to the geofence).  A leg that would cross a no-fly zone or an obstacle's
+    clearance goes around it on the shortest path (the shared
+    :class:`~airwork.geo.pathfinding.PathFinder`); a station with no such path, or whose
+    path leaves the right-of-way, is unusable."""
     ln = lp.line
     X = lp.cross_alt
     t_s = _nearest_tower(ln, stations)
     d_line = shapely.distance(shapely.points(stations), ln.centreline)
     usable = d_line <= params.max_access_m
     segs = shapely.linestrings(np.stack([stations, ln.xy_m[t_s]], axis=1).reshape(-1, 2, 2))
+    vias = [np.zeros((0, 2)) for _ in range(len(stations))]
     if forbidden is not None:
-        usable &= ~shapely.intersects(segs, forbidden)
+        blocked = shapely.intersects(segs, forbidden) & usable
+        if blocked.any():
+            finder = PathFinder(forbidden, margin_m=1.0)
+            inside = None if row is None else shapely.buffer(row, 0.01)
+            for s in np.flatnonzero(blocked):
+                try:
+                    path = finder.path(stations[s], ln.xy_m[t_s[s]])
+                except (GeometryError, InfeasibleMissionError):
+                    continue  # the station or the tower is inside a zone, or walled in
+                route = shapely.linestrings(path)
+                if inside is not None and not shapely.covered_by(route, inside):
+                    continue
+                vias[s] = path[1:-1]
+                segs[s] = route
+                blocked[s] = False
+        usable &= ~blocked
     if row is not None:
         inside = shapely.covered_by(segs, shapely.buffer(row, 0.01))
         if (usable & inside).any():
@@ -1491,11 +1511,13 @@ def _access(
     for s, t in enumerate(t_s):
         st = (stations[s, 0], stations[s, 1], 0.0)
         top = (ln.xy_m[t, 0], ln.xy_m[t, 1], X[t])
+        bends = [_spec(x, y, X[t], _TRANSIT, tw) for x, y in vias[s]]
         up.append(
             _Piece(
                 st,
                 [
                     _spec(st[0], st[1], X[t], LegKind.TAKEOFF, CLIMB_SPEED_MPS),
+                    *bends,
                     _spec(*top, _TRANSIT, tw),
                 ],
                 f"station {s + 1}",
@@ -1505,6 +1527,7 @@ def _access(
             _Piece(
                 top,
                 [
+                    *bends[::-1],
                     _spec(st[0], st[1], X[t], _TRANSIT, tw),
                     _spec(*st, LegKind.LANDING, DESCENT_SPEED_MPS),
                 ],
@@ -1514,7 +1537,7 @@ def _access(
     ue, ut = _price(ac, up)
     de, dt = _price(ac, down)
     inf = np.where(usable, 0.0, np.inf)
-    return t_s, ue + inf, ut + inf, de + inf, dt + inf
+    return t_s, ue + inf, ut + inf, de + inf, dt + inf, vias
 
 
 def _overhead(lp: _LinePlan, t_from: np.ndarray, t_to: np.ndarray, what: str) -> np.ndarray:
@@ -1538,7 +1561,7 @@ def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
     n = ln.n
     m = len(stations)
     P = len(lp.passes)
-    t_s, ue, ut, de, dt = lp.access
+    t_s, ue, ut, de, dt, _vias = lp.access
     v = params.drive_speed_kmh / 3.6
     drive_t = drive * params.road_factor / v + np.where(drive > 0, params.setup_time_s, 0.0)
     swap = params.swap_time_s
@@ -1681,6 +1704,8 @@ def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, rev: bool, stations,
             sb.goto(x, y, z, kind=kind, speed_mps=speed, camera=cam, hold_s=hold, actions=actions)
 
     tw = lp.over_f[0].specs[0][4] if lp.over_f else 5.0
+    vias = lp.access[5]
+    run([_spec(x, y, X[t1], _TRANSIT, tw) for x, y in vias[s1]])
     run([_spec(ln.xy_m[t1, 0], ln.xy_m[t1, 1], X[t1], _TRANSIT, tw)])
     for pc in _overhead_pieces(lp, t1, b if rev else a):
         run(pc.specs)
@@ -1711,6 +1736,8 @@ def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, rev: bool, stations,
     for pc in _overhead_pieces(lp, e_end, t2):
         run(pc.specs)
     st = stations[s2]
+    for x, y in vias[s2][::-1]:
+        sb.goto(float(x), float(y), float(X[t2]), kind=LegKind.RETURN, speed_mps=tw)
     sb.goto(float(st[0]), float(st[1]), float(X[t2]), kind=LegKind.RETURN, speed_mps=tw)
     sb.land(float(st[0]), float(st[1]))
     return sb.build(index, station_index=s1, landing_station_index=s2), photos
