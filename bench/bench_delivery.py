@@ -59,11 +59,33 @@ def _wind_ground_speed(v, w, d):
     return b + math.sqrt(b * b - float(w @ w) + v * v)
 
 
+def _corner_losses(sortie, v: float, accel: float) -> np.ndarray:
+    """Hover time lost braking for each waypoint and accelerating away, per arriving leg
+    (corner speed min(v_in, v_out) max(0, cos turn); (v - v_c)^2 / 2av each side). [s]"""
+    wps = sortie.waypoints
+    n = len(sortie.legs)
+    d = np.array([(wps[i + 1].x_m - wps[i].x_m, wps[i + 1].y_m - wps[i].y_m) for i in range(n)])
+    horiz = np.hypot(d[:, 0], d[:, 1])
+    vert = np.array([leg.kind.value in ("takeoff", "landing") for leg in sortie.legs])
+    speed = np.where((horiz > 0) & ~vert, v, 0.0)
+    out = np.zeros(n)
+    for i in range(n - 1):
+        if wps[i + 1].hold_s > 0 or horiz[i] == 0 or horiz[i + 1] == 0:
+            c = 0.0
+        else:
+            c = max(0.0, float(d[i] @ d[i + 1]) / (horiz[i] * horiz[i + 1]))
+        vc = min(speed[i], speed[i + 1]) * c
+        for x in (speed[i], speed[i + 1]):
+            if x > 0:
+                out[i] += (x - vc) ** 2 / (2 * accel * x)
+    return out
+
+
 def recheck(problem, params, result) -> dict:
     """Independent feasibility re-check of every exported trip; returns counts of failures."""
     import shapely
 
-    from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
+    from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
     from airwork.mission.model import LegKind
 
     fleet = {f.name: f for f in problem.fleet}
@@ -83,6 +105,7 @@ def recheck(problem, params, result) -> dict:
         e = 0.0
         t = r.depart_s
         k = 0
+        lost = _corner_losses(s, v, WAYPOINT_ACCEL_MPS2)
         for i, leg in enumerate(s.legs):
             p, q = s.waypoints[i], s.waypoints[i + 1]
             d = np.array([q.x_m - p.x_m, q.y_m - p.y_m])
@@ -103,7 +126,7 @@ def recheck(problem, params, result) -> dict:
                 climb_m=dz,
                 vertical_speed_mps=vs,
                 headwind_mps=head,
-                hold_s=q.hold_s,
+                hold_s=q.hold_s + lost[i],
             )
             e += float(perf.energy_wh)
             t += float(perf.time_s)

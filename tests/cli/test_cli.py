@@ -30,8 +30,12 @@ def feature(role: str, geom: dict, **props) -> dict:
     return {"type": "Feature", "properties": {"role": role, **props}, "geometry": geom}
 
 
-SQUARE = {"type": "Polygon", "coordinates": [[[1.450, 43.550], [1.455, 43.550], [1.455, 43.553],
-                                              [1.450, 43.553], [1.450, 43.550]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[1.450, 43.550], [1.455, 43.550], [1.455, 43.553], [1.450, 43.553], [1.450, 43.550]]
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +99,15 @@ def test_plan_roundtrip_through_mission_show(demo_dir):
 
 def test_plan_spray_cli(tmp_path):
     """plan spray on a file with a station writes outputs and reports sorties."""
-    job = write_geojson(tmp_path / "job.geojson", [
-        feature("field", SQUARE, name="square"),
-        feature("station", {"type": "Point", "coordinates": [1.4495, 43.5495]}),
-    ])
+    job = write_geojson(
+        tmp_path / "job.geojson",
+        [
+            feature("field", SQUARE, name="square"),
+            feature("station", {"type": "Point", "coordinates": [1.4495, 43.5495]}),
+        ],
+    )
     out = tmp_path / "out"
-    res = run("plan", "spray", job, "--aircraft", "sprayer-10", "--rate-l-per-ha", 10,
-              "--out", out)
+    res = run("plan", "spray", job, "--aircraft", "sprayer-10", "--rate-l-per-ha", 10, "--out", out)
     assert res.exit_code == 0, res.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["aircraft"] == "sprayer-10" and summary["covered_fraction"] >= 0.99
@@ -118,17 +124,58 @@ def test_plan_spread_cli(tmp_path):
 @pytest.mark.parametrize(
     ("features", "message"),
     [
-        ([feature("field", {"type": "Polygon", "coordinates": [[[1.45, 43.55], [1.46, 43.56],
-                                                                 [1.46, 43.55], [1.45, 43.56],
-                                                                 [1.45, 43.55]]]})],
-         "elf"),  # self-intersection
-        ([feature("field", {"type": "Polygon", "coordinates": [[[43.55, 1.45], [43.555, 1.45],
-                                                                 [43.555, 1.453], [43.55, 1.453],
-                                                                 [43.55, 1.45]]]})],
-         None),  # plausible but wrong place: lat/lon swapped cannot be told apart here
-        ([feature("field", {"type": "Polygon", "coordinates": [[[1.45, 95.0], [1.46, 95.0],
-                                                                 [1.46, 95.1], [1.45, 95.0]]]})],
-         "lat"),
+        (
+            [
+                feature(
+                    "field",
+                    {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [
+                                [1.45, 43.55],
+                                [1.46, 43.56],
+                                [1.46, 43.55],
+                                [1.45, 43.56],
+                                [1.45, 43.55],
+                            ]
+                        ],
+                    },
+                )
+            ],
+            "elf",
+        ),  # self-intersection
+        (
+            [
+                feature(
+                    "field",
+                    {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [
+                                [43.55, 1.45],
+                                [43.555, 1.45],
+                                [43.555, 1.453],
+                                [43.55, 1.453],
+                                [43.55, 1.45],
+                            ]
+                        ],
+                    },
+                )
+            ],
+            None,
+        ),  # plausible but wrong place: lat/lon swapped cannot be told apart here
+        (
+            [
+                feature(
+                    "field",
+                    {
+                        "type": "Polygon",
+                        "coordinates": [[[1.45, 95.0], [1.46, 95.0], [1.46, 95.1], [1.45, 95.0]]],
+                    },
+                )
+            ],
+            "lat",
+        ),
         ([feature("station", {"type": "Point", "coordinates": [1.45, 43.55]})], "field"),
     ],
 )
@@ -155,10 +202,13 @@ def test_empty_file(tmp_path):
 
 def test_battery_cannot_fly_mission(tmp_path):
     """A station 30 km away: refused, nothing written."""
-    job = write_geojson(tmp_path / "job.geojson", [
-        feature("field", SQUARE),
-        feature("station", {"type": "Point", "coordinates": [1.80, 43.55]}),
-    ])
+    job = write_geojson(
+        tmp_path / "job.geojson",
+        [
+            feature("field", SQUARE),
+            feature("station", {"type": "Point", "coordinates": [1.80, 43.55]}),
+        ],
+    )
     out = tmp_path / "out"
     res = run("plan", "spray", job, "--out", out)
     assert res.exit_code != 0 and "battery" in res.output.lower()
@@ -184,14 +234,29 @@ def test_aircraft_commands(tmp_path):
     res = run("aircraft", "perf", "delivery-hex", "--payload-kg", 2, "--json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    for key in ("hover_power_w", "hover_endurance_min", "forward_power_w", "endurance_min",
-                "range_km", "best_range_speed_mps"):
+    for key in (
+        "hover_power_w",
+        "hover_endurance_min",
+        "forward_power_w",
+        "endurance_min",
+        "range_km",
+        "best_range_speed_mps",
+    ):
         assert data[key] > 0
     res = run("aircraft", "perf", "delivery-hex", "--payload-kg", 10)
     assert res.exit_code != 0 and "above the maximum" in res.output
     spec = tmp_path / "x.yaml"
-    spec.write_text("name: x\nrotor_count: 4\nrotor_diameter_m: 0.5\nmass_kg: 5\n"
-                    "battery_energy_wh: 200\nmax_takeoff_mass_kg: 4\n")
+    spec.write_text(
+        "name: x\nrotor_count: 4\nrotor_diameter_m: 0.5\nmass_kg: 5\n"
+        "battery_energy_wh: 200\nmax_takeoff_mass_kg: 4\n"
+    )
     res = run("aircraft", "show", spec)
     assert res.exit_code != 0 and "max_takeoff_mass_kg" in res.output
     assert run("aircraft", "show", "no-such-plane").exit_code != 0
+
+
+def test_version_prints_and_exits_zero():
+    from airwork import __version__
+
+    r = run("--version")
+    assert r.exit_code == 0 and r.output.strip() == __version__

@@ -26,7 +26,7 @@ from airwork.errors import AircraftError, GeometryError, InputFileError
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
 from airwork.geo.synth_orders import generate_delivery
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
+from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
 from airwork.mission.model import ActionKind, LegKind
 from airwork.planners.delivery import (
     DeliveryParams,
@@ -66,6 +66,30 @@ def ground_speed(v, w, d):
     return b + math.sqrt(b * b - float(w @ w) + v * v)
 
 
+def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.ndarray:
+    """Hover time lost braking for each waypoint and accelerating away from it, per arriving
+    leg: corner speed min(v_in, v_out) max(0, cos turn), a full stop at a hold or a vertical
+    leg; (v - v_c)^2 / (2 a v) on each side (uniform acceleration). [s]"""
+    wps = sortie.waypoints
+    n = len(sortie.legs)
+    d = np.array([(wps[i + 1].x_m - wps[i].x_m, wps[i + 1].y_m - wps[i].y_m) for i in range(n)])
+    horiz = np.hypot(d[:, 0], d[:, 1])
+    vert = np.array([leg.kind in (LegKind.TAKEOFF, LegKind.LANDING) for leg in sortie.legs])
+    speed = np.where((horiz > 0) & ~vert, v, 0.0)
+    out = np.zeros(n)
+    for i in range(n - 1):
+        v_in, v_out = speed[i], speed[i + 1]
+        if wps[i + 1].hold_s > 0 or horiz[i] == 0 or horiz[i + 1] == 0:
+            c = 0.0
+        else:
+            c = max(0.0, float(d[i] @ d[i + 1]) / (horiz[i] * horiz[i + 1]))
+        vc = min(v_in, v_out) * c
+        for x in (v_in, v_out):
+            if x > 0:
+                out[i] += (x - vc) ** 2 / (2 * accel * x)
+    return out
+
+
 def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1e-3):
     """Assert every quality bar on a result; return figures for further asserts."""
     fleet = {f.name: f for f in problem.fleet}
@@ -102,6 +126,7 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
         e = 0.0
         load = payload
         k_order = 0
+        lost = corner_losses(sortie, v)
         for i, leg in enumerate(sortie.legs):
             p, q = wps[i], wps[i + 1]
             assert leg.payload_kg == pytest.approx(load)
@@ -121,7 +146,7 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
                 climb_m=dz,
                 vertical_speed_mps=vs,
                 headwind_mps=head,
-                hold_s=q.hold_s,
+                hold_s=q.hold_s + lost[i],
             )
             e += float(perf.energy_wh)
             t += float(perf.time_s)
@@ -416,9 +441,10 @@ def test_late_tolerance_serves_late_and_reports_it(late_weight):
     assert not result.unserved
     late = {o: x for t in result.trips for o, x in zip(t.orders, t.late_s, strict=True)}
     assert late["easy"] == 0.0
-    # arrival: take-off climb + 5 km at 10 m/s after 08:00, i.e. about 4 min after 08:05
+    # arrival: take-off climb, 5 km at 10 m/s and 2 x 2 s accelerating from rest and
+    # braking at 2.5 m/s² (v/2a each) after 08:00, i.e. 228 s after 08:05
     assert 0 < late["tight"] <= 900.0
-    assert late["tight"] == pytest.approx(60 / 2.5 + 500 - 300, abs=2.0)
+    assert late["tight"] == pytest.approx(60 / 2.5 + 500 + 10 / 2.5 - 300, abs=1.0)
     assert result.on_time_share == pytest.approx(0.5)
 
 

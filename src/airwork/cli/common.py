@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -72,3 +73,11 @@ def handle_errors(func: F) -> F:
 
 def is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def print_notes(notes: Iterable[str], out: Path | None = None) -> None:
+    """Notes and planner warnings on stderr, then where the outputs went."""
+    for note in notes:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+    if out is not None:
+        console.print(f"outputs in [bold]{out}[/]", highlight=False)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from airwork import __version__
-from airwork.cli import aircraft, delivery, demo, mission, plan, survey
+from airwork.cli import aircraft, delivery, demo, mission, plan, powerline, survey
+from airwork.cli import check as check_cmd
 
 app = typer.Typer(
     name="airwork",
@@ -17,20 +18,36 @@ app = typer.Typer(
 )
 app.add_typer(aircraft.app, name="aircraft")
 plan.app.command("survey")(survey.survey)
+plan.app.command("powerline")(powerline.powerline)
 plan.app.command("delivery")(delivery.delivery)
 app.add_typer(plan.app, name="plan")
 app.add_typer(mission.app, name="mission")
 app.command("demo")(demo.demo)
+app.command("check")(check_cmd.check)
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(__version__)
         raise typer.Exit()
 
 
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    """Plan, check and export civil drone aerial work."""
+
+
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -10,13 +11,25 @@ import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.cli.check import (
+    AirspaceOpt,
+    DemOpt,
+    FollowOpt,
+    FollowTolOpt,
+    MaxAglOpt,
+    ObstaclesOpt,
+    SafetyOptions,
+    WindFromOpt,
+    WindOpt,
+    plan_checked,
+)
 from airwork.cli.common import (
     AircraftOpt,
     OutOpt,
     OverwriteOpt,
     console,
-    err_console,
     handle_errors,
+    print_notes,
 )
 from airwork.errors import GeometryError
 from airwork.export.mavlink import Autopilot, SprayOutput
@@ -187,10 +200,7 @@ def print_result(result: SprayResult, out: Path | None, notes: list[str]) -> Non
         f"{result.runtime_s * 1000:.0f} ms",
         highlight=False,
     )
-    for w in (*notes, *result.warnings):
-        err_console.print(f"[yellow]note:[/] {w}", highlight=False)
-    if out is not None:
-        console.print(f"outputs in [bold]{out}[/]", highlight=False)
+    print_notes((*notes, *result.warnings), out)
 
 
 def run_field_job(
@@ -209,6 +219,7 @@ def run_field_job(
     autopilot=Autopilot.ARDUPILOT,
     servo=9,
     name: str | None = None,
+    safety: SafetyOptions | None = None,
 ) -> SprayResult:
     """Read, plan, export: shared by ``plan spray``, ``plan spread`` and ``demo``."""
     check_out_dir(out, overwrite=overwrite)
@@ -222,10 +233,17 @@ def run_field_job(
         )
     if kind == "spread" and problem.aircraft.spreader is None:
         raise GeometryError(f"aircraft '{problem.aircraft.name}' has no spreader")
-    result = plan_spray(problem, SprayParams(rate_per_ha=rate, **(params or {})))
+    spray_params = SprayParams(rate_per_ha=rate, **(params or {}))
+    result, mission, preflight = plan_checked(
+        lambda r: plan_spray(problem, replace(spray_params, reserve_frac=r)),
+        problem.aircraft,
+        safety,
+        reserve_frac=spray_params.reserve_frac,
+        autopilot=autopilot,
+    )
     files_out = render_outputs(
-        result.mission,
-        result.summary(),
+        mission,
+        {**result.summary(), "preflight": preflight},
         autopilot=autopilot,
         spray=SprayOutput(servo=servo),
         picture=png_picture(result.swath_m),
@@ -290,6 +308,14 @@ def spray(
     boundary_passes: BoundaryOpt = 0,
     start_corner: CornerOpt = None,
     overlap: OverlapOpt = 0.0,
+    airspace: AirspaceOpt = None,
+    dem: DemOpt = None,
+    obstacles: ObstaclesOpt = None,
+    wind_mps: WindOpt = 0.0,
+    wind_from_deg: WindFromOpt = 0.0,
+    max_agl_m: MaxAglOpt = 120.0,
+    terrain_follow: FollowOpt = False,
+    follow_tolerance_m: FollowTolOpt = 1.0,
 ) -> None:
     """Plan spraying of a field: swaths, spray on/off, sorties by tank and battery."""
     run_field_job(
@@ -317,6 +343,17 @@ def spray(
             refill_time_s,
             reserve,
             clearance_m,
+        ),
+        safety=SafetyOptions(
+            tuple(airspace or ()),
+            dem,
+            tuple(obstacles or ()),
+            wind_mps,
+            wind_from_deg,
+            max_agl_m,
+            terrain_follow,
+            follow_tolerance_m,
+            crs,
         ),
     )
 
@@ -348,6 +385,14 @@ def spread(
     boundary_passes: BoundaryOpt = 0,
     start_corner: CornerOpt = None,
     overlap: OverlapOpt = 0.0,
+    airspace: AirspaceOpt = None,
+    dem: DemOpt = None,
+    obstacles: ObstaclesOpt = None,
+    wind_mps: WindOpt = 0.0,
+    wind_from_deg: WindFromOpt = 0.0,
+    max_agl_m: MaxAglOpt = 120.0,
+    terrain_follow: FollowOpt = False,
+    follow_tolerance_m: FollowTolOpt = 1.0,
 ) -> None:
     """Plan granule spreading of a field (same planner, kg/ha)."""
     run_field_job(
@@ -375,5 +420,16 @@ def spread(
             refill_time_s,
             reserve,
             clearance_m,
+        ),
+        safety=SafetyOptions(
+            tuple(airspace or ()),
+            dem,
+            tuple(obstacles or ()),
+            wind_mps,
+            wind_from_deg,
+            max_agl_m,
+            terrain_follow,
+            follow_tolerance_m,
+            crs,
         ),
     )

@@ -7,6 +7,7 @@ happen where both modules are already imported (e.g. ``cli/main.py``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -15,13 +16,25 @@ import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.cli.check import (
+    AirspaceOpt,
+    DemOpt,
+    FollowOpt,
+    FollowTolOpt,
+    MaxAglOpt,
+    ObstaclesOpt,
+    SafetyOptions,
+    WindFromOpt,
+    WindOpt,
+    plan_checked,
+)
 from airwork.cli.common import (
     AircraftOpt,
     OutOpt,
     OverwriteOpt,
     console,
-    err_console,
     handle_errors,
+    print_notes,
 )
 from airwork.cli.plan import (
     AutopilotOpt,
@@ -150,10 +163,7 @@ def print_survey(result: SurveyResult, out: Path | None, notes: list[str]) -> No
         f"{result.runtime_s * 1000:.0f} ms",
         highlight=False,
     )
-    for w in (*notes, *result.warnings):
-        err_console.print(f"[yellow]note:[/] {w}", highlight=False)
-    if out is not None:
-        console.print(f"outputs in [bold]{out}[/]", highlight=False)
+    print_notes((*notes, *result.warnings), out)
 
 
 @handle_errors
@@ -175,6 +185,14 @@ def survey(
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     reserve: ReserveOpt = None,
     clearance_m: ClearanceOpt = 5.0,
+    airspace: AirspaceOpt = None,
+    dem: DemOpt = None,
+    obstacles: ObstaclesOpt = None,
+    wind_mps: WindOpt = 0.0,
+    wind_from_deg: WindFromOpt = 0.0,
+    max_agl_m: MaxAglOpt = 120.0,
+    terrain_follow: FollowOpt = False,
+    follow_tolerance_m: FollowTolOpt = 1.0,
 ) -> None:
     """Plan a mapping survey: photo lines from GSD and overlaps, camera trigger by
     distance, sorties by battery."""
@@ -191,9 +209,29 @@ def survey(
     out_dir = check_out_dir(out, overwrite=overwrite)
     job = job_from_files(files, stations, None, crs, max_field_ha)
     problem, notes = survey_problem(job, aircraft, Path(files[0]).stem, clearance_m)
-    result = plan_survey(problem, params)
+    safety = SafetyOptions(
+        tuple(airspace or ()),
+        dem,
+        tuple(obstacles or ()),
+        wind_mps,
+        wind_from_deg,
+        max_agl_m,
+        terrain_follow,
+        follow_tolerance_m,
+        crs,
+    )
+    result, mission, preflight = plan_checked(
+        lambda r: plan_survey(problem, replace(params, reserve_frac=r)),
+        problem.aircraft,
+        safety,
+        reserve_frac=params.reserve_frac,
+        autopilot=autopilot,
+    )
     rendered = render_outputs(
-        result.mission, result.summary(), autopilot=autopilot, picture=png_picture(None)
+        mission,
+        {**result.summary(), "preflight": preflight},
+        autopilot=autopilot,
+        picture=png_picture(None),
     )
     write_outputs(rendered, out_dir, overwrite=overwrite)
     print_survey(result, out_dir, notes)

@@ -3,6 +3,11 @@
 A planner describes a sortie as waypoints and, for every leg, its kind, speed, payload at
 start and end, and whether the payload system works; :class:`SortieBuilder` prices all legs
 in one vectorised call to the aircraft model and returns an immutable :class:`Sortie`.
+
+Legs are flown at their commanded speed, but an autopilot slows down for corners and
+stops before climbs, descents and holds: the time that costs is added to each leg (priced
+at hover power) by :func:`corner_loss_s`, so that a boustrophedon's hundreds of line-end
+turns are not flown for free.
 """
 
 from __future__ import annotations
@@ -14,13 +19,60 @@ import numpy as np
 from airwork.aircraft.model import Aircraft
 from airwork.mission.model import Action, Leg, LegKind, Sortie, Waypoint
 
-__all__ = ["CLIMB_SPEED_MPS", "DESCENT_SPEED_MPS", "SortieBuilder"]
+__all__ = [
+    "CLIMB_SPEED_MPS",
+    "DESCENT_SPEED_MPS",
+    "WAYPOINT_ACCEL_MPS2",
+    "SortieBuilder",
+    "corner_loss_s",
+]
 
 CLIMB_SPEED_MPS = 2.5
-"""Default vertical speed of take-off and climbs. [m/s]"""
+"""Default vertical speed of take-off and climbs (ArduPilot Copter's ``WPNAV_SPEED_UP``
+default, ``libraries/AC_WPNav/AC_WPNav.cpp``). [m/s]"""
 
 DESCENT_SPEED_MPS = 1.5
-"""Default vertical speed of landing and descents. [m/s]"""
+"""Default vertical speed of landing and descents (ArduPilot's ``WPNAV_SPEED_DN``
+default). [m/s]"""
+
+WAYPOINT_ACCEL_MPS2 = 2.5
+"""Horizontal acceleration in waypoint flight (ArduPilot Copter's ``WPNAV_ACCEL`` default,
+``libraries/AC_WPNav/AC_WPNav.h``). [m/s²]"""
+
+
+def corner_loss_s(v_in_mps, v_out_mps, cos_turn, accel_mps2=WAYPOINT_ACCEL_MPS2):
+    r"""Time lost slowing down for a waypoint and speeding up after it, vectorised.
+
+    The aircraft arrives at ``v_in_mps`` and leaves at ``v_out_mps``; at the waypoint it
+    flies the corner speed :math:`v_c = \min(v_{in}, v_{out}) \max(0, \cos\theta)` for a
+    heading change :math:`\theta` (a full stop at 90° or more, as spray drones do at line
+    ends; a simplification of ArduPilot's S-curve corners, which is conservative).  With a
+    constant acceleration :math:`a`, braking from :math:`v` to :math:`v_c` takes
+    :math:`(v - v_c)/a` over :math:`(v^2 - v_c^2)/2a`, which at :math:`v` would take
+    :math:`(v^2 - v_c^2)/(2 a v)`; the difference, :math:`(v - v_c)^2 / (2 a v)`, is lost,
+    and the same again accelerating away (uniform-acceleration kinematics).
+
+    Parameters
+    ----------
+    v_in_mps, v_out_mps : numeric
+        Speeds of the legs before and after; 0 for a vertical leg or a hold. [m/s]
+    cos_turn : numeric
+        Cosine of the heading change at the waypoint. [-]
+    accel_mps2 : float
+        Horizontal acceleration and braking. [m/s²]
+
+    Returns
+    -------
+    numeric
+        Time lost against flying through at full speed. [s]
+    """
+    v_in = np.asarray(v_in_mps, dtype=float)
+    v_out = np.asarray(v_out_mps, dtype=float)
+    v_c = np.minimum(v_in, v_out) * np.clip(cos_turn, 0.0, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lost_in = np.where(v_in > 0, (v_in - v_c) ** 2 / (2.0 * accel_mps2 * v_in), 0.0)
+        lost_out = np.where(v_out > 0, (v_out - v_c) ** 2 / (2.0 * accel_mps2 * v_out), 0.0)
+    return lost_in + lost_out
 
 
 @dataclass
@@ -40,6 +92,9 @@ class SortieBuilder:
         Vertical speeds of take-off and landing. [m/s]
     headwind_fn : callable or None
         ``headwind_fn(dx, dy) -> headwind [m/s]`` for leg directions (arrays); None = calm.
+    accel_mps2 : float
+        Horizontal acceleration, for the time lost at corners and stops
+        (:func:`corner_loss_s`); ``inf`` ignores it. [m/s²]
     """
 
     aircraft: Aircraft
@@ -49,6 +104,7 @@ class SortieBuilder:
     climb_speed_mps: float = CLIMB_SPEED_MPS
     descent_speed_mps: float = DESCENT_SPEED_MPS
     headwind_fn: object = None
+    accel_mps2: float = WAYPOINT_ACCEL_MPS2
     _wps: list[Waypoint] = field(default_factory=list)
     _legs: list[tuple[LegKind, float, float, float, bool, bool]] = field(default_factory=list)
 
@@ -128,6 +184,16 @@ class SortieBuilder:
             vertical, speed, np.where(climb > 0, self.climb_speed_mps, self.descent_speed_mps)
         )
         horiz_speed = np.where(vertical, 1.0, speed)
+        # time lost braking for each waypoint and accelerating away from it, on the leg
+        # that arrives there (the vertical legs start and end at rest)
+        v = np.where(horiz > 0, np.where(vertical, 0.0, speed), 0.0)
+        v_in, v_out = v[:-1], v[1:]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos_turn = np.sum(d[:-1, :2] * d[1:, :2], axis=1) / (horiz[:-1] * horiz[1:])
+        cos_turn = np.where((hold[:-1] > 0) | ~np.isfinite(cos_turn), 0.0, cos_turn)
+        corner = np.zeros_like(horiz)
+        if np.isfinite(self.accel_mps2) and len(horiz) > 1:
+            corner[:-1] = corner_loss_s(v_in, v_out, cos_turn, self.accel_mps2)
         # A sloped leg (climb and distance together) is priced as a level leg plus a
         # vertical one: conservative, and exact for the vertical take-off and landing.
         perf = self.aircraft.leg_performance(
@@ -138,7 +204,7 @@ class SortieBuilder:
             vertical_speed_mps=vs,
             headwind_mps=headwind,
             working=working,
-            hold_s=hold,
+            hold_s=hold + corner,
         )
         usable = self.aircraft.usable_energy_wh
         legs = tuple(

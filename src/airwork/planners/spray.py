@@ -24,6 +24,7 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
+from airwork.mission.build import WAYPOINT_ACCEL_MPS2
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, LegKind, Mission
 from airwork.planners.coverage import (
     candidate_angles_deg,
@@ -462,6 +463,8 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         on_actions=(Action(ActionKind.SPRAY_ON),),
         off_actions=(Action(ActionKind.SPRAY_OFF),),
         route=router.path if router is not None else None,
+        route_lengths=router.lengths_m if router is not None else None,
+        sortie_overhead_s=params.refill_time_s,
     )
     best = None
     for options in variants:
@@ -580,8 +583,8 @@ def _router(forbidden: shapely.Geometry | None, field: shapely.Geometry):
 KINK_SWATHS = 4.0
 """A line end moving this many swaths more than on the line before ends a cell. [-]"""
 
-TURN_ACCEL_MPS2 = 2.0
-"""Deceleration and acceleration assumed in a turn, for choosing the sweep angle. [m/s²]"""
+TURN_ACCEL_MPS2 = WAYPOINT_ACCEL_MPS2
+"""Deceleration and acceleration in a turn, as the sortie builder prices it. [m/s²]"""
 
 
 def _best_angle(area, swath_m, exclusions, speed_mps):

@@ -50,6 +50,7 @@ from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
+from airwork.mission.build import WAYPOINT_ACCEL_MPS2
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, Mission, Sortie
 from airwork.planners.coverage import (
     Intervals,
@@ -90,8 +91,8 @@ closest point of the ground; US Part 107, 400 ft). [m]"""
 MAX_LINES = 20_000
 """Most flight lines one survey may have (guards against a tiny GSD over a huge area)."""
 
-TURN_ACCEL_MPS2 = 2.0
-"""Deceleration and acceleration assumed in a turn, for choosing the line direction. [m/s²]"""
+TURN_ACCEL_MPS2 = WAYPOINT_ACCEL_MPS2
+"""Deceleration and acceleration in a turn, as the sortie builder prices it. [m/s²]"""
 
 _EPS = 1e-9
 
@@ -813,6 +814,7 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         off_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=0.0),),
         flag="camera",
         route=router.path if router is not None else None,
+        route_lengths=router.lengths_m if router is not None else None,
     )
     sorties = split_sorties(
         ac,

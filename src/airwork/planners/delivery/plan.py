@@ -48,7 +48,12 @@ from pyvrp.stop import MaxRuntime
 
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, SortieBuilder
+from airwork.mission.build import (
+    CLIMB_SPEED_MPS,
+    DESCENT_SPEED_MPS,
+    WAYPOINT_ACCEL_MPS2,
+    SortieBuilder,
+)
 from airwork.mission.model import (
     Action,
     ActionKind,
@@ -674,14 +679,25 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
         if n:
             stop_t[s], stop_e[s] = _stop_cost(ctx, fleet[k], orders, cap)
     stop_eq_s = np.max(stop_e * 3600.0 / p_fwd[:, None], axis=0) if n else np.zeros(0)
+    # every edge starts from rest and ends at rest (vertical legs at both ends): the builder
+    # prices v/2a of hover for each (braking and accelerating, uniform acceleration)
+    hover_ratio = max(
+        float(fleet[k].aircraft.hover_power_w(cap)) / p_fwd[s] for s, (k, cap) in enumerate(specs)
+    )
+    corner_s = ctx.speed / WAYPOINT_ACCEL_MPS2
+    ctx.hover_ratio = hover_ratio
+    stop_eq_s = stop_eq_s + corner_s * hover_ratio
+    stop_time_edge = corner_s
     stop_time = np.max(stop_t, axis=0) if n else np.zeros(0)
     mass = np.array([o.mass_kg for o in orders])
 
     # --- reachability by the proxy (single out-and-back trip), per hub and type
     tt[~np.isfinite(tt)] = 1e9  # no path: far beyond any battery (in place, n² floats)
     tt_safe = tt
-    out_back = tt_safe[:H, H:] + tt_safe[H:, :H].T + stop_eq_s[None, :]  # (H, n)
-    dur_back = tt_safe[:H, H:] + tt_safe[H:, :H].T + stop_time[None, :]
+    out_back = (
+        tt_safe[:H, H:] + tt_safe[H:, :H].T + stop_eq_s[None, :] + corner_s * hover_ratio
+    )  # (H, n)
+    dur_back = tt_safe[:H, H:] + tt_safe[H:, :H].T + stop_time[None, :] + 2 * stop_time_edge
     opens = np.array([max(h.open_s, start_s) for h in problem.hubs])
     closes = np.array([h.close_s for h in problem.hubs])
     earliest = np.array([max(o.earliest_s, start_s) for o in orders])
@@ -828,7 +844,9 @@ def _pyvrp_data(
     idx = np.concatenate([np.arange(H), H + np.flatnonzero(routable)])
     t = tt if len(idx) == len(tt) else tt[np.ix_(idx, idx)]
     n_c = len(idx) - H
-    stop_eq = np.concatenate([np.zeros(H), stop_eq_s[routable]])
+    corner_s = ctx.speed / WAYPOINT_ACCEL_MPS2  # hover lost starting and stopping an edge
+    corner_eq = corner_s * ctx.hover_ratio
+    stop_eq = np.concatenate([np.full(H, corner_eq), stop_eq_s[routable]])
     buf = t + stop_eq[:, None]  # one n² float buffer, reused (memory at 5,000 orders)
     buf /= _PROXY_UNIT_S
     np.ceil(buf, out=buf)
@@ -841,6 +859,7 @@ def _pyvrp_data(
     t_v_in[:H] = alt / DESCENT_SPEED_MPS
     np.add(t, t_v[:, None], out=buf)
     buf += t_v_in[None, :]
+    buf += corner_s
     np.ceil(buf, out=buf)
     dur = buf.astype(np.int64)
     del buf

@@ -1,0 +1,880 @@
+"""Safety check of a mission against airspace, terrain, obstacles, battery and wind.
+
+Every leg of every sortie is sampled densely (every ``step_m``, default 1 m, along the
+longer of its horizontal and vertical extent) and the samples are checked vectorised:
+shapely 2 ``STRtree`` queries and ``contains_xy`` for zones and obstacles, numpy for
+altitudes and bilinear DEM sampling.  Consecutive violating samples of one kind (and one
+zone or obstacle) are reported once, at their worst sample, with sortie, item, latitude,
+longitude and by how much.
+
+Altitudes: a waypoint altitude above take-off is taken above the ground at the sortie's
+take-off point (where the autopilot sets home), one above mean sea level as it is, one in
+the terrain frame above the ground below it.  Between waypoints altitude is interpolated
+linearly above mean sea level, except on legs ending at a terrain-frame waypoint, where the
+height above ground is interpolated (the autopilot follows the terrain).
+
+Violation kinds (``Violation.kind``):
+
+``geofence_exit``          outside an inclusion zone (2-D or its altitude band) [m]
+``no_fly_entry``           inside an exclusion zone's area and band [m of penetration]
+``agl_over_max``           higher above the ground than ``max_agl_m`` [m]
+``agl_under_min``          lower above the ground than ``min_agl_m`` (negative: in the
+                           ground), except on vertical take-off and landing legs [m]
+``relative_altitude_terrain``  the same for altitudes above take-off over a DEM: a
+                           relative-altitude mission over rising terrain [m]
+``obstacle_clearance``     within the horizontal clearance of a tall obstacle and below its
+                           top plus the vertical clearance [m]
+``energy``                 the sortie needs more than the battery less its reserve [Wh]
+``wind_limit``             wind over the aircraft's ``max_wind_mps`` [m/s]
+``speed_limit``            airspeed needed to hold the commanded ground speed against the
+                           wind vector, over the aircraft's ``max_speed_mps`` [m/s]
+``unsupported_command``    an item the target autopilot rejects [-]
+``rally_point``            a rally point outside the geofence or inside a no-fly zone [m]
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import shapely
+from pymavlink import mavutil
+
+from airwork.aircraft.model import Aircraft
+from airwork.airspace.terrain import FlatTerrain, Terrain
+from airwork.airspace.tracks import (
+    REF_GROUND,
+    REF_MSL,
+    REF_TAKEOFF,
+    FlightInput,
+    Track,
+    from_mission,
+)
+from airwork.airspace.wind import Wind
+from airwork.airspace.zones import Obstacle, Zone
+from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
+from airwork.export.mavlink import (
+    ARDUPILOT_COPTER_COMMANDS,
+    PX4_MISSION_COMMANDS,
+    Autopilot,
+    command_name,
+    mission_items,
+)
+from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
+from airwork.mission.model import Mission
+
+__all__ = [
+    "ACCEPTED_COMMANDS",
+    "CheckConfig",
+    "CheckReport",
+    "Violation",
+    "check_flight",
+    "preflight",
+    "require_clear",
+]
+
+_ML = mavutil.mavlink
+
+#: Commands each autopilot accepts in an uploaded mission: what our exporter emits
+#: (:mod:`airwork.export.mavlink`) plus the navigation and DO/CONDITION commands listed for
+#: it in ``mission-formats.md`` sections 3.2-3.3 (loiters, RTL, spline, DO_JUMP, delays,
+#: yaw, relay, land start for ArduPilot; loiters, RTL, VTOL, DO_JUMP, image capture and
+#: camera interval for PX4).
+ACCEPTED_COMMANDS: dict[Autopilot, frozenset[int]] = {
+    Autopilot.ARDUPILOT: ARDUPILOT_COPTER_COMMANDS
+    | {
+        _ML.MAV_CMD_NAV_LOITER_UNLIM,
+        _ML.MAV_CMD_NAV_LOITER_TURNS,
+        _ML.MAV_CMD_NAV_LOITER_TIME,
+        _ML.MAV_CMD_NAV_RETURN_TO_LAUNCH,
+        _ML.MAV_CMD_NAV_SPLINE_WAYPOINT,
+        _ML.MAV_CMD_CONDITION_DELAY,
+        _ML.MAV_CMD_CONDITION_YAW,
+        _ML.MAV_CMD_DO_JUMP,
+        _ML.MAV_CMD_DO_SET_RELAY,
+        _ML.MAV_CMD_DO_LAND_START,
+        _ML.MAV_CMD_DO_SET_CAM_TRIGG_INTERVAL,
+    },
+    Autopilot.PX4: PX4_MISSION_COMMANDS
+    | {
+        _ML.MAV_CMD_NAV_LOITER_UNLIM,
+        _ML.MAV_CMD_NAV_LOITER_TIME,
+        _ML.MAV_CMD_NAV_RETURN_TO_LAUNCH,
+        _ML.MAV_CMD_NAV_VTOL_TAKEOFF,
+        _ML.MAV_CMD_NAV_VTOL_LAND,
+        _ML.MAV_CMD_DO_JUMP,
+        _ML.MAV_CMD_IMAGE_START_CAPTURE,
+        _ML.MAV_CMD_IMAGE_STOP_CAPTURE,
+        _ML.MAV_CMD_DO_SET_CAM_TRIGG_INTERVAL,
+    },
+}
+
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """What a mission is checked against.
+
+    Attributes
+    ----------
+    zones : tuple of Zone
+        Geofences and no-fly zones (added to the mission's own fences).
+    obstacles : tuple of Obstacle
+        Tall obstacles.
+    terrain : Terrain or None
+        Ground elevation; None is flat ground at ``ground_amsl_m``, or at the mission's
+        home elevation.
+    wind : Wind
+    aircraft : Aircraft or None
+        For battery, wind and speed limits; None loads the mission's own aircraft by name
+        when it can, else those checks are skipped (noted).
+    max_agl_m, min_agl_m : float
+        Height above ground limits. [m]  The minimum defaults to 0.5 m, the lowest work
+        height the spray planner accepts.
+    obstacle_clearance_m, obstacle_vertical_clearance_m : float
+        Distance kept from tall obstacles, horizontally and above their top. [m]
+    autopilot : Autopilot or None
+        Target of the command check; None skips it.
+    step_m : float
+        Sampling step along legs. [m]
+    payload_kg : float or None
+        Payload of an imported mission (files carry none); default the aircraft's full
+        payload, the worst case. [kg]
+    ground_amsl_m : float or None
+        Elevation of flat ground when no terrain is given. [m]
+    check_energy : bool
+    """
+
+    zones: tuple[Zone, ...] = ()
+    obstacles: tuple[Obstacle, ...] = ()
+    terrain: Terrain | None = None
+    wind: Wind = field(default_factory=Wind)
+    aircraft: Aircraft | None = None
+    max_agl_m: float = 120.0
+    min_agl_m: float = 0.5
+    obstacle_clearance_m: float = 5.0
+    obstacle_vertical_clearance_m: float = 5.0
+    autopilot: Autopilot | None = Autopilot.ARDUPILOT
+    step_m: float = 1.0
+    payload_kg: float | None = None
+    ground_amsl_m: float | None = None
+    check_energy: bool = True
+
+    def __post_init__(self) -> None:
+        if not (self.step_m > 0 and math.isfinite(self.step_m)):
+            raise GeometryError(f"check step must be > 0 m, got {self.step_m}")
+        if not self.min_agl_m < self.max_agl_m:
+            raise GeometryError(
+                f"min height above ground {self.min_agl_m} m must be below the maximum "
+                f"{self.max_agl_m} m"
+            )
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One located violation (the worst sample of a run of violating samples).
+
+    Attributes
+    ----------
+    kind : str
+        See the module docstring.
+    sortie : int
+    item : int
+        Waypoint index (planned mission) or MAVLink sequence number (files) of the item the
+        aircraft is flying to.
+    lat_deg, lon_deg : float
+        Where. [°]
+    amsl_m, agl_m : float
+        Aircraft altitude above mean sea level and above ground there. [m]
+    amount : float
+        By how much, in ``unit``.
+    unit : str
+    limit : float or None
+        The limit that was passed, in ``unit`` or metres.
+    what : str
+        The zone, obstacle or command concerned.
+    message : str
+    """
+
+    kind: str
+    sortie: int
+    item: int
+    lat_deg: float
+    lon_deg: float
+    amsl_m: float
+    agl_m: float
+    amount: float
+    unit: str
+    limit: float | None
+    what: str
+    message: str
+
+
+@dataclass
+class CheckReport:
+    """The result of a check: violations, notes and per-sortie figures."""
+
+    mission: str
+    violations: list[Violation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sorties: list[dict[str, Any]] = field(default_factory=list)
+    samples: int = 0
+    terrain: str = ""
+    runtime_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for v in self.violations:
+            out[v.kind] = out.get(v.kind, 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        def clean(x):
+            if isinstance(x, float) and not math.isfinite(x):
+                return None
+            return x
+
+        return {
+            "mission": self.mission,
+            "ok": self.ok,
+            "violation_counts": self.counts(),
+            "violations": [{k: clean(v) for k, v in asdict(x).items()} for x in self.violations],
+            "notes": list(self.notes),
+            "sorties": [{k: clean(v) for k, v in s.items()} for s in self.sorties],
+            "samples": self.samples,
+            "terrain": self.terrain,
+            "runtime_s": self.runtime_s,
+        }
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """One readable line per violation."""
+        vs = self.violations if limit is None else self.violations[:limit]
+        out = [
+            f"sortie {v.sortie} item {v.item} ({v.lat_deg:.6f}, {v.lon_deg:.6f}): {v.message}"
+            for v in vs
+        ]
+        if limit is not None and len(self.violations) > limit:
+            out.append(f"... and {len(self.violations) - limit} more")
+        return out
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+@dataclass
+class _Samples:
+    x: np.ndarray
+    y: np.ndarray
+    leg: np.ndarray  # leg index of each sample (last sample: last leg)
+    amsl: np.ndarray
+    agl: np.ndarray
+    ground: np.ndarray
+    vertical: np.ndarray
+    item: np.ndarray  # item flown to
+    wp_amsl: np.ndarray
+    wp_agl: np.ndarray
+    home_ground: float
+
+
+def _densify(track: Track, step_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Leg index and fraction along the leg of every sample, last waypoint included."""
+    xy = track.xy_m
+    m = len(xy) - 1
+    d = np.diff(xy, axis=0)
+    length = np.maximum(np.hypot(d[:, 0], d[:, 1]), np.abs(np.diff(track.alt_m)))
+    n = np.maximum(1, np.ceil(length / step_m - 1e-9)).astype(np.int64)
+    leg = np.repeat(np.arange(m), n)
+    start = np.cumsum(n) - n
+    t = (np.arange(leg.size) - start[leg]) / n[leg]
+    return np.append(leg, m - 1), np.append(t, 1.0)
+
+
+def _locate(flight: FlightInput, track: Track, x: float, y: float) -> str:
+    lon, lat = flight.frame.to_lonlat(x, y)
+    return f"sortie {track.sortie} near ({float(lat):.6f}, {float(lon):.6f})"
+
+
+def _sample(flight: FlightInput, track: Track, terrain: Terrain, step_m: float) -> _Samples:
+    leg, t = _densify(track, step_m)
+    xy = track.xy_m
+    d = np.diff(xy, axis=0)
+    x = xy[leg, 0] + t * d[leg, 0]
+    y = xy[leg, 1] + t * d[leg, 1]
+    g = terrain.elevation_m(x, y)
+    gw = terrain.elevation_m(xy[:, 0], xy[:, 1])
+    home = np.asarray(track.home_xy_m, dtype=float)
+    hg = terrain.elevation_m(home[:1], home[1:2])
+    bad = ~np.isfinite(g)
+    if bad.any() or not np.all(np.isfinite(gw)) or not np.isfinite(hg[0]):
+        if bad.any():
+            i = int(np.argmax(bad))
+            px, py, item = x[i], y[i], int(track.item[leg[i] + 1])
+        elif not np.isfinite(hg[0]):
+            px, py, item = home[0], home[1], int(track.item[0])
+        else:
+            i = int(np.argmax(~np.isfinite(gw)))
+            px, py, item = xy[i, 0], xy[i, 1], int(track.item[i])
+        covered = bool(np.asarray(terrain.covers(np.array([px]), np.array([py])))[0])
+        why = "crosses a nodata hole of" if covered else "leaves the extent of"
+        raise GeometryError(
+            f"{_locate(flight, track, px, py)}, item {item}: the path {why} the "
+            f"{terrain.description}; no ground elevation there"
+        )
+    home_ground = float(hg[0])
+    ref = track.ref
+    alt = track.alt_m
+    wp_amsl = np.where(
+        ref == REF_TAKEOFF, home_ground + alt, np.where(ref == REF_MSL, alt, gw + alt)
+    )
+    wp_agl = wp_amsl - gw
+    a0, a1 = wp_amsl[leg], wp_amsl[leg + 1]
+    h0, h1 = wp_agl[leg], wp_agl[leg + 1]
+    follow = ref[leg + 1] == REF_GROUND
+    amsl = np.where(follow, g + h0 + t * (h1 - h0), a0 + t * (a1 - a0))
+    return _Samples(
+        x=x,
+        y=y,
+        leg=leg,
+        amsl=amsl,
+        agl=amsl - g,
+        ground=g,
+        vertical=track.vertical[leg],
+        item=track.item[leg + 1],
+        wp_amsl=wp_amsl,
+        wp_agl=wp_agl,
+        home_ground=home_ground,
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _runs(idx: np.ndarray, group: np.ndarray | None = None) -> list[np.ndarray]:
+    """Split sorted sample indices into runs of consecutive samples (and equal group)."""
+    if idx.size == 0:
+        return []
+    brk = np.diff(idx) != 1
+    if group is not None:
+        brk |= np.diff(group) != 0
+    return np.split(np.arange(idx.size), np.flatnonzero(brk) + 1)
+
+
+class _Collector:
+    def __init__(self, flight: FlightInput, track: Track, s: _Samples):
+        self.flight, self.track, self.s = flight, track, s
+        self.rows: list[tuple] = []
+
+    def add(self, kind, sample, amount, unit, limit, what, message):
+        self.rows.append((kind, int(sample), float(amount), unit, limit, what, message))
+
+    def add_runs(self, kind, idx, amount, unit, limit, what_fn, msg_fn, group=None):
+        """One violation per run of ``idx`` (sorted sample indices), at its worst amount."""
+        for run in _runs(idx, group):
+            k = run[int(np.argmax(amount[run]))]
+            i = int(idx[k])
+            self.add(kind, i, amount[k], unit, limit, what_fn(k), msg_fn(float(amount[k]), k))
+
+    def violations(self) -> list[Violation]:
+        if not self.rows:
+            return []
+        s = self.s
+        idx = np.array([r[1] for r in self.rows])
+        lon, lat = self.flight.frame.to_lonlat(s.x[idx], s.y[idx])
+        lon = np.atleast_1d(np.asarray(lon, dtype=float))
+        lat = np.atleast_1d(np.asarray(lat, dtype=float))
+        out = []
+        for j, (kind, i, amount, unit, limit, what, message) in enumerate(self.rows):
+            out.append(
+                Violation(
+                    kind=kind,
+                    sortie=self.track.sortie,
+                    item=int(s.item[i]),
+                    lat_deg=round(float(lat[j]), 8),
+                    lon_deg=round(float(lon[j]), 8),
+                    amsl_m=round(float(s.amsl[i]), 3),
+                    agl_m=round(float(s.agl[i]), 3),
+                    amount=round(amount, 3),
+                    unit=unit,
+                    limit=limit,
+                    what=what,
+                    message=message,
+                )
+            )
+        return out
+
+
+def _band_value(s: _Samples, p: np.ndarray, amsl_ref: np.ndarray) -> np.ndarray:
+    return np.where(amsl_ref, s.amsl[p], s.agl[p])
+
+
+def _band_text(z: Zone) -> str:
+    if not z.has_band:
+        return ""
+    lo = f"{z.floor_m:g}" if math.isfinite(z.floor_m) else "ground"
+    hi = f"{z.ceiling_m:g}" if math.isfinite(z.ceiling_m) else "unlimited"
+    return f" (band {lo}-{hi} m {z.altitude_ref.upper()})"
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class _ZoneIndex:
+    """Zones prepared once for every track."""
+
+    def __init__(self, zones: Sequence[Zone]):
+        self.incl = [z for z in zones if z.inclusion]
+        self.excl = [z for z in zones if not z.inclusion]
+        geoms = np.array([z.geometry for z in self.excl], dtype=object)
+        self.tree = shapely.STRtree(geoms) if len(geoms) else None
+        self.bound = shapely.boundary(geoms) if len(geoms) else geoms
+        self.floor = np.array([z.floor_m for z in self.excl], dtype=float)
+        self.ceiling = np.array([z.ceiling_m for z in self.excl], dtype=float)
+        self.amsl = np.array([z.altitude_ref == "amsl" for z in self.excl], dtype=bool)
+        for z in self.incl:
+            shapely.prepare(z.geometry)
+
+
+def _check_no_fly(c: _Collector, zi: _ZoneIndex, pts: np.ndarray) -> None:
+    if zi.tree is None:
+        return
+    s = c.s
+    p, z = zi.tree.query(pts, predicate="intersects")
+    if p.size == 0:
+        return
+    val = _band_value(s, p, zi.amsl[z])
+    inband = (val >= zi.floor[z]) & (val <= zi.ceiling[z])
+    p, z, val = p[inband], z[inband], val[inband]
+    if p.size == 0:
+        return
+    order = np.lexsort((p, z))
+    p, z, val = p[order], z[order], val[order]
+    horiz = shapely.distance(zi.bound[z], pts[p])
+    vert = np.minimum(val - zi.floor[z], zi.ceiling[z] - val)
+    amount = np.minimum(horiz, vert)
+
+    def msg(a, k):
+        zone = zi.excl[z[k]]
+        return f"enters no-fly zone {zone.name}{_band_text(zone)} by {a:.1f} m"
+
+    c.add_runs("no_fly_entry", p, amount, "m", None, lambda k: zi.excl[z[k]].name, msg, group=z)
+
+
+def _check_geofence(c: _Collector, zi: _ZoneIndex, pts: np.ndarray) -> None:
+    s = c.s
+    for zone in zi.incl:
+        inside2d = shapely.contains_xy(zone.geometry, s.x, s.y)
+        val = s.amsl if zone.altitude_ref == "amsl" else s.agl
+        below = np.maximum(zone.floor_m - val, 0.0)
+        above = np.maximum(val - zone.ceiling_m, 0.0)
+        out = ~inside2d | (below > 0) | (above > 0)
+        idx = np.flatnonzero(out)
+        if idx.size == 0:
+            continue
+        amount = np.maximum(below[idx], above[idx])
+        off = ~inside2d[idx]
+        if off.any():
+            amount[off] = np.maximum(amount[off], shapely.distance(zone.geometry, pts[idx[off]]))
+        c.add_runs(
+            "geofence_exit",
+            idx,
+            amount,
+            "m",
+            None,
+            lambda k, zone=zone: zone.name,
+            lambda a, k, zone=zone: f"leaves geofence {zone.name}{_band_text(zone)} by {a:.1f} m",
+        )
+
+
+def _check_heights(c: _Collector, cfg: CheckConfig, terrain: Terrain) -> None:
+    s, track = c.s, c.track
+    over = np.flatnonzero(s.agl > cfg.max_agl_m + _EPS)
+    c.add_runs(
+        "agl_over_max",
+        over,
+        s.agl[over] - cfg.max_agl_m,
+        "m",
+        cfg.max_agl_m,
+        lambda k: "height above ground",
+        lambda a, k: f"{a:.1f} m above the {cfg.max_agl_m:g} m height limit above ground",
+    )
+    low = np.flatnonzero(~s.vertical & (s.agl < cfg.min_agl_m - _EPS))
+    if low.size == 0:
+        return
+    relative = (track.ref[s.leg[low] + 1] == REF_TAKEOFF) & (not terrain.is_flat)
+    for flag, kind in ((relative, "relative_altitude_terrain"), (~relative, "agl_under_min")):
+        idx = low[flag]
+        amount = cfg.min_agl_m - s.agl[idx]
+
+        def msg(a, k, kind=kind, idx=idx):
+            agl = s.agl[idx[k]]
+            where = "in the ground" if agl < 0 else f"{agl:.1f} m above the ground"
+            if kind == "relative_altitude_terrain":
+                return (
+                    f"altitude above take-off over rising terrain: {where}, {a:.1f} m under "
+                    f"the {cfg.min_agl_m:g} m minimum (use terrain following)"
+                )
+            return f"{where}, {a:.1f} m under the {cfg.min_agl_m:g} m minimum height"
+
+        c.add_runs(kind, idx, amount, "m", cfg.min_agl_m, lambda k: "terrain", msg)
+
+
+class _ObstacleIndex:
+    def __init__(self, obstacles: Sequence[Obstacle], cfg: CheckConfig, terrain: Terrain, flight):
+        self.obstacles = list(obstacles)
+        if not self.obstacles:
+            self.tree = None
+            return
+        grown = [o.geometry.buffer(cfg.obstacle_clearance_m, quad_segs=8) for o in obstacles]
+        self.tree = shapely.STRtree(np.array(grown, dtype=object))
+        rp = shapely.get_coordinates(
+            shapely.point_on_surface(np.array([o.geometry for o in obstacles], dtype=object))
+        )
+        base = terrain.elevation_m(rp[:, 0], rp[:, 1])
+        if not np.all(np.isfinite(base)):
+            o = self.obstacles[int(np.argmax(~np.isfinite(base)))]
+            raise GeometryError(f"{o.name}: the obstacle is off the {terrain.description}")
+        self.top = base + np.array([o.height_m for o in obstacles])
+
+
+def _check_obstacles(c: _Collector, oi: _ObstacleIndex, cfg: CheckConfig, pts) -> None:
+    if oi.tree is None:
+        return
+    s = c.s
+    p, o = oi.tree.query(pts, predicate="intersects")
+    if p.size == 0:
+        return
+    need = oi.top[o] + cfg.obstacle_vertical_clearance_m
+    bad = s.amsl[p] < need - _EPS
+    p, o, need = p[bad], o[bad], need[bad]
+    if p.size == 0:
+        return
+    order = np.lexsort((p, o))
+    p, o, need = p[order], o[order], need[order]
+    amount = need - s.amsl[p]
+    c.add_runs(
+        "obstacle_clearance",
+        p,
+        amount,
+        "m",
+        cfg.obstacle_clearance_m,
+        lambda k: oi.obstacles[o[k]].name,
+        lambda a, k: (
+            f"within {cfg.obstacle_clearance_m:g} m of obstacle {oi.obstacles[o[k]].name} "
+            f"(top {oi.top[o[k]]:.1f} m AMSL) and {a:.1f} m under its top plus "
+            f"{cfg.obstacle_vertical_clearance_m:g} m"
+        ),
+        group=o,
+    )
+
+
+def _leg_mean(s: _Samples, values: np.ndarray, m: int) -> np.ndarray:
+    n = np.bincount(s.leg, minlength=m)
+    return np.bincount(s.leg, weights=values, minlength=m) / np.maximum(n, 1)
+
+
+def _check_aircraft(
+    c: _Collector, cfg: CheckConfig, aircraft: Aircraft, budget_wh: float, stats: dict
+) -> None:
+    s, track = c.s, c.track
+    wind = cfg.wind
+    m = len(track.xy_m) - 1
+    start = np.searchsorted(s.leg, np.arange(m))  # first sample of each leg
+    limit = aircraft.airframe.max_wind_mps
+    ws = wind.at(s.agl)[0]
+    over = np.flatnonzero(ws > limit + _EPS)
+    c.add_runs(
+        "wind_limit",
+        over,
+        ws[over] - limit,
+        "m/s",
+        limit,
+        lambda k: "wind",
+        lambda a, k: (
+            f"wind {ws[over[k]]:.1f} m/s is {a:.1f} m/s over the aircraft's {limit:g} m/s limit"
+        ),
+    )
+    d = np.diff(track.xy_m, axis=0)
+    horiz = np.hypot(d[:, 0], d[:, 1])
+    mean_agl = _leg_mean(s, s.agl, m)
+    wx, wy = wind.velocity_mps(mean_agl)
+    moving = ~track.vertical & (horiz > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ux, uy = np.where(moving, d[:, 0] / horiz, 0.0), np.where(moving, d[:, 1] / horiz, 0.0)
+    v = np.where(moving, track.speed_mps, 0.0)
+    air = np.hypot(v * ux - wx, v * uy - wy)
+    vmax = aircraft.max_speed_mps
+    fast = np.flatnonzero(moving & (air > vmax + _EPS))
+    if fast.size:
+        c.add_runs(
+            "speed_limit",
+            start[fast],
+            (air - vmax)[fast],
+            "m/s",
+            vmax,
+            lambda k: "speed",
+            lambda a, k: (
+                f"airspeed {air[fast[k]]:.1f} m/s is {a:.1f} m/s over the "
+                f"aircraft's {vmax:g} m/s maximum"
+            ),
+            group=np.arange(fast.size),
+        )
+    # Commanded speeds are ground speeds (ArduPilot's WPNAV speed and our DO_CHANGE_SPEED
+    # type 1): the aircraft flies the airspeed ``air`` that gives that ground track.  The
+    # aircraft model takes airspeed and the headwind, ground speed = airspeed - headwind, so
+    # the headwind passed is air - v (with a crosswind part, air > v even side-on).
+    headwind = np.where(moving, air - v, 0.0)
+    air_speed = np.where(moving, air, track.speed_mps)
+    if not cfg.check_energy:
+        return
+    climb = np.diff(s.wp_amsl)
+    vs = np.where(
+        track.vertical,
+        track.speed_mps,
+        np.where(climb > 0, CLIMB_SPEED_MPS, DESCENT_SPEED_MPS),
+    )
+    hs = np.where(track.vertical, 1.0, air_speed)
+    calm_hs = np.where(track.vertical, 1.0, track.speed_mps)
+    dist = np.where(track.vertical, 0.0, horiz)
+    payload = track.payload_kg
+    if track.energy_wh is None and cfg.payload_kg is not None:
+        payload = np.full(m, float(cfg.payload_kg))
+    kw = dict(climb_m=climb, vertical_speed_mps=vs, working=track.working, hold_s=track.hold_s[1:])
+    perf = aircraft.leg_performance(dist, hs, payload, headwind_mps=headwind, **kw)
+    energy = perf.energy_wh
+    if track.energy_wh is not None:
+        calm = aircraft.leg_performance(dist, calm_hs, payload, headwind_mps=0.0, **kw)
+        energy = track.energy_wh + (perf.energy_wh - calm.energy_wh)
+    cum = np.cumsum(energy)
+    total = float(cum[-1]) if cum.size else 0.0
+    stats["energy_wh"] = round(total, 2)
+    stats["budget_wh"] = round(budget_wh, 2)
+    stats["battery_frac_of_budget"] = round(total / budget_wh, 4) if budget_wh > 0 else None
+    if total > budget_wh * (1 + 1e-9):
+        k = int(np.argmax(cum > budget_wh))
+        c.add(
+            "energy",
+            start[k],
+            total - budget_wh,
+            "Wh",
+            budget_wh,
+            "battery",
+            f"sortie needs {total:.0f} Wh, {total - budget_wh:.0f} Wh more than the "
+            f"{budget_wh:.0f} Wh available above the landing reserve (runs out on this leg)",
+        )
+
+
+def _check_commands(flight: FlightInput, track: Track, c: _Collector, autopilot: Autopilot) -> None:
+    s = c.s
+    if flight.mission is not None:
+        try:
+            mission_items(flight.mission, track.sortie, autopilot=autopilot)
+        except ExportError as exc:
+            c.add("unsupported_command", 0, 0.0, "", None, "export", str(exc))
+        return
+    allowed = ACCEPTED_COMMANDS[autopilot]
+    for seq, cmd in track.commands:
+        if cmd in allowed:
+            continue
+        # locate at the first sample flying to an item at or after this one
+        i = int(np.searchsorted(s.item, seq)) if np.all(np.diff(s.item) >= 0) else 0
+        i = min(i, len(s.x) - 1)
+        c.add(
+            "unsupported_command",
+            i,
+            0.0,
+            "",
+            None,
+            command_name(cmd),
+            f"item {seq}: {command_name(cmd)} ({cmd}) is not accepted by {autopilot.value} "
+            "in missions",
+        )
+
+
+def _check_rally(
+    flight: FlightInput, zi: _ZoneIndex, terrain: Terrain, home_ground: float
+) -> list[Violation]:
+    xy = flight.rally_xy_m
+    if len(xy) == 0:
+        return []
+    g = terrain.elevation_m(xy[:, 0], xy[:, 1])
+    amsl = home_ground + flight.rally_alt_m
+    agl = amsl - g
+    lon, lat = flight.frame.to_lonlat(xy[:, 0], xy[:, 1])
+    lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
+    out = []
+    for j in range(len(xy)):
+        pt = shapely.Point(xy[j])
+        bad: list[str] = []
+        for z in zi.incl:
+            if not z.geometry.contains(pt):
+                bad.append(f"outside geofence {z.name}")
+        for z in zi.excl:
+            v = amsl[j] if z.altitude_ref == "amsl" else agl[j]
+            if z.geometry.intersects(pt) and z.floor_m <= v <= z.ceiling_m:
+                bad.append(f"inside no-fly zone {z.name}")
+        for why in bad:
+            out.append(
+                Violation(
+                    kind="rally_point",
+                    sortie=0,
+                    item=j,
+                    lat_deg=round(float(lat[j]), 8),
+                    lon_deg=round(float(lon[j]), 8),
+                    amsl_m=round(float(amsl[j]), 3),
+                    agl_m=round(float(agl[j]), 3),
+                    amount=0.0,
+                    unit="m",
+                    limit=None,
+                    what="rally point",
+                    message=f"rally point {j} is {why}",
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _resolve_aircraft(flight: FlightInput, cfg: CheckConfig, notes: list[str]) -> Aircraft | None:
+    if cfg.aircraft is not None:
+        return cfg.aircraft
+    if flight.aircraft_name:
+        from airwork.aircraft import load_aircraft
+
+        try:
+            return load_aircraft(flight.aircraft_name)
+        except AirworkError:
+            pass
+    notes.append("no aircraft given: battery, wind and speed limits not checked")
+    return None
+
+
+def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> CheckReport:
+    """Check a mission in the common form (see :mod:`airwork.airspace.tracks`).
+
+    Parameters
+    ----------
+    flight : FlightInput
+    config : CheckConfig or None
+
+    Returns
+    -------
+    CheckReport
+
+    Raises
+    ------
+    GeometryError
+        The path leaves the DEM or crosses a nodata hole (the message names the place), or
+        an obstacle is off the DEM.
+    AircraftError
+        An imported mission's payload is over the aircraft's limit.
+    """
+    t0 = time.perf_counter()
+    cfg = config or CheckConfig()
+    notes = list(flight.notes)
+    if cfg.terrain is not None:
+        terrain = cfg.terrain
+    else:
+        ground = cfg.ground_amsl_m
+        if ground is None:
+            ground = flight.home_amsl_m if flight.home_amsl_m is not None else 0.0
+        terrain = FlatTerrain(float(ground))
+    aircraft = _resolve_aircraft(flight, cfg, notes)
+    imported = any(t.energy_wh is None for t in flight.tracks)
+    if aircraft is not None and imported and cfg.payload_kg is None:
+        # a .plan or .waypoints says nothing of the load: assume the worst, never none
+        cfg = replace(cfg, payload_kg=aircraft.max_payload_kg)
+        notes.append(
+            f"the mission file carries no payload: energy checked with a full "
+            f"{aircraft.max_payload_kg:.1f} kg load all the way (set --payload-kg for a "
+            f"lighter one; airwork's own mission.geojson carries each leg's payload)"
+        )
+    budget = None
+    if aircraft is not None:
+        budget = aircraft.mission_energy_wh
+        if flight.usable_energy_wh is not None and flight.reserve_frac is not None:
+            budget = flight.usable_energy_wh * (1.0 - flight.reserve_frac)
+    zi = _ZoneIndex([*flight.zones, *cfg.zones])
+    oi = _ObstacleIndex(cfg.obstacles, cfg, terrain, flight)
+    autopilot = Autopilot(cfg.autopilot) if cfg.autopilot is not None else None
+    if flight.source == "geojson" and autopilot is not None:
+        notes.append("mission.geojson carries no MAVLink commands: command check skipped")
+        autopilot = None
+    report = CheckReport(mission=flight.name, notes=notes, terrain=terrain.description)
+    home_ground = None
+    for track in flight.tracks:
+        s = _sample(flight, track, terrain, cfg.step_m)
+        if home_ground is None:
+            home_ground = s.home_ground
+        pts = shapely.points(s.x, s.y)
+        c = _Collector(flight, track, s)
+        _check_geofence(c, zi, pts)
+        _check_no_fly(c, zi, pts)
+        _check_heights(c, cfg, terrain)
+        _check_obstacles(c, oi, cfg, pts)
+        stats: dict[str, Any] = {
+            "sortie": track.sortie,
+            "samples": int(s.x.size),
+            "max_agl_m": round(float(np.max(s.agl)), 2),
+            "min_agl_m_airborne": round(float(np.min(s.agl[~s.vertical])), 2)
+            if np.any(~s.vertical)
+            else None,
+        }
+        if aircraft is not None and budget is not None:
+            _check_aircraft(c, cfg, aircraft, budget, stats)
+        if autopilot is not None:
+            _check_commands(flight, track, c, autopilot)
+        report.violations += c.violations()
+        report.samples += int(s.x.size)
+        report.sorties.append(stats)
+    report.violations += _check_rally(
+        flight, zi, terrain, home_ground if home_ground is not None else 0.0
+    )
+    report.runtime_s = round(time.perf_counter() - t0, 4)
+    return report
+
+
+def preflight(mission: Mission, config: CheckConfig | None = None) -> CheckReport:
+    """Check a planned mission before its files are written: the one call every planner's
+    CLI makes.
+
+    Parameters
+    ----------
+    mission : Mission
+    config : CheckConfig or None
+        Default: flat ground at ``mission.home_amsl_m``, the mission's own geofence, the
+        mission's aircraft (by name) and battery budget, calm air, 120 m height limit,
+        ArduPilot commands.
+
+    Returns
+    -------
+    CheckReport
+        Use :func:`require_clear` to turn violations into an error.
+    """
+    return check_flight(from_mission(mission), config)
+
+
+def require_clear(report: CheckReport, *, limit: int = 20) -> CheckReport:
+    """Return the report if it has no violation, else raise listing them.
+
+    Raises
+    ------
+    InfeasibleMissionError
+        With one line per violation (at most ``limit``).
+    """
+    if report.ok:
+        return report
+    counts = ", ".join(f"{n} {k}" for k, n in report.counts().items())
+    lines = "\n  ".join(report.lines(limit))
+    raise InfeasibleMissionError(
+        f"mission {report.mission!r} fails the safety check ({counts}):\n  {lines}"
+    )

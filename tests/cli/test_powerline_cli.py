@@ -1,0 +1,179 @@
+"""``airwork plan powerline``: outputs, checks on the written files, clean errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from airwork.cli.main import app
+from airwork.cli.powerline import lines_from_job
+from airwork.geo.read import read_job
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "planners"))
+from powerline_checks import ARDUCOPTER_OK, min_clearance
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "powerline.geojson"
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_plan_example(tmp_path):
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--aircraft", "inspector-quad")
+    assert res.exit_code == 0, res.output
+    files = _files(out)
+    assert {"mission.geojson", "summary.json", "sortie-01.plan", "sortie-01.waypoints"} <= set(
+        files
+    )
+    summary = json.loads(files["summary.json"])
+    assert summary["job"] == "powerline" and summary["towers"] == 10
+    assert "km_per_crew_day" in summary and "crew-day" in res.output
+    job = read_job(EXAMPLE)
+    lines = lines_from_job(job)
+    d = min_clearance(files, job.frame, lines, step_m=0.5)
+    assert d >= summary["clearance_m"] - 0.05
+    for name, data in files.items():
+        if name.endswith(".plan"):
+            plan = json.loads(data)
+            assert {it["command"] for it in plan["mission"]["items"]} <= ARDUCOPTER_OK
+            assert plan["geoFence"]["polygons"][0]["inclusion"] is True
+
+
+def test_mapping_mode_and_line_feature(tmp_path):
+    gj = json.loads(EXAMPLE.read_text())
+    towers = [f for f in gj["features"] if f["properties"]["role"] == "tower"]
+    others = [f for f in gj["features"] if f["properties"]["role"] != "tower"]
+    line = {
+        "type": "Feature",
+        "geometry": {
+            "type": "LineString",
+            "coordinates": [f["geometry"]["coordinates"] for f in towers],
+        },
+        "properties": {
+            "role": "line",
+            "line_id": "A",
+            "tower_heights_m": ",".join(str(f["properties"]["height_m"]) for f in towers),
+            "voltage_kv": 110,
+        },
+    }
+    src = tmp_path / "line.geojson"
+    src.write_text(json.dumps({"type": "FeatureCollection", "features": [line, *others]}))
+    out = tmp_path / "out"
+    res = run("plan", "powerline", src, "-o", out, "--mode", "mapping", "--mode", "towers")
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["modes"] == ["mapping", "towers"]
+    assert summary["mapping_altitude_m"] > max(f["properties"]["height_m"] for f in towers)
+    assert summary["per_flight"][0]["towers"].startswith("A-1")
+
+
+def _swap_towers(tmp_path: Path) -> Path:
+    gj = json.loads(EXAMPLE.read_text())
+    towers = [f for f in gj["features"] if f["properties"]["role"] == "tower"]
+    a, b = towers[3]["properties"], towers[4]["properties"]
+    a["seq"], b["seq"] = b["seq"], a["seq"]
+    p = tmp_path / "bad.geojson"
+    p.write_text(json.dumps(gj))
+    return p
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_swap_towers, "out of order"),
+        (
+            lambda tmp: _edit(
+                tmp, lambda fs: [f for f in fs if f["properties"]["role"] != "tower"]
+            ),
+            "no feature with role 'tower'",
+        ),
+        (lambda tmp: _edit(tmp, _dup_seq), "share the seq"),
+    ],
+)
+def test_bad_input_exits_cleanly_without_output(tmp_path, make, message):
+    src = make(tmp_path)
+    out = tmp_path / "out"
+    res = run("plan", "powerline", src, "-o", out)
+    assert res.exit_code == 1
+    assert message in res.output.replace("\n", " ")
+    assert "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_clearance_impossible_in_narrow_row(tmp_path):
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--corridor-offset-m", "60")
+    assert res.exit_code == 1
+    assert "right-of-way" in res.output and "span" in res.output
+    assert not out.exists()
+
+
+def _edit(tmp: Path, fn) -> Path:
+    gj = json.loads(EXAMPLE.read_text())
+    gj["features"] = fn(gj["features"])
+    p = tmp / "edited.geojson"
+    p.write_text(json.dumps(gj))
+    return p
+
+
+def _dup_seq(features):
+    towers = [f for f in features if f["properties"]["role"] == "tower"]
+    towers[2]["properties"]["seq"] = towers[1]["properties"]["seq"]
+    return features
+
+
+def test_example_is_valid_towers():
+    job = read_job(EXAMPLE)
+    (line,) = lines_from_job(job)
+    assert line.n == 10 and np.all(line.height_m > 0)
+
+
+def test_towers_ordered_by_seq_not_file_order(tmp_path):
+    gj = json.loads(EXAMPLE.read_text())
+    feats = gj["features"]
+    towers = [f for f in feats if f["properties"]["role"] == "tower"]
+    rest = [f for f in feats if f["properties"]["role"] != "tower"]
+    gj["features"] = towers[::-1][:3] + rest + towers[::-1][3:]
+    src = tmp_path / "shuffled.geojson"
+    src.write_text(json.dumps(gj))
+    (line,) = lines_from_job(read_job(src))
+    assert line.ids == [t["properties"]["id"] for t in towers]
+
+
+def test_preflight_refuses_a_no_fly_zone_over_the_line(tmp_path):
+    """The preflight check every plan runs: a no-fly zone (from --airspace) over the middle
+    towers refuses the plan with the zone's place, and nothing is written."""
+    job = read_job(EXAMPLE)
+    towers = [f.geometry for f in job.other if f.role == "tower"]
+    mid = towers[len(towers) // 2]
+    lon, lat = job.frame.to_lonlat(np.array([mid.x]), np.array([mid.y]))
+    zone = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"role": "no_fly", "radius_m": 30.0},
+                "geometry": {"type": "Point", "coordinates": [float(lon[0]), float(lat[0])]},
+            }
+        ],
+    }
+    nfz = tmp_path / "nfz.geojson"
+    nfz.write_text(json.dumps(zone))
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--airspace", nfz)
+    assert res.exit_code != 0
+    assert "no_fly" in res.output or "no-fly" in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()

@@ -1,0 +1,177 @@
+"""Independent checks of power-line missions, from the exported files only.
+
+The conductors are rebuilt here from the towers with our own parabola, the flight paths
+and photos are read back from ``mission.geojson`` and the ``.plan`` mission items; nothing
+of the planner's internals is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+CMD_NAV_WAYPOINT, CMD_NAV_LAND, CMD_NAV_TAKEOFF = 16, 21, 22
+CMD_ROI, CMD_DIGICAM, CMD_MOUNT, CMD_TRIGG_DIST = 201, 203, 205, 206
+NAV = {CMD_NAV_WAYPOINT, CMD_NAV_LAND, CMD_NAV_TAKEOFF}
+#: MAVLink commands ArduCopter accepts as mission items (AP_Mission, 4.x) that we may use.
+ARDUCOPTER_OK = {16, 21, 22, 178, 183, 201, 203, 205, 206, 211, 42600}
+
+PHASES = ((-1.0, 4.0), (0.0, 4.0), (1.0, 4.0), (0.0, 0.0))  # (share of half-width, drop m)
+
+
+def conductors(line, step_m=0.5, sag_frac=0.03):
+    """Points of every sagged conductor of ``line`` (towers' x, y, height, half-width):
+    attachment on the crossarm bisector, parabola of depth ``sag_frac * span`` at mid-span.
+    Returns (N, 3) points and (N,) span index."""
+    xy = np.array([(t.x_m, t.y_m) for t in line.towers])
+    h = np.array([t.height_m for t in line.towers])
+    half = np.array([t.crossarm_half_m for t in line.towers])
+    d = np.diff(xy, axis=0)
+    L = np.hypot(d[:, 0], d[:, 1])
+    u = d / L[:, None]
+    nrm = np.column_stack([-u[:, 1], u[:, 0]])
+    n_in = np.vstack([nrm[:1], nrm])
+    n_out = np.vstack([nrm, nrm[-1:]])
+    bis = n_in + n_out
+    bis = bis / np.einsum("ij,ij->i", bis, n_out)[:, None]  # unit lateral offset from both
+    pts, spans = [], []
+    for i in range(len(L)):
+        t = np.linspace(0, 1, math.ceil(L[i] / step_m) + 1)
+        for frac, drop in PHASES:
+            a = xy[i] + frac * half[i] * bis[i]
+            b = xy[i + 1] + frac * half[i + 1] * bis[i + 1]
+            za, zb = h[i] - drop, h[i + 1] - drop
+            z = za + (zb - za) * t - 4 * sag_frac * L[i] * t * (1 - t)
+            pts.append(np.column_stack([a + t[:, None] * (b - a), z]))
+            spans.append(np.full(len(t), i))
+    return np.vstack(pts), np.concatenate(spans)
+
+
+def legs_from_geojson(files, frame):
+    """Flight legs as (start xyz, end xyz, sortie, energy_wh) in the local frame."""
+    gj = json.loads(files["mission.geojson"])
+    out = []
+    for f in gj["features"]:
+        if f["properties"].get("role") != "leg":
+            continue
+        c = np.array(f["geometry"]["coordinates"], dtype=float)
+        x, y = frame.to_local(c[:, 0], c[:, 1])
+        xyz = np.column_stack([x, y, c[:, 2]])
+        out.append((xyz[0], xyz[1], f["properties"]["sortie"], f["properties"]["energy_wh"]))
+    return out
+
+
+def sample_legs(legs, step_m=0.5):
+    """Points along every leg (3-D, ``step_m`` apart at most)."""
+    pts = []
+    for a, b, _, _ in legs:
+        n = max(1, math.ceil(np.linalg.norm(b - a) / step_m))
+        t = np.linspace(0, 1, n + 1)[:, None]
+        pts.append(a[None, :] + t * (b - a)[None, :])
+    return np.vstack(pts)
+
+
+def min_clearance(files, frame, lines, step_m=0.5):
+    """Least 3-D distance from any flight-path point to any conductor point. [m]"""
+    path = sample_legs(legs_from_geojson(files, frame), step_m)
+    best = math.inf
+    tree = cKDTree(path)
+    for ln in lines:
+        cond, _ = conductors(ln, step_m)
+        d, _ = tree.query(cond)
+        best = min(best, float(d.min()))
+    return best
+
+
+def plan_items(files):
+    """(sortie name, list of items (command, params 7-list)) of every .plan file."""
+    out = []
+    for name in sorted(files):
+        if name.endswith(".plan"):
+            plan = json.loads(files[name])
+            items = [(it["command"], it["params"]) for it in plan["mission"]["items"]]
+            out.append((name, items, plan))
+    return out
+
+
+def photos_from_plan(items, frame):
+    """Simulate the camera of one sortie from its items.
+
+    Returns a list of photos (xyz, heading unit vector of the flight (2,), gimbal pitch °,
+    gimbal yaw ° relative to the heading (clockwise), roi target xyz or None).
+    Distance triggering fires at once when set and then every ``d`` metres flown; a
+    DO_DIGICAM_CONTROL fires one photo at the last nav point.
+    """
+    navs = []  # (index, xyz)
+    for k, (cmd, p) in enumerate(items):
+        if cmd in NAV:
+            x, y = frame.to_local(p[5], p[4])
+            navs.append((k, np.array([float(x), float(y), float(p[6] or 0.0)])))
+    nav_at = {k: xyz for k, xyz in navs}
+    nav_keys = [k for k, _ in navs]
+
+    def heading(k_nav_pos: int, prefer_next: bool):
+        j = nav_keys.index(k_nav_pos)
+        cands = []
+        cands = [(j, j + 1), (j - 1, j)] if prefer_next else [(j - 1, j), (j, j + 1)]
+        for a, b in cands:
+            if a >= 0 and b < len(nav_keys):
+                d = nav_at[nav_keys[b]][:2] - nav_at[nav_keys[a]][:2]
+                if np.hypot(*d) > 0.5:
+                    return d / np.hypot(*d)
+        return np.array([1.0, 0.0])
+
+    photos = []
+    pitch = yaw = 0.0
+    roi = None
+    trig = 0.0
+    since = 0.0
+    last = None
+    for k, (cmd, p) in enumerate(items):
+        if cmd in NAV:
+            pos = nav_at[k]
+            if last is not None and trig > 0:
+                seg = pos - last[1]
+                L = float(np.hypot(seg[0], seg[1]))
+                if L > 0:
+                    hd = seg[:2] / L
+                    s = trig - since
+                    while s <= L + 1e-9:
+                        photos.append((last[1] + seg * (s / L), hd, pitch, yaw, roi))
+                        s += trig
+                    since = L - (s - trig)
+            last = (k, pos)
+        elif cmd == CMD_MOUNT:
+            pitch, yaw = float(p[0]), float(p[2])
+        elif cmd == CMD_ROI:
+            roi = None
+            if int(p[0]) == 3:  # MAV_ROI_LOCATION
+                x, y = frame.to_local(p[5], p[4])
+                roi = np.array([float(x), float(y), float(p[6])])
+        elif cmd == CMD_TRIGG_DIST:
+            trig = float(p[0])
+            if trig > 0 and last is not None:
+                photos.append((last[1], heading(last[0], True), pitch, yaw, roi))
+                since = 0.0
+        elif cmd == CMD_DIGICAM and last is not None:
+            photos.append((last[1], heading(last[0], False), pitch, yaw, roi))
+    return photos
+
+
+def in_view(points, photo, hfov_rad, vfov_rad):
+    """Which of ``points`` (N, 3) a photo sees (pinhole camera, landscape, no roll)."""
+    pos, hd, pitch, yaw, _ = photo
+    az = math.atan2(hd[1], hd[0]) - math.radians(yaw)  # clockwise yaw
+    ph = math.radians(pitch)
+    f = np.array([math.cos(ph) * math.cos(az), math.cos(ph) * math.sin(az), math.sin(ph)])
+    r = np.array([math.sin(az), -math.cos(az), 0.0])
+    up = np.cross(r, f)
+    v = points - pos[None, :]
+    z = v @ f
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = (z > 0) & (np.abs(v @ r) <= z * math.tan(hfov_rad / 2) + 1e-9)
+        ok &= np.abs(v @ up) <= z * math.tan(vfov_rad / 2) + 1e-9
+    return ok
