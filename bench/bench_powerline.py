@@ -11,6 +11,7 @@ possible.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import time
@@ -20,10 +21,8 @@ REPEATS = 3
 
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
-        try:
+        with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {0})
-        except OSError:
-            pass
     from airwork.aircraft import load_aircraft
     from airwork.geo.frame import LocalFrame
     from airwork.geo.synth_lines import synth_line_job
