@@ -232,3 +232,30 @@ def test_path_off_dem_is_a_located_error(frame, dem_path):
 def test_reversed_band_is_an_error():
     with pytest.raises(GeometryError, match="reversed"):
         Zone(shapely.box(0, 0, 1, 1), False, floor_m=50.0, ceiling_m=20.0, name="zone 7")
+
+
+def test_wind_already_in_the_energies_is_not_added_twice():
+    """A planner that flew its legs in the wind (delivery) passes wind_in_energy: the check
+    takes its leg energies as they are; otherwise a headwind adds to them."""
+    from airwork.aircraft import load_aircraft
+    from airwork.airspace.check import CheckConfig, preflight
+    from airwork.airspace.wind import Wind
+    from airwork.geo.frame import LocalFrame
+    from airwork.mission.build import SortieBuilder
+    from airwork.mission.model import AltitudeRef, LegKind, Mission
+
+    ac = load_aircraft("delivery-hex")
+    frame = LocalFrame.for_lonlat(1.45, 43.55)
+    x0, y0 = frame.to_local(1.45, 43.55)
+    b = SortieBuilder(ac, (x0, y0), 40.0, 2.0)
+    b.goto(x0 + 2000.0, y0, 40.0, kind=LegKind.TRANSIT, speed_mps=12.0)
+    b.goto(x0, y0, 40.0, kind=LegKind.RETURN, speed_mps=12.0)
+    b.land(x0, y0)
+    s = b.build(1)
+    m = Mission("t", frame, AltitudeRef.TAKEOFF, (s,), ac.name, ac.usable_energy_wh,
+                ac.reserve_frac, ((x0, y0),))  # fmt: skip
+    wind = Wind(6.0, 90.0)
+    taken = preflight(m, CheckConfig(aircraft=ac, wind=wind, wind_in_energy=True))
+    added = preflight(m, CheckConfig(aircraft=ac, wind=wind))
+    assert taken.sorties[0]["energy_wh"] == pytest.approx(s.energy_wh, abs=0.01)
+    assert added.sorties[0]["energy_wh"] > s.energy_wh + 1.0

@@ -196,3 +196,41 @@ def test_unservable_orders_are_listed_not_fatal(tmp_path):
     assert summary["served"] == 1
     assert summary["unserved"][0]["id"] == "heavy"
     assert "heavier" in summary["unserved"][0]["reason"]
+
+
+def test_every_trip_passed_the_shared_preflight_per_aircraft(planned):
+    """summary.json carries the preflight of each aircraft type's trips, checked against
+    the job's own no-fly zones."""
+    summary = json.loads((planned / "summary.json").read_text())
+    pre = summary["preflight"]
+    assert pre["ok"] is True
+    features = json.loads(EXAMPLE.read_text())["features"]
+    zones = [f for f in features if f["properties"]["role"] == "no_fly"]
+    assert pre["by_aircraft"] and all(b["zones"] == len(zones) for b in pre["by_aircraft"].values())
+
+
+def test_preflight_refuses_a_zone_over_a_hub(tmp_path):
+    """An --airspace no-fly zone over the hubs (unknown to the planner) makes the preflight
+    refuse the plan with its place: non-zero exit, nothing written."""
+    features = json.loads(EXAMPLE.read_text())["features"]
+    hubs = [f["geometry"]["coordinates"] for f in features if f["properties"]["role"] == "hub"]
+    zone = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"role": "no_fly", "radius_m": 200.0, "name": "event"},
+                "geometry": {"type": "Point", "coordinates": hubs[0]},
+            }
+        ],
+    }
+    nfz = tmp_path / "event.geojson"
+    nfz.write_text(json.dumps(zone))
+    out = tmp_path / "out"
+    res = run(
+        "plan", "delivery", EXAMPLE, "--orders", ORDERS, "-a", "delivery-hex",
+        "--runtime-s", "1", "--no-picture", "--airspace", nfz, "--out", out,
+    )  # fmt: skip
+    assert res.exit_code != 0
+    assert "no_fly" in res.output and "Traceback" not in res.output
+    assert not out.exists()

@@ -148,6 +148,9 @@ class CheckConfig:
     ground_amsl_m : float or None
         Elevation of flat ground when no terrain is given. [m]
     check_energy : bool
+    wind_in_energy : bool
+        The mission's own leg energies already count this wind (a planner that flew its
+        legs in it, e.g. delivery): they are taken as they are, not corrected for it again.
     """
 
     zones: tuple[Zone, ...] = ()
@@ -164,6 +167,7 @@ class CheckConfig:
     payload_kg: float | None = None
     ground_amsl_m: float | None = None
     check_energy: bool = True
+    wind_in_energy: bool = False
 
     def __post_init__(self) -> None:
         if not (self.step_m > 0 and math.isfinite(self.step_m)):
@@ -650,7 +654,9 @@ def _check_aircraft(
     kw = dict(climb_m=climb, vertical_speed_mps=vs, working=track.working, hold_s=track.hold_s[1:])
     perf = aircraft.leg_performance(dist, hs, payload, headwind_mps=headwind, **kw)
     energy = perf.energy_wh
-    if track.energy_wh is not None:
+    if track.energy_wh is not None and cfg.wind_in_energy:
+        energy = track.energy_wh
+    elif track.energy_wh is not None:
         calm = aircraft.leg_performance(dist, calm_hs, payload, headwind_mps=0.0, **kw)
         energy = track.energy_wh + (perf.energy_wh - calm.energy_wh)
     cum = np.cumsum(energy)

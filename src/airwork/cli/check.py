@@ -11,6 +11,7 @@ run the same check (:func:`airwork.airspace.check.preflight`) before writing any
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from airwork.airspace.terrain import Terrain, read_dem
 from airwork.airspace.terrain_follow import terrain_follow_mission
 from airwork.airspace.tracks import FlightInput, read_flight
 from airwork.airspace.wind import Wind, parse_wind_band
-from airwork.airspace.zones import read_airspace, read_obstacles
+from airwork.airspace.zones import Zone, read_airspace, read_obstacles
 from airwork.cli.common import console, err_console, handle_errors
 from airwork.export.mavlink import Autopilot
 from airwork.geo.frame import LocalFrame
@@ -88,6 +89,7 @@ class SafetyOptions:
     terrain_follow: bool = False
     follow_tolerance_m: float = 1.0
     crs: str | None = None
+    wind_in_energy: bool = False
 
 
 def _terrain(dem: Path | None, frame: LocalFrame, bounds, pad_m: float = 200.0) -> Terrain | None:
@@ -102,6 +104,34 @@ def _mission_bounds(mission: Mission) -> tuple[float, float, float, float]:
 
     xy = np.vstack([s.xy_m for s in mission.sorties] or [np.zeros((1, 2))])
     return (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
+
+
+def mission_no_fly_zones(mission: Mission) -> list[Zone]:
+    """The job's own no-fly zones (features with role ``no_fly`` that a planner carried in
+    the mission), with their ``floor_m`` / ``ceiling_m`` / ``altitude_ref`` if given: the
+    preflight checks the plan against them too, not only against ``--airspace`` files."""
+    out = []
+    for k, f in enumerate(mission.features):
+        if f.role != "no_fly" or f.geometry is None or f.geometry.area <= 0:
+            continue
+        p = f.properties or {}
+
+        def num(key: str, default: float, p=p) -> float:
+            v = p.get(key)
+            return default if v is None or v == "" else float(v)
+
+        name = p.get("id") or p.get("name") or f"#{k + 1}"
+        out.append(
+            Zone(
+                f.geometry,
+                inclusion=False,
+                floor_m=num("floor_m", -math.inf),
+                ceiling_m=num("ceiling_m", math.inf),
+                altitude_ref=str(p.get("altitude_ref") or "agl").lower(),
+                name=f"no-fly zone {name} of the job",
+            )
+        )
+    return out
 
 
 def safety_check(
@@ -131,6 +161,7 @@ def safety_check(
     opts = options or SafetyOptions()
     frame = mission.frame
     zones, obstacles = read_airspace(list(opts.airspace), frame, crs=opts.crs)
+    zones += mission_no_fly_zones(mission)
     obstacles += read_obstacles(list(opts.obstacles), frame, crs=opts.crs)
     if opts.terrain_follow and opts.dem is None:
         from airwork.errors import InputFileError
@@ -159,6 +190,7 @@ def safety_check(
         aircraft=aircraft,
         max_agl_m=opts.max_agl_m,
         autopilot=autopilot,
+        wind_in_energy=opts.wind_in_energy,
     )
     report = preflight(mission, config)
     if report_out is not None:

@@ -5,13 +5,22 @@ Registered on the ``plan`` group in ``cli/main.py`` (``plan.app.command("deliver
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.cli.check import (
+    AirspaceOpt,
+    DemOpt,
+    MaxAglOpt,
+    ObstaclesOpt,
+    SafetyOptions,
+    safety_check,
+)
 from airwork.cli.common import OutOpt, OverwriteOpt, console, err_console, handle_errors
 from airwork.cli.plan import AutopilotOpt, CrsOpt, ReserveOpt
 from airwork.errors import AircraftError, InputFileError
@@ -92,6 +101,35 @@ def delivery_problem(
     if not problem.orders:
         raise InputFileError("no orders: give features with role 'order' or --orders CSV")
     return problem
+
+
+def delivery_preflight(
+    result: DeliveryResult,
+    problem: DeliveryProblem,
+    safety: SafetyOptions,
+    reserve: float | None,
+    autopilot: Autopilot,
+) -> dict[str, Any]:
+    """The shared preflight check of every trip, type by type (each with its own battery
+    and limits); raises InfeasibleMissionError listing any violation."""
+    blocks: dict[str, Any] = {}
+    mission = result.mission
+    for ft in problem.fleet:
+        ac = ft.aircraft if reserve is None else ft.aircraft.with_reserve(reserve)
+        mine = {t.sortie for t in result.trips if t.aircraft == ft.name}
+        sorties = tuple(s for s in mission.sorties if s.index in mine)
+        if not sorties:
+            continue
+        sub = replace(
+            mission,
+            sorties=sorties,
+            aircraft_name=ac.name,
+            usable_energy_wh=ac.usable_energy_wh,
+            reserve_frac=ac.reserve_frac,
+            vehicle=ac.airframe.vehicle,
+        )
+        _, blocks[ft.name] = safety_check(sub, ac, safety, autopilot=autopilot)
+    return {"ok": True, "by_aircraft": blocks}
 
 
 def delivery_picture(result: DeliveryResult, problem: DeliveryProblem):
@@ -231,12 +269,21 @@ def delivery(
     crs: CrsOpt = None,
     autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
     reserve: ReserveOpt = None,
+    airspace: AirspaceOpt = None,
+    dem: DemOpt = None,
+    obstacles: ObstaclesOpt = None,
+    max_agl_m: MaxAglOpt = 120.0,
     picture: Annotated[
         bool, typer.Option("--picture/--no-picture", help="Draw mission.png.")
     ] = True,
 ) -> None:
     """Plan parcel deliveries from hubs around no-fly zones: trips per drone, a mission
-    per trip, payload and battery checked leg by leg."""
+    per trip, payload and battery checked leg by leg.
+
+    Before anything is written every trip goes through the same preflight check as every
+    airwork plan (``airwork check``), with its own aircraft type: geofence, no-fly zones
+    (``--airspace`` adds to the job's), height above the ground (``--dem``), tall obstacles,
+    battery with reserve, wind and speed limits, autopilot commands."""
     params = DeliveryParams(
         cruise_alt_m=altitude_m,
         speed_mps=speed_mps,
@@ -256,9 +303,20 @@ def delivery(
     fleet = parse_fleet(aircraft)
     problem = delivery_problem(files, orders, fleet, crs)
     result = plan_delivery(problem, params)
+    safety = SafetyOptions(
+        airspace=tuple(airspace or ()),
+        dem=dem,
+        obstacles=tuple(obstacles or ()),
+        wind_mps=wind_mps,
+        wind_from_deg=wind_from_deg,
+        max_agl_m=max_agl_m,
+        crs=crs,
+        wind_in_energy=True,
+    )
+    preflight = delivery_preflight(result, problem, safety, reserve, autopilot)
     rendered = render_outputs(
         result.mission,
-        result.summary(),
+        {**result.summary(), "preflight": preflight},
         autopilot=autopilot,
         picture=delivery_picture(result, problem) if picture else None,
     )
