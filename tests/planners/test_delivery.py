@@ -67,26 +67,34 @@ def ground_speed(v, w, d):
 
 
 def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.ndarray:
-    """Hover time lost braking for each waypoint and accelerating away from it, per arriving
-    leg: corner speed min(v_in, v_out) max(0, cos turn), a full stop at a hold or a vertical
-    leg; (v - v_c)^2 / (2 a v) on each side (uniform acceleration). [s]"""
+    """Hover time each leg loses to its corners (uniform acceleration, written here
+    apart from the builder): speed through a waypoint min(v_in, v_out) max(0, cos turn), 0
+    at a hold or a vertical leg; a leg that reaches its speed loses (v-u)^2/2av + (v-w)^2/2av,
+    a short one peaks at p = sqrt(aL + (u^2+w^2)/2). [s]"""
     wps = sortie.waypoints
     n = len(sortie.legs)
     d = np.array([(wps[i + 1].x_m - wps[i].x_m, wps[i + 1].y_m - wps[i].y_m) for i in range(n)])
     horiz = np.hypot(d[:, 0], d[:, 1])
-    vert = np.array([leg.kind in (LegKind.TAKEOFF, LegKind.LANDING) for leg in sortie.legs])
+    vert = np.array([leg.kind.value in ("takeoff", "landing") for leg in sortie.legs])
     speed = np.where((horiz > 0) & ~vert, v, 0.0)
-    out = np.zeros(n)
-    for i in range(n - 1):
-        v_in, v_out = speed[i], speed[i + 1]
-        if wps[i + 1].hold_s > 0 or horiz[i] == 0 or horiz[i + 1] == 0:
+    vc = np.zeros(n + 1)  # speed through each waypoint; rest at both ends
+    for j in range(1, n):
+        if wps[j].hold_s > 0 or horiz[j - 1] == 0 or horiz[j] == 0:
             c = 0.0
         else:
-            c = max(0.0, float(d[i] @ d[i + 1]) / (horiz[i] * horiz[i + 1]))
-        vc = min(v_in, v_out) * c
-        for x in (v_in, v_out):
-            if x > 0:
-                out[i] += (x - vc) ** 2 / (2 * accel * x)
+            c = max(0.0, float(d[j - 1] @ d[j]) / (horiz[j - 1] * horiz[j]))
+        vc[j] = min(speed[j - 1], speed[j]) * c
+    out = np.zeros(n)
+    for i in range(n):
+        x, length = speed[i], horiz[i]
+        if x <= 0 or length <= 0:
+            continue
+        u, w = min(vc[i], x), min(vc[i + 1], x)
+        if length >= (2 * x * x - u * u - w * w) / (2 * accel):  # reaches its speed
+            out[i] = ((x - u) ** 2 + (x - w) ** 2) / (2 * accel * x)
+        else:  # peaks below it
+            p = math.sqrt(max(accel * length + 0.5 * (u * u + w * w), max(u, w) ** 2))
+            out[i] = max((p - u) / accel + (p - w) / accel - length / x, 0.0)
     return out
 
 

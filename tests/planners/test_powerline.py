@@ -250,12 +250,12 @@ def test_long_line_splits_into_battery_flights_and_moves_crew():
     assert res.crew_moves >= 1 and res.drive_m > 0
     # crew time is at least flight time + a swap per flight
     assert res.crew_time_s >= res.flight_time_s + 300 * len(res.flights) - 1e-6
-    # more stations never make the crew slower (to 0.1 %: the split is chosen on prices that
+    # more stations never make the crew slower (to 0.5 %: the split is chosen on prices that
     # take every join between pieces of work as a stop, the flights are then priced with the
     # corners they really fly)
     pb2, _ = problem("straight", 40, station_every=2)
     res2 = plan_powerline(pb2, PowerlineParams(modes=("corridor", "towers")))
-    assert res2.crew_time_s <= res.crew_time_s * 1.001
+    assert res2.crew_time_s <= res.crew_time_s * 1.005
 
 
 def test_published_km_per_day_in_range():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from airwork.aircraft import load_aircraft
-from airwork.mission.build import corner_loss_s
+from airwork.mission.build import corner_speed_mps, speed_change_loss_s
 from airwork.mission.model import LegKind
 from airwork.planners import sorties as sorties_mod
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
@@ -100,18 +100,30 @@ def test_every_sortie_fits_tank_and_battery_and_work_is_whole(both):
     assert sum(s.payload_used_kg for s in chosen) == pytest.approx(total_kg, rel=1e-9)
 
 
-def test_corner_loss_kinematics():
-    """Straight on: nothing lost; a stop from v: v/a (v/2a braking, v/2a accelerating);
-    a 60° turn at 6 m/s: corner speed 3 m/s, loss 2 * 3² / (2 * 2.5 * 6) = 0.6 s."""
-    assert corner_loss_s(6.0, 6.0, 1.0) == pytest.approx(0.0)
-    assert corner_loss_s(6.0, 6.0, 0.0, 2.5) == pytest.approx(6.0 / 2.5)
-    assert corner_loss_s(6.0, 0.0, 1.0, 2.5) == pytest.approx(6.0 / 5.0)
-    assert corner_loss_s(6.0, 6.0, np.cos(np.radians(60.0)), 2.5) == pytest.approx(0.6)
+def test_speed_change_kinematics():
+    """Uniform acceleration at 2.5 m/s²: a long leg at 6 m/s from rest to rest loses v/a =
+    2.4 s; through a 60° corner the speed is 3 m/s and each side loses 3²/(2·2.5·6) = 0.3 s;
+    a 4 m leg from rest to rest peaks at sqrt(2.5·4) m/s and takes 2·sqrt(4/2.5) s."""
+    assert speed_change_loss_s(500.0, 6.0, 6.0, 6.0) == pytest.approx(0.0)
+    assert speed_change_loss_s(500.0, 6.0, 0.0, 0.0, 2.5) == pytest.approx(6.0 / 2.5)
+    vc = corner_speed_mps(6.0, 6.0, np.cos(np.radians(60.0)))
+    assert vc == pytest.approx(3.0)
+    assert speed_change_loss_s(500.0, 6.0, vc, 6.0, 2.5) == pytest.approx(0.3)
+    short = speed_change_loss_s(4.0, 6.0, 0.0, 0.0, 2.5)
+    assert short == pytest.approx(2 * np.sqrt(4.0 / 2.5) - 4.0 / 6.0)
+    assert short < 6.0 / 2.5  # never more than a long leg's loss
+    # continuous where a leg just reaches its speed: L = v²/a from rest to rest
+    edge = 6.0**2 / 2.5
+    assert speed_change_loss_s(edge * (1 - 1e-9), 6.0, 0, 0, 2.5) == pytest.approx(
+        speed_change_loss_s(edge * (1 + 1e-9), 6.0, 0, 0, 2.5), rel=1e-6
+    )
 
 
 def test_line_end_turns_are_priced(both):
-    """A sortie's time is more than its distances at commanded speeds by at least the two
-    stops of each line-end turn it flies."""
+    """A sortie's time is more than its distances at commanded speeds by at least the
+    stops of each line-end turn it flies: braking to a stop at the line end and again
+    before the next line (the 10 m turn leg is too short to reach 6 m/s: it peaks at
+    sqrt(2.5 * 10) = 5 m/s)."""
     _, _, chosen, _ = both
     s = chosen[0]
     level = sum(leg.distance_m / leg.speed_mps for leg in s.legs if leg.distance_m > 0)
@@ -122,4 +134,6 @@ def test_line_end_turns_are_priced(both):
     )
     turns = sum(1 for leg in s.legs if leg.kind == LegKind.WORK and not leg.spraying)
     assert turns >= 1
-    assert s.time_s - level - vertical >= 2 * turns * 6.0 / 2.5 - 1e-6
+    line_ends = 2 * 6.0 / (2 * 2.5)  # leave and enter the lines at rest
+    turn_leg = 2 * np.sqrt(SPACING_M / 2.5) - SPACING_M / 6.0
+    assert s.time_s - level - vertical >= turns * (line_ends + turn_leg) - 1e-6

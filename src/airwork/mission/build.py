@@ -6,7 +6,7 @@ in one vectorised call to the aircraft model and returns an immutable :class:`So
 
 Legs are flown at their commanded speed, but an autopilot slows down for corners and
 stops before climbs, descents and holds: the time that costs is added to each leg (priced
-at hover power) by :func:`corner_loss_s`, so that a boustrophedon's hundreds of line-end
+at hover power) by :func:`leg_speed_losses_s`, so that a boustrophedon's hundreds of line-end
 turns are not flown for free.
 """
 
@@ -24,7 +24,9 @@ __all__ = [
     "DESCENT_SPEED_MPS",
     "WAYPOINT_ACCEL_MPS2",
     "SortieBuilder",
-    "corner_loss_s",
+    "corner_speed_mps",
+    "leg_speed_losses_s",
+    "speed_change_loss_s",
 ]
 
 CLIMB_SPEED_MPS = 2.5
@@ -40,39 +42,84 @@ WAYPOINT_ACCEL_MPS2 = 2.5
 ``libraries/AC_WPNav/AC_WPNav.h``). [m/s²]"""
 
 
-def corner_loss_s(v_in_mps, v_out_mps, cos_turn, accel_mps2=WAYPOINT_ACCEL_MPS2):
-    r"""Time lost slowing down for a waypoint and speeding up after it, vectorised.
+def corner_speed_mps(v_in_mps, v_out_mps, cos_turn):
+    r"""Speed at which a waypoint is flown through, vectorised: :math:`v_c = \min(v_{in},
+    v_{out}) \max(0, \cos\theta)` for a heading change :math:`\theta`.
 
-    The aircraft arrives at ``v_in_mps`` and leaves at ``v_out_mps``; at the waypoint it
-    flies the corner speed :math:`v_c = \min(v_{in}, v_{out}) \max(0, \cos\theta)` for a
-    heading change :math:`\theta` (a full stop at 90° or more, as spray drones do at line
-    ends; a simplification of ArduPilot's S-curve corners, which is conservative).  With a
-    constant acceleration :math:`a`, braking from :math:`v` to :math:`v_c` takes
-    :math:`(v - v_c)/a` over :math:`(v^2 - v_c^2)/2a`, which at :math:`v` would take
-    :math:`(v^2 - v_c^2)/(2 a v)`; the difference, :math:`(v - v_c)^2 / (2 a v)`, is lost,
-    and the same again accelerating away (uniform-acceleration kinematics).
+    A full stop at 90° or more, as spray drones make at line ends, and where either leg is
+    vertical or hovers (pass its speed as 0, or ``cos_turn`` 0).  A simplification of
+    ArduPilot's S-curve corners that never corners faster than they do. [m/s]
+    """
+    v_in = np.asarray(v_in_mps, dtype=float)
+    v_out = np.asarray(v_out_mps, dtype=float)
+    return np.minimum(v_in, v_out) * np.clip(cos_turn, 0.0, 1.0)
+
+
+def speed_change_loss_s(
+    length_m, speed_mps, entry_mps, exit_mps, accel_mps2=WAYPOINT_ACCEL_MPS2
+):
+    r"""Time a level leg takes beyond ``length / speed`` because it is entered at
+    ``entry_mps`` and left at ``exit_mps``, vectorised (uniform-acceleration kinematics).
+
+    With acceleration :math:`a`, cruise :math:`v`, entry :math:`u` and exit :math:`w`:
+    when the leg is long enough to reach :math:`v`, :math:`L \ge (2v^2 - u^2 - w^2)/2a`,
+    speeding up takes :math:`(v-u)/a` over :math:`(v^2-u^2)/2a` and so loses
+    :math:`(v-u)^2/2av`, and slowing down loses :math:`(v-w)^2/2av`; on a shorter leg the
+    aircraft peaks at :math:`p = \sqrt{aL + (u^2+w^2)/2}` and takes
+    :math:`(p-u)/a + (p-w)/a`.  A stop-to-stop leg of length :math:`L \ge v^2/a` thus loses
+    :math:`v/a`, and a short one :math:`2\sqrt{L/a} - L/v`, never more.
 
     Parameters
     ----------
-    v_in_mps, v_out_mps : numeric
-        Speeds of the legs before and after; 0 for a vertical leg or a hold. [m/s]
-    cos_turn : numeric
-        Cosine of the heading change at the waypoint. [-]
+    length_m : numeric
+        Horizontal length. [m]
+    speed_mps : numeric
+        Commanded speed; legs with 0 lose nothing. [m/s]
+    entry_mps, exit_mps : numeric
+        Speeds at the start and end (:func:`corner_speed_mps`). [m/s]
     accel_mps2 : float
         Horizontal acceleration and braking. [m/s²]
 
     Returns
     -------
     numeric
-        Time lost against flying through at full speed. [s]
+        Time lost. [s]
     """
-    v_in = np.asarray(v_in_mps, dtype=float)
-    v_out = np.asarray(v_out_mps, dtype=float)
-    v_c = np.minimum(v_in, v_out) * np.clip(cos_turn, 0.0, 1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lost_in = np.where(v_in > 0, (v_in - v_c) ** 2 / (2.0 * accel_mps2 * v_in), 0.0)
-        lost_out = np.where(v_out > 0, (v_out - v_c) ** 2 / (2.0 * accel_mps2 * v_out), 0.0)
-    return lost_in + lost_out
+    a = float(accel_mps2)
+    dist = np.asarray(length_m, dtype=float)
+    v = np.asarray(speed_mps, dtype=float)
+    moving = (dist > 0) & (v > 0)
+    v_safe = np.where(moving, v, 1.0)
+    u = np.clip(entry_mps, 0.0, v_safe)
+    w = np.clip(exit_mps, 0.0, v_safe)
+    trapezoid = (v_safe - u) ** 2 / (2 * a * v_safe) + (v_safe - w) ** 2 / (2 * a * v_safe)
+    peak = np.sqrt(np.maximum(a * dist + 0.5 * (u**2 + w**2), np.maximum(u, w) ** 2))
+    triangle = np.maximum((peak - u) / a + (peak - w) / a - dist / v_safe, 0.0)
+    long_enough = dist >= (2 * v_safe**2 - u**2 - w**2) / (2 * a)
+    return np.where(moving, np.where(long_enough, trapezoid, triangle), 0.0)
+
+
+def leg_speed_losses_s(xy_m, speed_mps, hold_s, accel_mps2=WAYPOINT_ACCEL_MPS2):
+    """Time each leg of a path loses to corners and stops, vectorised. [s]
+
+    ``xy_m`` are the ``n + 1`` vertices, ``speed_mps`` the ``n`` legs' horizontal speeds (0
+    for vertical legs) and ``hold_s`` the hover at each leg's end.  The path starts and ends
+    at rest; each vertex is flown at :func:`corner_speed_mps` (0 after a hold), and each
+    leg loses :func:`speed_change_loss_s`.
+    """
+    xy = np.asarray(xy_m, dtype=float)
+    v = np.asarray(speed_mps, dtype=float)
+    d = np.diff(xy[:, :2], axis=0)
+    horiz = np.hypot(d[:, 0], d[:, 1])
+    v = np.where(horiz > 0, v, 0.0)
+    vc = np.zeros(len(v) + 1)
+    if len(v) > 1:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos_turn = np.sum(d[:-1] * d[1:], axis=1) / (horiz[:-1] * horiz[1:])
+        hold = np.asarray(hold_s, dtype=float)
+        cos_turn = np.where((hold[:-1] > 0) | ~np.isfinite(cos_turn), 0.0, cos_turn)
+        vc[1:-1] = corner_speed_mps(v[:-1], v[1:], cos_turn)
+    return speed_change_loss_s(horiz, v, vc[:-1], vc[1:], accel_mps2)
 
 
 @dataclass
@@ -94,7 +141,7 @@ class SortieBuilder:
         ``headwind_fn(dx, dy) -> headwind [m/s]`` for leg directions (arrays); None = calm.
     accel_mps2 : float
         Horizontal acceleration, for the time lost at corners and stops
-        (:func:`corner_loss_s`); ``inf`` ignores it. [m/s²]
+        (:func:`leg_speed_losses_s`); ``inf`` ignores it. [m/s²]
     """
 
     aircraft: Aircraft
@@ -184,16 +231,12 @@ class SortieBuilder:
             vertical, speed, np.where(climb > 0, self.climb_speed_mps, self.descent_speed_mps)
         )
         horiz_speed = np.where(vertical, 1.0, speed)
-        # time lost braking for each waypoint and accelerating away from it, on the leg
-        # that arrives there (the vertical legs start and end at rest)
-        v = np.where(horiz > 0, np.where(vertical, 0.0, speed), 0.0)
-        v_in, v_out = v[:-1], v[1:]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cos_turn = np.sum(d[:-1, :2] * d[1:, :2], axis=1) / (horiz[:-1] * horiz[1:])
-        cos_turn = np.where((hold[:-1] > 0) | ~np.isfinite(cos_turn), 0.0, cos_turn)
+        # time lost braking for each waypoint and accelerating away from it (the vertical
+        # legs start and end at rest)
         corner = np.zeros_like(horiz)
-        if np.isfinite(self.accel_mps2) and len(horiz) > 1:
-            corner[:-1] = corner_loss_s(v_in, v_out, cos_turn, self.accel_mps2)
+        if np.isfinite(self.accel_mps2):
+            v = np.where(vertical, 0.0, speed)
+            corner = leg_speed_losses_s(xyz[:, :2], v, hold, self.accel_mps2)
         # A sloped leg (climb and distance together) is priced as a level leg plus a
         # vertical one: conservative, and exact for the vertical take-off and landing.
         perf = self.aircraft.leg_performance(

@@ -40,7 +40,7 @@ from airwork.mission.build import (
     DESCENT_SPEED_MPS,
     WAYPOINT_ACCEL_MPS2,
     SortieBuilder,
-    corner_loss_s,
+    leg_speed_losses_s,
 )
 from airwork.mission.model import Action, LegKind, Sortie
 
@@ -149,7 +149,7 @@ class _Prices:
         self.w_hover_work = ac.hover_power_w(kg, working=True)
         self.w_hover_idle = ac.hover_power_w(kg)
         # a sortie's transits start and end at rest, and it is taken to stop where its work
-        # starts and ends: the time that costs (see corner_loss_s), each way
+        # starts and ends: the time that costs (see leg_speed_losses_s), each way
         a = WAYPOINT_ACCEL_MPS2
         self.stops_s = s.transit_speed_mps / a + 0.5 * s.work_speed_mps / a
 
@@ -203,15 +203,10 @@ class _Splitter:
         self.stations = stations
         self.n = len(self.seg_len)
         self.prices: _Prices | None = None
-        # time lost at the corner ending each segment (none after the last)
-        d = np.diff(self.pts, axis=0)
-        self.corner_s = np.zeros(self.n)
-        if self.n > 1:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cos_turn = np.sum(d[:-1] * d[1:], axis=1) / (self.seg_len[:-1] * self.seg_len[1:])
-            cos_turn = np.where(np.isfinite(cos_turn), cos_turn, 1.0)
-            v = np.where(self.seg_len > 0, settings.work_speed_mps, 0.0)
-            self.corner_s[:-1] = corner_loss_s(v[:-1], v[1:], cos_turn)
+        # time each segment loses to the corners at its ends (the path starts and ends at
+        # rest, which the stops of every sortie's way out and home bound)
+        v = np.full(self.n, settings.work_speed_mps)
+        self.corner_s = leg_speed_losses_s(self.pts, v, np.zeros(self.n))
 
     def price(self, capacity_kg: float) -> None:
         """Tabulate energies for loads up to ``capacity_kg``."""
@@ -280,12 +275,11 @@ class _Splitter:
             def ok(f: np.ndarray) -> np.ndarray:
                 kg = self.seg_kg[seg] * (f - f_start)
                 p = np.maximum(load - base_kg - kg, 0.0)
+                mean_p = 0.5 * (load - base_kg + p)
                 e = base_e + pr.work_wh(
-                    self.seg_len[seg] * (f - f_start),
-                    0.5 * (load - base_kg + p),
-                    True,
-                    s.work_speed_mps,
+                    self.seg_len[seg] * (f - f_start), mean_p, True, s.work_speed_mps
                 )
+                e = e + pr.corners_wh(self.corner_s[seg], mean_p, True)
                 e = e + self.home_energy(self.point_at(seg, f), p)
                 return (base_kg + kg <= load + 1e-9) & (e <= budget)
 

@@ -50,9 +50,9 @@ from airwork.geo.pathfinding import PathFinder
 from airwork.mission.build import (
     CLIMB_SPEED_MPS,
     DESCENT_SPEED_MPS,
-    WAYPOINT_ACCEL_MPS2,
     SortieBuilder,
-    corner_loss_s,
+    corner_speed_mps,
+    speed_change_loss_s,
 )
 from airwork.mission.model import (
     Action,
@@ -505,19 +505,17 @@ def _price(aircraft: Aircraft, pieces: list[_Piece]) -> tuple[np.ndarray, np.nda
     # time lost at corners, as SortieBuilder prices it; a piece is taken to start and end
     # at rest, which bounds whatever corner joins it to the next piece
     v = np.where(horiz > 0, speed, 0.0)
-    corner = np.zeros(len(flat))
+    nz = counts > 0
+    entry, exit_ = np.zeros(len(flat)), np.zeros(len(flat))
     inner = np.ones(len(flat), dtype=bool)
-    inner[starts[counts > 0]] = False
+    inner[starts[nz]] = False  # legs that follow another leg of the same piece
     i = np.flatnonzero(inner)
     if i.size:
         with np.errstate(invalid="ignore", divide="ignore"):
             cos_t = np.sum(d[i - 1, :2] * d[i, :2], axis=1) / (horiz[i - 1] * horiz[i])
         cos_t = np.where((hold[i - 1] > 0) | ~np.isfinite(cos_t), 0.0, cos_t)
-        corner[i - 1] += corner_loss_s(v[i - 1], v[i], cos_t)
-    nz = counts > 0
-    corner[starts[nz]] += v[starts[nz]] / (2.0 * WAYPOINT_ACCEL_MPS2)
-    ends = (starts + counts - 1)[nz]
-    corner[ends] += v[ends] / (2.0 * WAYPOINT_ACCEL_MPS2)
+        entry[i] = exit_[i - 1] = corner_speed_mps(v[i - 1], v[i], cos_t)
+    corner = speed_change_loss_s(horiz, v, entry, exit_)
     perf = aircraft.leg_performance(
         horiz,
         speed,
