@@ -69,7 +69,8 @@ def ground_speed(v, w, d):
 def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.ndarray:
     """Hover time each leg loses to its corners (uniform acceleration, written here
     apart from the builder): speed through a waypoint min(v_in, v_out) max(0, cos turn), 0
-    at a hold or a vertical leg; a leg that reaches its speed loses (v-u)^2/2av + (v-w)^2/2av,
+    at a hold or a vertical leg, lowered where a leg is too short to brake or speed up
+    (forward and backward passes); a leg that reaches its speed loses (v-u)^2/2av + (v-w)^2/2av,
     a short one peaks at p = sqrt(aL + (u^2+w^2)/2). [s]"""
     wps = sortie.waypoints
     n = len(sortie.legs)
@@ -84,6 +85,10 @@ def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.nd
         else:
             c = max(0.0, float(d[j - 1] @ d[j]) / (horiz[j - 1] * horiz[j]))
         vc[j] = min(speed[j - 1], speed[j]) * c
+    for j in range(n):  # forward: can speed up along each leg
+        vc[j + 1] = min(vc[j + 1], math.sqrt(vc[j] ** 2 + 2 * accel * horiz[j]))
+    for j in range(n - 1, -1, -1):  # backward: can brake along each leg
+        vc[j] = min(vc[j], math.sqrt(vc[j + 1] ** 2 + 2 * accel * horiz[j]))
     out = np.zeros(n)
     for i in range(n):
         x, length = speed[i], horiz[i]

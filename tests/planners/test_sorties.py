@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from airwork.aircraft import load_aircraft
-from airwork.mission.build import corner_speed_mps, speed_change_loss_s
+from airwork.mission.build import corner_speed_mps, reachable_speeds_mps, speed_change_loss_s
 from airwork.mission.model import LegKind
 from airwork.planners import sorties as sorties_mod
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
@@ -137,3 +139,27 @@ def test_line_end_turns_are_priced(both):
     line_ends = 2 * 6.0 / (2 * 2.5)  # leave and enter the lines at rest
     turn_leg = 2 * np.sqrt(SPACING_M / 2.5) - SPACING_M / 6.0
     assert s.time_s - level - vertical >= turns * (line_ends + turn_leg) - 1e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 40.0), min_size=1, max_size=30),
+    st.lists(st.floats(0.0, 12.0), min_size=31, max_size=31),
+)
+def test_reachable_speeds_match_a_sequential_profile(lengths, caps):
+    """The vectorised velocity profile equals the textbook forward-then-backward loop, and
+    every leg can then change speed within its length."""
+    n = len(lengths)
+    length = np.asarray(lengths)
+    cap = np.asarray(caps[: n + 1])
+    cap[0] = cap[-1] = 0.0
+    a = 2.5
+    v = cap.copy()
+    for j in range(n):
+        v[j + 1] = min(v[j + 1], np.sqrt(v[j] ** 2 + 2 * a * length[j]))
+    for j in range(n - 1, -1, -1):
+        v[j] = min(v[j], np.sqrt(v[j + 1] ** 2 + 2 * a * length[j]))
+    got = reachable_speeds_mps(cap, length, a)
+    # compared in squared speeds: the running sums leave ~1e-12 of rounding there
+    assert np.allclose(got**2, v**2, atol=1e-7)
+    assert np.all(np.abs(got[1:] ** 2 - got[:-1] ** 2) <= 2 * a * length + 1e-7)

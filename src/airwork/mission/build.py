@@ -26,6 +26,7 @@ __all__ = [
     "SortieBuilder",
     "corner_speed_mps",
     "leg_speed_losses_s",
+    "reachable_speeds_mps",
     "speed_change_loss_s",
 ]
 
@@ -99,13 +100,32 @@ def speed_change_loss_s(
     return np.where(moving, np.where(long_enough, trapezoid, triangle), 0.0)
 
 
+def reachable_speeds_mps(vertex_mps, length_m, accel_mps2=WAYPOINT_ACCEL_MPS2):
+    r"""Speeds through the vertices of a path lowered so that every leg can speed up from
+    its start speed to its end speed, and brake from it, within its length:
+    :math:`v_{j+1}^2 \le v_j^2 + 2aL_j` and :math:`v_j^2 \le v_{j+1}^2 + 2aL_j`.
+
+    The forward and backward passes of a velocity profile, done exactly and vectorised: in
+    squared speeds the forward pass :math:`s_{j+1} = \min(c_{j+1}, s_j + 2aL_j)` is
+    :math:`s_j = R_j + \min_{k \le j}(c_k - R_k)` with :math:`R` the running sum of
+    :math:`2aL`, a running minimum (and the backward pass likewise). [m/s]
+    """
+    cap = np.asarray(vertex_mps, dtype=float) ** 2
+    reach = 2.0 * float(accel_mps2) * np.asarray(length_m, dtype=float)
+    run = np.concatenate([[0.0], np.cumsum(reach)])
+    fwd = run + np.minimum.accumulate(cap - run)
+    bwd = -run + np.minimum.accumulate((fwd + run)[::-1])[::-1]
+    return np.sqrt(np.maximum(bwd, 0.0))
+
+
 def leg_speed_losses_s(xy_m, speed_mps, hold_s, accel_mps2=WAYPOINT_ACCEL_MPS2):
     """Time each leg of a path loses to corners and stops, vectorised. [s]
 
     ``xy_m`` are the ``n + 1`` vertices, ``speed_mps`` the ``n`` legs' horizontal speeds (0
     for vertical legs) and ``hold_s`` the hover at each leg's end.  The path starts and ends
-    at rest; each vertex is flown at :func:`corner_speed_mps` (0 after a hold), and each
-    leg loses :func:`speed_change_loss_s`.
+    at rest; each vertex is flown at :func:`corner_speed_mps` (0 after a hold) or slower
+    where a short leg cannot brake or speed up enough (:func:`reachable_speeds_mps`), and
+    each leg loses :func:`speed_change_loss_s`.
     """
     xy = np.asarray(xy_m, dtype=float)
     v = np.asarray(speed_mps, dtype=float)
@@ -119,6 +139,7 @@ def leg_speed_losses_s(xy_m, speed_mps, hold_s, accel_mps2=WAYPOINT_ACCEL_MPS2):
         hold = np.asarray(hold_s, dtype=float)
         cos_turn = np.where((hold[:-1] > 0) | ~np.isfinite(cos_turn), 0.0, cos_turn)
         vc[1:-1] = corner_speed_mps(v[:-1], v[1:], cos_turn)
+    vc = reachable_speeds_mps(vc, horiz, accel_mps2)
     return speed_change_loss_s(horiz, v, vc[:-1], vc[1:], accel_mps2)
 
 

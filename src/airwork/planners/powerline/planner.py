@@ -52,6 +52,7 @@ from airwork.mission.build import (
     DESCENT_SPEED_MPS,
     SortieBuilder,
     corner_speed_mps,
+    reachable_speeds_mps,
     speed_change_loss_s,
 )
 from airwork.mission.model import (
@@ -515,7 +516,10 @@ def _price(aircraft: Aircraft, pieces: list[_Piece]) -> tuple[np.ndarray, np.nda
             cos_t = np.sum(d[i - 1, :2] * d[i, :2], axis=1) / (horiz[i - 1] * horiz[i])
         cos_t = np.where((hold[i - 1] > 0) | ~np.isfinite(cos_t), 0.0, cos_t)
         entry[i] = exit_[i - 1] = corner_speed_mps(v[i - 1], v[i], cos_t)
-    corner = speed_change_loss_s(horiz, v, entry, exit_)
+    # one speed per vertex (0 where pieces join), lowered where a short leg cannot change
+    # speed enough, as SortieBuilder does
+    vertex = reachable_speeds_mps(np.concatenate([entry, [0.0]]), horiz)
+    corner = speed_change_loss_s(horiz, v, vertex[:-1], vertex[1:])
     perf = aircraft.leg_performance(
         horiz,
         speed,
