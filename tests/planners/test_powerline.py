@@ -265,8 +265,8 @@ def test_published_km_per_day_in_range():
     Comparable settings: transmission line, structure (tower) photos, 8 h day, stations
     every 5 towers along roads, default swap (5 min), set-up per move (15 min) and daily
     mobilisation (1.5 h).  Our estimate must be within a factor 2 of 22.5 km/day; it is
-    44.9 km/day, just inside (our model is an optimistic upper bound: no weather, breaks,
-    manual flying)."""
+    34.7 km/day (our model is an optimistic upper bound: no weather, breaks, manual
+    flying)."""
     published_km = 14 * 1.609344
     pb, _ = problem("straight", 60, station_every=5, span_m=320.0, height_m=35.0)
     res = plan_powerline(pb, PowerlineParams(modes=("towers",), workday_h=8.0))
