@@ -29,6 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "planners"))
+from delivery_checks import corner_losses, ground_speed
+
 ROOT = Path(__file__).resolve().parents[1]
 HEADLINE_RUNTIME_S = 80.0
 SCALE = (
@@ -51,49 +54,6 @@ def _fleet():
             load_aircraft(str(ROOT / "examples" / "delivery-light-quad.yaml")), count_per_hub=2
         ),
     ]
-
-
-def _wind_ground_speed(v, w, d):
-    u = d / np.linalg.norm(d)
-    b = float(u @ w)
-    return b + math.sqrt(b * b - float(w @ w) + v * v)
-
-
-def _corner_losses(sortie, v: float, accel: float) -> np.ndarray:
-    """Hover time each leg loses to its corners (uniform acceleration, written here
-    apart from the builder): speed through a waypoint min(v_in, v_out) max(0, cos turn), 0
-    at a hold or a vertical leg, lowered where a leg is too short to brake or speed up
-    (forward and backward passes); a leg that reaches its speed loses (v-u)^2/2av + (v-w)^2/2av,
-    a short one peaks at p = sqrt(aL + (u^2+w^2)/2). [s]"""
-    wps = sortie.waypoints
-    n = len(sortie.legs)
-    d = np.array([(wps[i + 1].x_m - wps[i].x_m, wps[i + 1].y_m - wps[i].y_m) for i in range(n)])
-    horiz = np.hypot(d[:, 0], d[:, 1])
-    vert = np.array([leg.kind.value in ("takeoff", "landing") for leg in sortie.legs])
-    speed = np.where((horiz > 0) & ~vert, v, 0.0)
-    vc = np.zeros(n + 1)  # speed through each waypoint; rest at both ends
-    for j in range(1, n):
-        if wps[j].hold_s > 0 or horiz[j - 1] == 0 or horiz[j] == 0:
-            c = 0.0
-        else:
-            c = max(0.0, float(d[j - 1] @ d[j]) / (horiz[j - 1] * horiz[j]))
-        vc[j] = min(speed[j - 1], speed[j]) * c
-    for j in range(n):  # forward: can speed up along each leg
-        vc[j + 1] = min(vc[j + 1], math.sqrt(vc[j] ** 2 + 2 * accel * horiz[j]))
-    for j in range(n - 1, -1, -1):  # backward: can brake along each leg
-        vc[j] = min(vc[j], math.sqrt(vc[j + 1] ** 2 + 2 * accel * horiz[j]))
-    out = np.zeros(n)
-    for i in range(n):
-        x, length = speed[i], horiz[i]
-        if x <= 0 or length <= 0:
-            continue
-        u, w = min(vc[i], x), min(vc[i + 1], x)
-        if length >= (2 * x * x - u * u - w * w) / (2 * accel):  # reaches its speed
-            out[i] = ((x - u) ** 2 + (x - w) ** 2) / (2 * accel * x)
-        else:  # peaks below it
-            p = math.sqrt(max(accel * length + 0.5 * (u * u + w * w), max(u, w) ** 2))
-            out[i] = max((p - u) / accel + (p - w) / accel - length / x, 0.0)
-    return out
 
 
 def recheck(problem, params, result) -> dict:
@@ -120,7 +80,7 @@ def recheck(problem, params, result) -> dict:
         e = 0.0
         t = r.depart_s
         k = 0
-        lost = _corner_losses(s, v, WAYPOINT_ACCEL_MPS2)
+        lost = corner_losses(s, v, WAYPOINT_ACCEL_MPS2)
         for i, leg in enumerate(s.legs):
             p, q = s.waypoints[i], s.waypoints[i + 1]
             d = np.array([q.x_m - p.x_m, q.y_m - p.y_m])
@@ -133,7 +93,7 @@ def recheck(problem, params, result) -> dict:
                 if dz > 0
                 else DESCENT_SPEED_MPS
             )
-            head = v - _wind_ground_speed(v, w, d) if dist > 0 else 0.0
+            head = v - ground_speed(v, w, d) if dist > 0 else 0.0
             perf = ft.aircraft.leg_performance(
                 dist,
                 v if dist > 0 else 1.0,
