@@ -260,3 +260,22 @@ def test_version_prints_and_exits_zero():
 
     r = run("--version")
     assert r.exit_code == 0 and r.output.strip() == __version__
+
+
+def test_wind_lowers_the_transit_speed_so_the_plan_passes_its_check(tmp_path):
+    """In a 3 m/s wind the 40 L sprayer's usual 10 m/s transit would need 13 m/s of airspeed
+    into the wind (over its 10 m/s): the transit speed is lowered, said in a note, and every
+    leg of the written plan keeps ground speed + wind within the maximum."""
+    out = tmp_path / "w"
+    res = run(
+        "plan", "spray", EXAMPLE, "-a", "sprayer-40", "--rate-l-per-ha", 15,
+        "--wind-mps", 3, "--out", out,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "transit speed lowered to 7.0 m/s" in res.output
+    legs = [
+        f["properties"]
+        for f in json.loads((out / "mission.geojson").read_text())["features"]
+        if f["properties"].get("role") == "leg"
+    ]
+    assert legs and max(p["speed_mps"] for p in legs if p["kind"] != "takeoff") <= 7.0 + 1e-9

@@ -106,6 +106,23 @@ def _mission_bounds(mission: Mission) -> tuple[float, float, float, float]:
     return (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
 
 
+def wind_transit_speed_mps(aircraft: Aircraft, options: SafetyOptions | None) -> float | None:
+    r"""A transit speed the aircraft can hold into the given wind, when its usual one can't.
+
+    Commanded speeds are ground speeds (ArduPilot's ``WPNAV_SPEED``); into a headwind
+    :math:`w` the airspeed is :math:`v + w`, so the default transit speed
+    :math:`\min(v_{cruise}, v_{max})` is lowered to :math:`v_{max} - w` (not below 2 m/s:
+    below that the preflight's speed and wind checks say why the job can't fly). [m/s]
+    """
+    if options is None or options.wind_mps <= 0:
+        return None
+    usual = min(aircraft.cruise_speed_mps, aircraft.max_speed_mps)
+    cap = aircraft.max_speed_mps - options.wind_mps
+    if cap >= usual:
+        return None
+    return max(cap, 2.0)
+
+
 def mission_no_fly_zones(mission: Mission) -> list[Zone]:
     """The job's own no-fly zones (features with role ``no_fly`` that a planner carried in
     the mission), with their ``floor_m`` / ``ceiling_m`` / ``altitude_ref`` if given: the

@@ -22,6 +22,7 @@ from airwork.cli.check import (
     WindFromOpt,
     WindOpt,
     plan_checked,
+    wind_transit_speed_mps,
 )
 from airwork.cli.common import (
     AircraftOpt,
@@ -234,6 +235,13 @@ def run_field_job(
     if kind == "spread" and problem.aircraft.spreader is None:
         raise GeometryError(f"aircraft '{problem.aircraft.name}' has no spreader")
     spray_params = SprayParams(rate_per_ha=rate, **(params or {}))
+    windy = wind_transit_speed_mps(problem.aircraft, safety)
+    if windy is not None and spray_params.transit_speed_mps is None:
+        spray_params = replace(spray_params, transit_speed_mps=windy)
+        notes.append(
+            f"transit speed lowered to {windy:.1f} m/s so that a {safety.wind_mps:g} m/s "
+            f"headwind stays within the aircraft's {problem.aircraft.max_speed_mps:g} m/s"
+        )
     result, mission, preflight = plan_checked(
         lambda r: plan_spray(problem, replace(spray_params, reserve_frac=r)),
         problem.aircraft,
