@@ -72,7 +72,9 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
     w = wind_xy(params.wind_speed_mps, params.wind_from_deg)
     v = result.mission.cruise_speed_mps
     alt = params.cruise_alt_m
-    zones = [z.polygon for z in problem.no_fly if z.floor_m <= alt]
+    # zones met at cruise: those whose band holds the cruise altitude (the drone flies over
+    # a zone whose ceiling is below it, and under one whose floor is above it)
+    zones = [z.polygon for z in problem.no_fly if z.floor_m <= alt <= z.ceiling_m]
     grown = [z.buffer(params.clearance_m - 0.5) for z in zones]
     served: list[str] = []
     energies = []
@@ -211,6 +213,31 @@ def test_routes_bend_around_zones_in_the_wind():
     for s in result.mission.sorties:
         assert len(s.waypoints) > 2 + 5 * 1 + 1
     assert result.distance_m > 0 and straight > 0
+
+
+def test_low_zone_is_flown_over_and_a_high_one_around():
+    """The same wide zone between a hub and its orders: with a 30 m ceiling the drones cruise
+    over it at 60 m (the trips fly no farther than for no zone at all); reaching to 200 m,
+    they go round it (farther). Either way the independent re-check passes."""
+    box = [(X0 - 300, Y0 - 1500), (X0 + 300, Y0 - 1500), (X0 + 300, Y0 + 1500),
+           (X0 - 300, Y0 + 1500)]  # fmt: skip
+    zone = shapely.Polygon(box)
+    hubs = (Hub("W", (X0 - 2500, Y0)),)
+    orders = tuple(Order(f"o{i}", (X0 + 1500, Y0 - 600 + 400 * i), 0.5) for i in range(4))
+    params = DeliveryParams(runtime_s=1.0)
+    km = {}
+    for name, zones in (
+        ("none", ()),
+        ("low", (NoFlyZone("Z", zone, 0.0, 30.0),)),
+        ("high", (NoFlyZone("Z", zone, 0.0, 200.0),)),
+    ):
+        problem = DeliveryProblem(hubs, orders, (FleetType(HEX),), zones, FRAME)
+        result = plan_delivery(problem, params)
+        recheck(problem, params, result)
+        assert not result.unserved
+        km[name] = result.distance_m
+    assert km["low"] == pytest.approx(km["none"], rel=1e-6)
+    assert km["high"] > km["none"] * 1.01
 
 
 def test_falling_mass_costs_less_than_carrying_everything():

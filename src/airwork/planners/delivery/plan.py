@@ -338,9 +338,18 @@ class _Context:
                     f"{a.airframe.max_wind_mps:.1f} m/s"
                 )
         self.speed = float(speed)
+        # zones a drone meets descending to a drop or a hub: no drop or hub inside them
         zones = [z for z in problem.no_fly if z.applies(params.cruise_alt_m)]
         self.zones = zones
-        grown = [z.polygon.buffer(params.clearance_m) for z in zones]
+        self._grown = [z.polygon.buffer(params.clearance_m) for z in zones]
+        # zones it meets cruising: flown around; those whose ceiling is OVERFLY_MARGIN_M or
+        # more below the cruise altitude are flown over (the shared path-finder gets only
+        # the zones that block at that altitude)
+        grown = [
+            g
+            for z, g in zip(zones, self._grown, strict=True)
+            if z.ceiling_m > params.cruise_alt_m - OVERFLY_MARGIN_M
+        ]
         self.travel = TravelModel(
             grown, self.speed, wind_vector_mps(params.wind_speed_mps, params.wind_from_deg)
         )
@@ -351,10 +360,11 @@ class _Context:
         """(index of raw zone containing, index of grown zone containing), -1 if none."""
         pts = shapely.points(np.asarray(xy, dtype=float).reshape(-1, 2))
         raw = np.full(len(pts), -1)
-        for i, z in enumerate(self.zones):
-            hit = shapely.intersects(z.polygon, pts)
-            raw[(raw < 0) & hit] = i
-        return raw, self.travel.inside(np.asarray(xy).reshape(-1, 2))
+        grown = np.full(len(pts), -1)
+        for i, (z, g) in enumerate(zip(self.zones, self._grown, strict=True)):
+            raw[(raw < 0) & shapely.intersects(z.polygon, pts)] = i
+            grown[(grown < 0) & shapely.intersects(g.buffer(-0.01), pts)] = i
+        return raw, grown
 
     def drop_alt(self, ft: FleetType, order: Order) -> float:
         if order.drop == "land":
@@ -568,6 +578,10 @@ def _screen(ctx: _Context) -> tuple[list[int], dict[int, str]]:
             )
     keep = [i for i in range(len(problem.orders)) if i not in reasons]
     return keep, reasons
+
+
+OVERFLY_MARGIN_M = 10.0
+"""Vertical distance kept above a no-fly zone's ceiling to fly over it at cruise. [m]"""
 
 
 # ------------------------------------------------------------------------------ proxies

@@ -14,7 +14,8 @@ delivery roles in ``Job.other``):
     ``service_s`` (hold for the drop, default 30), ``drop`` (``winch`` or ``land``).
 ``no_fly`` (Polygon/MultiPolygon)
     Optional ``floor_m``/``ceiling_m`` altitude band above take-off; a zone applies when its
-    band reaches below the cruise altitude (a drone descends through it to a drop or a hub).
+    band reaches below the cruise altitude (a drone descends through it to a drop or a hub);
+    one whose ceiling is well below the cruise altitude is flown over, not around.
 
 Orders may also come from a CSV file (:func:`read_orders_csv`: columns ``id, lat, lon,
 mass_kg`` and optional ``earliest, latest, service_s, drop``).
