@@ -39,8 +39,10 @@ def main() -> None:
         ("straight", ("towers",)),
         ("straight", ("corridor",)),
     ]
-    print("| line | modes | km | towers | flights | photos | flight h | crew h | km/crew-day "
-          "| plan s (median) |")
+    print(
+        "| line | modes | km | towers | flights | photos | flight h | crew h | km/crew-day "
+        "| plan s (median) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for kind, modes in cases:
         span = 333.0 if kind != "long" else 160.0

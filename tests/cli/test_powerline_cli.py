@@ -177,3 +177,78 @@ def test_preflight_refuses_a_no_fly_zone_over_the_line(tmp_path):
     assert "no_fly" in res.output or "no-fly" in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+def _dem_4326(path: Path, slope_m_per_deg_lon: float, base_m: float = 500.0) -> Path:
+    """A GeoTIFF in lon/lat over the example line: a plane rising eastwards. [m]"""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    lon0, lat1, cell = 10.995, 48.010, 0.0002
+    cols, rows = 250, 80
+    lon = lon0 + (np.arange(cols) + 0.5) * cell
+    z = base_m + slope_m_per_deg_lon * (lon - lon0)
+    grid = np.tile(z, (rows, 1)).astype(np.float32)
+    profile = {
+        "driver": "GTiff",
+        "width": cols,
+        "height": rows,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:4326",
+        "transform": from_origin(lon0, lat1, cell, cell),
+    }
+    with rasterio.open(path, "w", **profile) as ds:
+        ds.write(grid, 1)
+    return path
+
+
+def test_level_ground_dem_plans(tmp_path):
+    # 10 m per degree of longitude: 0.34 m across the 2.5 km line, level within 5 m
+    dem = _dem_4326(tmp_path / "level.tif", 10.0)
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--dem", dem)
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["preflight"]["ok"] is True
+
+
+def test_sloping_ground_refused_naming_the_towers(tmp_path):
+    # 1,000 m per degree of longitude: 34 m between the west and east ends of the line
+    dem = _dem_4326(tmp_path / "slope.tif", 1000.0)
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--dem", dem)
+    text = " ".join(res.output.split())
+    assert res.exit_code == 1, res.output
+    assert "not level" in text and "Traceback" not in text
+    # the highest point is the east end (tower L1-10 or the station beside it), the lowest
+    # the west end (tower L1-1 or its station); the spread printed is the measured one
+    assert "L1-10" in text or "station 3" in text
+    assert "L1-1 " in text.replace("'", " ") or "station 1" in text
+    spread = float(text.split(" m apart")[0].rsplit("(", 1)[1])
+    assert 30.0 < spread < 36.0
+    assert not out.exists()
+
+
+def test_dem_not_covering_the_line_refused(tmp_path):
+    import rasterio
+    from rasterio.transform import from_origin
+
+    path = tmp_path / "small.tif"
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=10,
+        height=10,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_origin(10.999, 48.001, 0.0002, 0.0002),
+    ) as ds:
+        ds.write(np.full((10, 10), 500.0, dtype=np.float32), 1)
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--dem", path)
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()

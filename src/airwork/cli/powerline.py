@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import shapely
 import typer
 from rich.table import Table
@@ -26,6 +27,7 @@ from airwork.cli.check import (
     SafetyOptions,
     WindFromOpt,
     WindOpt,
+    _terrain,
     safety_check,
 )
 from airwork.cli.common import (
@@ -51,9 +53,13 @@ from airwork.planners.powerline import (
     plan_powerline,
 )
 
-__all__ = ["lines_from_job", "powerline", "powerline_problem"]
+__all__ = ["check_level_ground", "lines_from_job", "powerline", "powerline_problem"]
 
 _ROW_ROLES = ("right_of_way", "row", "right-of-way")
+
+#: Largest spread of ground elevation under the towers and stations that the power-line
+#: planner's flat-ground model accepts. [m]
+LEVEL_GROUND_TOLERANCE_M = 5.0
 
 
 def _num(f: JobFeature, key: str, default: float | None = None) -> float | None:
@@ -182,6 +188,57 @@ def powerline_problem(
         name=name,
     )
     return problem, notes
+
+
+def check_level_ground(
+    problem: PowerlineProblem, terrain, tolerance_m: float = LEVEL_GROUND_TOLERANCE_M
+) -> None:
+    """Refuse a job whose towers and stations do not stand on level ground.
+
+    The power-line planner places conductors and flight paths by heights above the take-off
+    point with the ground taken as flat (:mod:`airwork.planners.powerline.line`).  Where the
+    ground under a tower stands higher than under the station a flight takes off from, the
+    real conductors are higher than planned and the planned clearance is not the real one;
+    so the job is refused, naming the highest and lowest points, when the DEM's elevations
+    at the towers and stations spread over more than ``tolerance_m``. [m]
+
+    Raises
+    ------
+    GeometryError
+        Ground not level, or a tower or station outside the DEM or over a nodata hole.
+    """
+    names: list[str] = []
+    xy: list[tuple[float, float]] = []
+    several = len(problem.lines) > 1
+    for line in problem.lines:
+        for t in line.towers:
+            names.append(f"tower {t.id!r}" + (f" (line {line.line_id!r})" if several else ""))
+            xy.append((t.x_m, t.y_m))
+    for i, st in enumerate(problem.stations, start=1):
+        names.append(f"station {i}")
+        xy.append(st)
+    pts = np.asarray(xy, dtype=float)
+    z = np.asarray(terrain.elevation_m(pts[:, 0], pts[:, 1]), dtype=float)
+    unknown = ~np.isfinite(z)
+    if unknown.any():
+        where = ", ".join(names[i] for i in np.flatnonzero(unknown)[:5])
+        raise GeometryError(
+            f"the DEM has no elevation under {where} (outside its extent or nodata): "
+            "give a DEM that covers the whole line and every station"
+        )
+    hi, lo = int(np.argmax(z)), int(np.argmin(z))
+    spread = float(z[hi] - z[lo])
+    if spread > tolerance_m:
+        lon_lat = problem.frame.to_lonlat(pts[[hi, lo], 0], pts[[hi, lo], 1])
+        lon, lat = (np.asarray(a, dtype=float) for a in lon_lat)
+        raise GeometryError(
+            f"the ground is not level along this job: {names[hi]} stands at {z[hi]:.1f} m and "
+            f"{names[lo]} at {z[lo]:.1f} m above sea level ({spread:.1f} m apart; "
+            f"lat {lat[0]:.6f}, lon {lon[0]:.6f} vs lat {lat[1]:.6f}, lon {lon[1]:.6f}). "
+            f"The power-line planner takes the ground as flat (within {tolerance_m:g} m), so "
+            "its conductor clearances would not hold; plan the line in stretches over level "
+            "ground, each with its own stations"
+        )
 
 
 def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str]) -> None:
@@ -348,6 +405,10 @@ def powerline(
     sources: list = list(files) + [(p, "station") for p in stations or []]
     job = read_job(*sources, crs=crs)
     problem, notes = powerline_problem(job, aircraft, Path(files[0]).stem, sag_frac=sag_frac)
+    if dem is not None:
+        pts = np.vstack([*(ln.xy_m for ln in problem.lines), np.asarray(problem.stations)])
+        bounds = (*pts.min(axis=0), *pts.max(axis=0))
+        check_level_ground(problem, _terrain(dem, problem.frame, bounds))
     result = plan_powerline(problem, params)
     safety = SafetyOptions(
         airspace=tuple(airspace or ()),

@@ -56,9 +56,7 @@ def corner_speed_mps(v_in_mps, v_out_mps, cos_turn):
     return np.minimum(v_in, v_out) * np.clip(cos_turn, 0.0, 1.0)
 
 
-def speed_change_loss_s(
-    length_m, speed_mps, entry_mps, exit_mps, accel_mps2=WAYPOINT_ACCEL_MPS2
-):
+def speed_change_loss_s(length_m, speed_mps, entry_mps, exit_mps, accel_mps2=WAYPOINT_ACCEL_MPS2):
     r"""Time a level leg takes beyond ``length / speed`` because it is entered at
     ``entry_mps`` and left at ``exit_mps``, vectorised (uniform-acceleration kinematics).
 
