@@ -561,3 +561,41 @@ def test_paths_never_enter_zones_and_the_table_bounds_their_time(seed, wind, win
         assert tt[i, j] >= exact * (1 - 1e-9)
         if len(path) == 2:
             assert tt[i, j] == pytest.approx(exact, rel=1e-9)
+
+
+def test_drone_weight_prices_busy_time_and_objective_is_reported():
+    """Two 1 kg orders on opposite sides of the hub within one 10 min window.  PyVRP prices
+    a trip's energy at its load class on every leg: both parcels in one trip put it in the
+    full-payload (3 kg) class, dearer per km than two half-payload trips, so priced by
+    energy alone the plan flies two trips.  Two trips cost a second battery swap, climb and
+    descent, i.e. more of a drone-day: priced by fleet size alone, the plan flies one."""
+    hub = Hub("H", (X0, Y0), drone_count=3, open_s=8 * 3600, close_s=20 * 3600)
+    t0 = 10 * 3600
+    orders = [
+        Order("E", (X0 + 1500, Y0), 1.0, t0, t0 + 600),
+        Order("W", (X0 - 1500, Y0), 1.0, t0, t0 + 600),
+    ]
+    problem = small_problem(orders, hubs=(hub,))
+    W = plan_mod.DeliveryWeights
+    by_energy = W(drone=0, trip=0, flight_hour=0, energy_kwh=1000)
+    by_fleet = W(drone=1000, trip=0, flight_hour=0, energy_kwh=0)
+    results = {}
+    for name, w in (("energy", by_energy), ("fleet", by_fleet)):
+        params = DeliveryParams(runtime_s=0.5, weights=w)
+        r = plan_delivery(problem, params)
+        recheck(problem, params, r)
+        busy = sum(t.return_s - t.depart_s + hub.swap_time_s for t in r.trips)
+        results[name] = (r, busy)
+    e, busy_e = results["energy"]
+    f, busy_f = results["fleet"]
+    assert len(e.trips) == 2 and len(f.trips) == 1
+    assert busy_f < busy_e
+    # the reported objective is weight x measured quantity, term by term
+    s = f.summary()
+    obj = s["objective"]
+    assert obj["drones"] == pytest.approx(1000 * s["drones_used"])
+    assert obj["energy_kwh"] == 0.0 and obj["unserved"] == 0.0
+    assert obj["total"] == pytest.approx(sum(v for k, v in obj.items() if k != "total"))
+    se = e.summary()["objective"]
+    assert se["energy_kwh"] == pytest.approx(1000 * e.energy_wh / 1000, abs=0.01)
+    assert s["weights"]["drone"] == 1000

@@ -215,6 +215,9 @@ def print_delivery(result: DeliveryResult, out: Path | None) -> None:
         f"solved in {result.solve_time_s:.1f} s (total {result.runtime_s:.1f} s)",
         highlight=False,
     )
+    obj = result.objective()
+    parts = ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in obj.items() if k != "total" and v)
+    console.print(f"objective {obj['total']:g} ({parts or 'all terms 0'})", highlight=False)
     for u in result.unserved[:20]:
         err_console.print(f"[yellow]unserved:[/] {u.order_id}: {u.reason}", highlight=False)
     if len(result.unserved) > 20:
@@ -255,6 +258,9 @@ def delivery(
     ] = 0.0,
     runtime_s: Annotated[float, typer.Option("--runtime-s", help="PyVRP search time (s).")] = 10.0,
     seed: Annotated[int, typer.Option("--seed", help="PyVRP random seed.")] = 0,
+    weight_drone: Annotated[
+        float, typer.Option("--weight-drone", help="Cost per drone used (fleet size).")
+    ] = 100.0,
     weight_trip: Annotated[float, typer.Option("--weight-trip", help="Cost per trip.")] = 5.0,
     weight_hour: Annotated[
         float, typer.Option("--weight-hour", help="Cost per flight hour.")
@@ -296,7 +302,11 @@ def delivery(
         seed=seed,
         reserve_frac=reserve,
         weights=DeliveryWeights(
-            trip=weight_trip, flight_hour=weight_hour, energy_kwh=weight_kwh, late_hour=weight_late
+            drone=weight_drone,
+            trip=weight_trip,
+            flight_hour=weight_hour,
+            energy_kwh=weight_kwh,
+            late_hour=weight_late,
         ),
     )
     out_dir = check_out_dir(out, overwrite=overwrite)

@@ -86,12 +86,19 @@ _BIG = 10**9
 
 @dataclass(frozen=True)
 class DeliveryWeights:
-    """Weights of the objective PyVRP minimises (any consistent cost unit).
+    r"""Weights of the objective PyVRP minimises (any consistent cost unit).
 
     Attributes
     ----------
+    drone : float
+        Per drone used in the day (fleet size).  PyVRP routes trips, not drones, so the
+        fleet enters its objective through the busy-time bound on the drones a hub needs,
+        :math:`n \ge \sum_r (T_r + t_{swap}) / (T_{open} + t_{swap})` with :math:`T_r` a
+        trip's duration and :math:`T_{open}` the hub's planning horizon: each trip is
+        charged ``drone`` × its share of a drone-day, ``(T_r + t_swap) / (T_open + t_swap)``.
+        The drones actually used are then minimised by the assignment of trips to drones.
     trip : float
-        Per trip (battery cycle, parcel handling); more trips also need more drones.
+        Per trip (battery cycle, parcel handling).
     flight_hour : float
         Per hour of flight time (including hovering waits).
     energy_kwh : float
@@ -105,6 +112,7 @@ class DeliveryWeights:
         the tolerance.  The exact lateness is reported.
     """
 
+    drone: float = 100.0
     trip: float = 5.0
     flight_hour: float = 30.0
     energy_kwh: float = 20.0
@@ -112,7 +120,7 @@ class DeliveryWeights:
     late_hour: float = 100.0
 
     def __post_init__(self) -> None:
-        for k in ("trip", "flight_hour", "energy_kwh", "unserved", "late_hour"):
+        for k in ("drone", "trip", "flight_hour", "energy_kwh", "unserved", "late_hour"):
             v = getattr(self, k)
             if not (math.isfinite(v) and v >= 0):
                 raise ValueError(f"weight {k} must be >= 0 and finite, got {v}")
@@ -239,6 +247,7 @@ class DeliveryResult:
     matrix_time_s: float
     repaired_trips: int
     warnings: tuple[str, ...] = ()
+    weights: DeliveryWeights = field(default_factory=DeliveryWeights)
 
     @property
     def served_count(self) -> int:
@@ -261,6 +270,31 @@ class DeliveryResult:
         late = [x for t in self.trips for x in t.late_s]
         return 1.0 if not late else float(np.mean(np.asarray(late) <= 1e-6))
 
+    @property
+    def late_s(self) -> float:
+        """Total lateness over the served orders. [s]"""
+        return float(sum(x for t in self.trips for x in t.late_s))
+
+    def objective(self) -> dict[str, float]:
+        """The weighted objective of the plan as flown: each term and the total.
+
+        Terms are weight × measured quantity of the exported plan (drones used, trips,
+        flight hours, kWh from the exact leg-by-leg model, hours late, orders unserved),
+        so two plans of one job compare on what the user asked to minimise.
+        """
+        w = self.weights
+        terms = {
+            "drones": w.drone * self.drones_used,
+            "trips": w.trip * len(self.trips),
+            "flight_hours": w.flight_hour * self.flight_time_s / 3600.0,
+            "energy_kwh": w.energy_kwh * self.energy_wh / 1000.0,
+            "late_hours": w.late_hour * self.late_s / 3600.0,
+            "unserved": w.unserved * len(self.unserved),
+        }
+        terms = {k: round(v, 2) for k, v in terms.items()}
+        terms["total"] = round(sum(terms.values()), 2)
+        return terms
+
     def summary(self) -> dict[str, Any]:
         drones: dict[str, list[int]] = {}
         for t in self.trips:
@@ -282,6 +316,15 @@ class DeliveryResult:
             "total_runtime_s": round(self.runtime_s, 2),
             "matrix_time_s": round(self.matrix_time_s, 2),
             "repaired_trips": self.repaired_trips,
+            "weights": {
+                "drone": self.weights.drone,
+                "trip": self.weights.trip,
+                "flight_hour": self.weights.flight_hour,
+                "energy_kwh": self.weights.energy_kwh,
+                "late_hour": self.weights.late_hour,
+                "unserved": self.weights.unserved,
+            },
+            "objective": self.objective(),
             "schedule": {
                 d: [
                     {
@@ -847,6 +890,7 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
         matrix_time_s=matrix_time,
         repaired_trips=repaired,
         warnings=tuple(warnings),
+        weights=params.weights,
     )
 
 
@@ -934,7 +978,15 @@ def _pyvrp_data(
             if d <= 0:
                 continue
             cycle = max(min_trip[h] + hub.swap_time_s, 60.0)
-            trips_max = int(d * math.ceil((hub.close_s - max(hub.open_s, start)) / cycle))
+            horizon_s = hub.close_s - max(hub.open_s, start)
+            trips_max = int(d * math.ceil(horizon_s / cycle))
+            # fleet size through the busy-time bound: a trip of duration T uses the share
+            # (T + swap) / (horizon + swap) of a drone-day (see DeliveryWeights.drone)
+            day_s = max(horizon_s, 60.0) + hub.swap_time_s
+            # a trip's take-off climb and landing descent: energy outside the distance proxy
+            climb_kwh = _fixed_energy_wh(f, params.cruise_alt_m, cap) / 1000.0
+            per_trip = w.trip + w.drone * hub.swap_time_s / day_s + w.energy_kwh * climb_kwh
+            per_s = w.flight_hour / 3600.0 + w.drone / day_s
             n_av = max(1, min(n_c, trips_max))
             e_unit_kwh = p_fwd[s] * _PROXY_UNIT_S / 3.6e6
             vtypes.append(
@@ -943,12 +995,12 @@ def _pyvrp_data(
                     capacity=[math.floor(cap * 1000 + 1e-6)],
                     start_depot=h,
                     end_depot=h,
-                    fixed_cost=int(w.trip * _COST_SCALE),
+                    fixed_cost=round(per_trip * _COST_SCALE),
                     tw_early=math.ceil(max(hub.open_s, start)),
                     tw_late=int(hub.close_s),
                     max_distance=math.floor(budget_s[s] / _PROXY_UNIT_S),
                     unit_distance_cost=round(w.energy_kwh * e_unit_kwh * _COST_SCALE),
-                    unit_duration_cost=round(w.flight_hour / 3600.0 * _COST_SCALE),
+                    unit_duration_cost=round(per_s * _COST_SCALE),
                     name=f"{hub.id}/{f.name}/{cap:.2f}kg",
                 )
             )
