@@ -702,3 +702,26 @@ def test_convex_polygon_round_trips_through_the_local_frame(poly):
     d = np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
     assert d.min(axis=1).max() < 1e-7
     assert d.min(axis=0).max() < 1e-7
+
+
+def test_one_feature_swapped_inside_the_range_is_caught_by_distance():
+    """A station written lat, lon (43.5464504, 1.4490904) stays inside the WGS84 range, so
+    only its distance gives it away: ~6,250 km from the field, checked against pyproj's
+    geodesic here.  A job 900 km across (a long line survey) is accepted."""
+    swapped = shapely.Point(STATION.y, STATION.x)
+    features = [
+        SourceFeature("field", FIELD, {}, "f"),
+        SourceFeature("station", STATION, {}, "ok"),
+        SourceFeature("station", swapped, {}, "st2"),
+    ]
+    with pytest.raises(GeometryError, match=r"^st2: lies ([\d,]+) km .*latitude/longitude") as e:
+        build_job(features)
+    km = float(str(e.value).split(" km")[0].split("lies ")[1].replace(",", ""))
+    pts = shapely.get_coordinates(shapely.point_on_surface([FIELD, STATION, swapped]))
+    _, _, d = GEOD.inv(np.median(pts[:, 0]), np.median(pts[:, 1]), swapped.x, swapped.y)
+    assert km == pytest.approx(d / 1000, abs=1.0) and km > 6000
+    far_ok = shapely.Point(STATION.x + 11.0, STATION.y)  # ~890 km east at 43.5° N
+    job = build_job(
+        [SourceFeature("station", STATION, {}, "a"), SourceFeature("station", far_ok, {}, "b")]
+    )
+    assert len(job.stations) == 2

@@ -599,3 +599,21 @@ def test_drone_weight_prices_busy_time_and_objective_is_reported():
     se = e.summary()["objective"]
     assert se["energy_kwh"] == pytest.approx(1000 * e.energy_wh / 1000, abs=0.01)
     assert s["weights"]["drone"] == 1000
+
+
+def test_order_thousands_of_km_away_is_a_coordinate_mistake():
+    """Latitude and longitude swapped in one order (43.6 N 1.4 E read as 1.4 N 43.6 E) puts
+    it thousands of km from the hubs: unserved with a reason that says so; when every order
+    is that far, the job is refused."""
+    ok = Order("ok", (X0 + 800, Y0 - 600), 1.0)
+    sx, sy = FRAME.to_local(43.604, 1.444)
+    swapped = Order("swapped", (float(sx), float(sy)), 1.0)
+    result = plan_delivery(small_problem([ok, swapped]), DeliveryParams(runtime_s=0.3))
+    (u,) = result.unserved
+    assert u.order_id == "swapped" and "latitude/longitude" in u.reason
+    km = float(u.reason.split(" km")[0].replace(",", ""))
+    assert km == pytest.approx(math.dist((sx, sy), (X0, Y0)) / 1000, rel=0.01)
+    assert km > plan_mod.FAR_FROM_HUB_M / 1000
+    assert [t.orders for t in result.trips] == [("ok",)]
+    with pytest.raises(GeometryError, match="every order is more than 200 km"):
+        plan_delivery(small_problem([swapped]), DeliveryParams(runtime_s=0.3))

@@ -677,6 +677,37 @@ def _check_lonlat_range(geoms: np.ndarray, sources: Sequence[str]) -> None:
     raise CRSError(msg)
 
 
+MAX_JOB_EXTENT_KM = 1000.0
+"""Largest distance of a job's feature from the job's median point.  Drone work is local;
+a feature farther away is a coordinate mistake (latitude/longitude swapped in one file, a
+wrong CRS), and one local metric frame would distort beyond use. [km]"""
+
+
+def _check_extent(geoms: np.ndarray, sources: Sequence[str]) -> None:
+    """Raise GeometryError for the feature farthest from the others when it lies more than
+    :data:`MAX_JOB_EXTENT_KM` from the median point of all features (geodesic distance on
+    the WGS84 ellipsoid, pyproj ``Geod.inv``)."""
+    from pyproj import Geod
+
+    if len(geoms) < 2:
+        return
+    pts = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    lon0, lat0 = np.median(pts[:, 0]), np.median(pts[:, 1])
+    geod = Geod(ellps="WGS84")
+    n = len(pts)
+    _, _, dist_m = geod.inv(np.full(n, lon0), np.full(n, lat0), pts[:, 0], pts[:, 1])
+    i = int(np.argmax(dist_m))
+    if dist_m[i] <= MAX_JOB_EXTENT_KM * 1000.0:
+        return
+    far = dist_m > MAX_JOB_EXTENT_KM * 1000.0
+    raise GeometryError(
+        f"{sources[i]}: lies {dist_m[i] / 1000:,.0f} km from the rest of the job (lon "
+        f"{pts[i, 0]:.6f}, lat {pts[i, 1]:.6f}, against lon {lon0:.6f}, lat {lat0:.6f}); "
+        f"{int(far.sum())} of {n} features are more than {MAX_JOB_EXTENT_KM:,.0f} km away. "
+        "Check its coordinates: latitude/longitude order (GeoJSON is lon, lat), CRS"
+    )
+
+
 def _check_transformed(geoms: np.ndarray, sources: Sequence[str], src: CRS) -> None:
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     bad = ~np.isfinite(coords).all(axis=1)
@@ -745,6 +776,7 @@ def build_job(
         _check_type(feature, role, geom)
     _check_finite(geoms, sources)
     _check_lonlat_range(geoms, sources)
+    _check_extent(geoms, sources)
     _check_valid(geoms, roles, sources, "")
 
     geoms = shapely.remove_repeated_points(geoms)

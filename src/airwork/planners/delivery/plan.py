@@ -586,6 +586,19 @@ def _screen(ctx: _Context) -> tuple[list[int], dict[int, str]]:
     raw, grown = ctx.zone_of(ctx.order_xy) if len(problem.orders) else ([], [])
     max_payload = max(f.payload_kg for f in ctx.fleet)
     tol = params.late_tolerance_s
+    if len(problem.orders):
+        d = np.linalg.norm(ctx.order_xy[:, None, :] - ctx.hub_xy[None, :, :], axis=2)
+        near_h = np.argmin(d, axis=1)
+        near_m = d[np.arange(len(d)), near_h]
+        far = near_m > FAR_FROM_HUB_M
+        if far.all():
+            i = int(np.argmin(near_m))
+            raise GeometryError(
+                f"every order is more than {FAR_FROM_HUB_M / 1000:g} km from every hub (the "
+                f"nearest, '{problem.orders[i].id}', is {near_m[i] / 1000:,.0f} km from hub "
+                f"'{problem.hubs[near_h[i]].id}'): check the coordinates of the hubs and "
+                "orders (latitude/longitude order, CRS)"
+            )
     for i, o in enumerate(problem.orders):
         if o.earliest_s > o.latest_s:
             reasons[i] = (
@@ -601,6 +614,12 @@ def _screen(ctx: _Context) -> tuple[list[int], dict[int, str]]:
             reasons[i] = (
                 f"parcel {o.mass_kg:.2f} kg is heavier than any fleet type carries "
                 f"(largest payload {max_payload:.2f} kg)"
+            )
+        elif far[i]:
+            reasons[i] = (
+                f"{near_m[i] / 1000:,.0f} km from the nearest hub '{problem.hubs[near_h[i]].id}',"
+                f" farther than any drone flies: check its coordinates (latitude/longitude "
+                f"order, CRS)"
             )
         elif raw[i] >= 0:
             reasons[i] = f"drop point inside no-fly zone '{ctx.zones[raw[i]].id}'"
@@ -622,6 +641,10 @@ def _screen(ctx: _Context) -> tuple[list[int], dict[int, str]]:
     keep = [i for i in range(len(problem.orders)) if i not in reasons]
     return keep, reasons
 
+
+FAR_FROM_HUB_M = 200_000.0
+"""An order farther than this from every hub is taken for a coordinate mistake: no
+multirotor delivery drone flies a 400 km round trip on one battery. [m]"""
 
 OVERFLY_MARGIN_M = 10.0
 """Vertical distance kept above a no-fly zone's ceiling to fly over it at cruise. [m]"""
