@@ -34,6 +34,17 @@ __all__ = ["PathFinder"]
 _GRAZE_M = 0.01
 
 
+def _segment_point_distance(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """(n, m) distance from each segment a[i] -> b[i] to each point c[j] (vectorised). [m]"""
+    d = b - a  # (n, 2)
+    dd = np.einsum("ij,ij->i", d, d)
+    rel = c[None, :, :] - a[:, None, :]  # (n, m, 2)
+    t = np.einsum("ijk,ik->ij", rel, d) / np.where(dd > 0, dd, 1.0)[:, None]
+    np.clip(t, 0.0, 1.0, out=t)
+    rel -= t[:, :, None] * d[:, None, :]
+    return np.hypot(rel[..., 0], rel[..., 1])
+
+
 class PathFinder:
     """Shortest paths between points around forbidden zones (local frame, metres).
 
@@ -66,6 +77,19 @@ class PathFinder:
         self.zones = [p for p in shapely.get_parts(union) if p.area > 0]
         self._inner = shapely.union_all([p.buffer(-_GRAZE_M) for p in self.zones])
         shapely.prepare(self._inner)
+        # each part of the zones with its bounding circle: a segment farther from the centre
+        # than the radius cannot meet the part, so only the rest need the exact predicate
+        self._parts = np.asarray(
+            [q for q in shapely.get_parts(self._inner) if not q.is_empty], dtype=object
+        )
+        shapely.prepare(self._parts)
+        self._centre = np.zeros((len(self._parts), 2))
+        self._radius = np.zeros(len(self._parts))
+        for k, q in enumerate(self._parts):
+            xy = shapely.get_coordinates(q)
+            lo, hi = xy.min(axis=0), xy.max(axis=0)
+            self._centre[k] = 0.5 * (lo + hi)
+            self._radius[k] = np.sqrt(np.max(np.sum((xy - self._centre[k]) ** 2, axis=1)))
         self._inside = prefer_inside
         if prefer_inside is not None:
             shapely.prepare(prefer_inside)
@@ -120,9 +144,24 @@ class PathFinder:
         b = np.asarray(b, dtype=float).reshape(-1, 2)
         if not self.zones or len(a) == 0:
             return np.ones(len(a), dtype=bool)
-        same = np.all(np.abs(a - b) < 1e-9, axis=1)
-        geoms = np.where(same, shapely.points(a), shapely.linestrings(np.stack([a, b], axis=1)))
-        return ~shapely.intersects(geoms, self._inner)
+        out = np.ones(len(a), dtype=bool)
+        if len(self._parts) == 0:
+            return out
+        step = max(1, 2_000_000 // len(self._parts))
+        for s0 in range(0, len(a), step):
+            sa, sb = a[s0 : s0 + step], b[s0 : s0 + step]
+            near = _segment_point_distance(sa, sb, self._centre) <= self._radius[None, :] + 1e-6
+            seg, part = np.nonzero(near)
+            if len(seg) == 0:
+                continue
+            pa, pb = sa[seg], sb[seg]
+            same = np.all(np.abs(pa - pb) < 1e-9, axis=1)
+            geoms = np.where(
+                same, shapely.points(pa), shapely.linestrings(np.stack([pa, pb], axis=1))
+            )
+            hit = shapely.intersects(geoms, self._parts[part])
+            out[s0 + seg[hit]] = False
+        return out
 
     def is_clear(self, a_xy, b_xy) -> bool:
         """Whether the straight segment a -> b stays out of every zone."""
@@ -203,13 +242,19 @@ class PathFinder:
         aa = np.repeat(a, len(b), axis=0)
         bb = np.tile(b, (len(a), 1))
         clear = self.clear_many(aa, bb).reshape(len(a), len(b))
+        out = np.where(clear, straight, np.inf)
         if clear.all() or len(self.nodes) == 0:
-            return np.where(clear, straight, np.inf)
-        va, vb = self._visibility(a), self._visibility(b)
+            return out
+        # only the ends of blocked pairs need what they see of the graph
+        ra = np.flatnonzero(~clear.all(axis=1))
+        cb = np.flatnonzero(~clear.all(axis=0))
+        va, vb = self._visibility(a[ra]), self._visibility(b[cb])
         # min over i, j of va[p, i] + D[i, j] + vb[q, j]: two min-plus products
-        via_a = np.min(va[:, :, None] + self._dist[None, :, :], axis=1)  # (n, N)
-        graph = np.min(via_a[:, None, :] + vb[None, :, :], axis=2)  # (n, m)
-        return np.where(clear, straight, graph)
+        via_a = np.min(va[:, :, None] + self._dist[None, :, :], axis=1)  # (n', N)
+        graph = np.min(via_a[:, None, :] + vb[None, :, :], axis=2)  # (n', m')
+        sub = out[np.ix_(ra, cb)]
+        out[np.ix_(ra, cb)] = np.where(clear[np.ix_(ra, cb)], sub, graph)
+        return out
 
     def pair_lengths_m(
         self,
