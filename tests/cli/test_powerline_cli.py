@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -15,7 +16,12 @@ from airwork.cli.powerline import lines_from_job
 from airwork.geo.read import read_job
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "planners"))
-from powerline_checks import ARDUCOPTER_OK, min_clearance
+from powerline_checks import (
+    ARDUCOPTER_OK,
+    min_clearance,
+    min_clearance_on_terrain,
+    plan_items,
+)
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "powerline.geojson"
 runner = CliRunner()
@@ -213,20 +219,67 @@ def test_level_ground_dem_plans(tmp_path):
     assert summary["preflight"]["ok"] is True
 
 
-def test_sloping_ground_refused_naming_the_towers(tmp_path):
-    # 1,000 m per degree of longitude: 34 m between the west and east ends of the line
-    dem = _dem_4326(tmp_path / "slope.tif", 1000.0)
+def _plane_ground(frame, slope_m_per_deg_lon: float, base_m: float = 500.0):
+    """The test's own terrain: the plane written by :func:`_dem_4326`. [m above sea level]"""
+    lon0 = 10.995
+
+    def ground(x, y):
+        lon, _ = frame.to_lonlat(x, y)
+        return base_m + slope_m_per_deg_lon * (float(lon) - lon0)
+
+    return ground
+
+
+@pytest.mark.parametrize("slope", [1000.0, 4000.0])  # 34 m and 134 m across the job
+def test_sloping_ground_keeps_the_true_clearance(tmp_path, slope):
+    """On a slope, towers stand on the ground at their feet and every flight's altitudes are
+    relative to its own take-off station: rebuilt independently from the files and the
+    test's own plane, the flight paths keep the clearance from the conductors, the camera
+    targets sit on the towers between insulator and top, and the preflight (DEM) passes."""
+    dem = _dem_4326(tmp_path / "slope.tif", slope)
     out = tmp_path / "out"
     res = run("plan", "powerline", EXAMPLE, "-o", out, "--dem", dem)
-    text = " ".join(res.output.split())
+    assert res.exit_code == 0, res.output
+    files = _files(out)
+    summary = json.loads(files["summary.json"])
+    assert summary["preflight"]["ok"] is True
+    job = read_job(EXAMPLE)
+    (line,) = lines_from_job(job)
+    ground = _plane_ground(job.frame, slope)
+    d = min_clearance_on_terrain(files, job.frame, [line], ground, step_m=0.5)
+    assert d >= summary["clearance_m"] - 0.05
+    feet = {t.id: ground(t.x_m, t.y_m) for t in line.towers}
+    tops = {t.id: feet[t.id] + t.height_m for t in line.towers}
+    xy = {t.id: (t.x_m, t.y_m) for t in line.towers}
+    rois, rise = 0, 0.0
+    for _name, items, plan in plan_items(files):
+        takeoff = next(p for c, p in items if c == 22)
+        home = plan["mission"]["plannedHomePosition"]
+        hx, hy = job.frame.to_local(home[1], home[0])
+        home_ground = ground(float(hx), float(hy))
+        assert takeoff[6] > 0
+        for c, p in items:
+            if c != 201 or not (p[4] or p[5]):
+                continue
+            x, y = job.frame.to_local(p[5], p[4])
+            tid = min(xy, key=lambda k: math.dist(xy[k], (float(x), float(y))))
+            assert math.dist(xy[tid], (float(x), float(y))) < 1.0
+            z = home_ground + p[6]
+            assert tops[tid] - 8.0 <= z <= tops[tid] + 0.01, (tid, z, tops[tid])
+            rois += 1
+            rise = max(rise, abs(feet[tid] - home_ground))
+    assert rois >= 10
+    # towers stand this far above or below their flight's take-off ground (a quarter of the
+    # job's spread at least): a planner that ignored it would aim the camera that far off
+    assert rise > 0.25 * slope * (11.0336 - 11.0)
+
+
+def test_mapping_on_sloping_ground_is_refused(tmp_path):
+    dem = _dem_4326(tmp_path / "slope.tif", 4000.0)
+    out = tmp_path / "out"
+    res = run("plan", "powerline", EXAMPLE, "-o", out, "--dem", dem, "-m", "mapping")
     assert res.exit_code == 1, res.output
-    assert "not level" in text and "Traceback" not in text
-    # the highest point is the east end (tower L1-10 or the station beside it), the lowest
-    # the west end (tower L1-1 or its station); the spread printed is the measured one
-    assert "L1-10" in text or "station 3" in text
-    assert "L1-1 " in text.replace("'", " ") or "station 1" in text
-    spread = float(text.split(" m apart")[0].rsplit("(", 1)[1])
-    assert 30.0 < spread < 36.0
+    assert "mapping mode" in " ".join(res.output.split())
     assert not out.exists()
 
 

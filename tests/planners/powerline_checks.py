@@ -22,12 +22,15 @@ ARDUCOPTER_OK = {16, 21, 22, 178, 183, 201, 203, 205, 206, 211, 42600}
 PHASES = ((-1.0, 4.0), (0.0, 4.0), (1.0, 4.0), (0.0, 0.0))  # (share of half-width, drop m)
 
 
-def conductors(line, step_m=0.5, sag_frac=0.03):
+def conductors(line, step_m=0.5, sag_frac=0.03, feet=None):
     """Points of every sagged conductor of ``line`` (towers' x, y, height, half-width):
     attachment on the crossarm bisector, parabola of depth ``sag_frac * span`` at mid-span.
-    Returns (N, 3) points and (N,) span index."""
+    ``feet``: elevation of each tower's foot in the caller's reference (default 0, flat
+    ground).  Returns (N, 3) points and (N,) span index."""
     xy = np.array([(t.x_m, t.y_m) for t in line.towers])
     h = np.array([t.height_m for t in line.towers])
+    if feet is not None:
+        h = h + np.asarray(feet, dtype=float)
     half = np.array([t.crossarm_half_m for t in line.towers])
     d = np.diff(xy, axis=0)
     L = np.hypot(d[:, 0], d[:, 1])
@@ -81,6 +84,27 @@ def min_clearance(files, frame, lines, step_m=0.5):
     tree = cKDTree(path)
     for ln in lines:
         cond, _ = conductors(ln, step_m)
+        d, _ = tree.query(cond)
+        best = min(best, float(d.min()))
+    return best
+
+
+def min_clearance_on_terrain(files, frame, lines, ground_fn, step_m=0.5):
+    """Least 3-D distance from the flight paths to the conductors on sloping ground: each
+    sortie's altitudes (relative to its take-off point) are put on the ground elevation at
+    that point, each tower on the ground at its foot, both from ``ground_fn(x, y)`` (the
+    test's own terrain, metres above sea level). [m]"""
+    legs = legs_from_geojson(files, frame)
+    home: dict[int, float] = {}
+    for a, _, sortie, _ in legs:
+        home.setdefault(sortie, float(ground_fn(a[0], a[1])))
+    up = {s: np.array([0.0, 0.0, h]) for s, h in home.items()}
+    shifted = [(a + up[s], b + up[s], s, e) for a, b, s, e in legs]
+    tree = cKDTree(sample_legs(shifted, step_m))
+    best = math.inf
+    for ln in lines:
+        feet = [float(ground_fn(t.x_m, t.y_m)) for t in ln.towers]
+        cond, _ = conductors(ln, step_m, feet=feet)
         d, _ = tree.query(cond)
         best = min(best, float(d.min()))
     return best

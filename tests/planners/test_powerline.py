@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import replace
@@ -471,3 +472,49 @@ def test_branch_sharing_the_junction_tower_refused_by_name():
     msg = r"span 'L1-5'-'L1-6'.*within the clearance of line 'L2'"
     with pytest.raises(InfeasibleMissionError, match=msg):
         plan_powerline(replace(pb, lines=(main, shared)))
+
+
+def test_towers_and_stations_on_hilly_ground():
+    """A 40-tower line over a hill (feet up to 60 m above the datum) with stations at their
+    own ground: every flight starts at altitude 0 above its take-off station and ends at the
+    landing station's ground relative to it; rebuilt in the datum frame from the mission
+    alone, every path point keeps the clearance from conductors hung on the hill."""
+    pb, job = problem("straight", 40, station_every=5)
+    xy = np.array([(t.x_m, t.y_m) for t in job.lines[0].towers])
+    x0, x1 = xy[:, 0].min(), xy[:, 0].max()
+
+    def ground(x):
+        u = (np.asarray(x, dtype=float) - x0) / (x1 - x0)
+        return 60.0 * np.sin(np.pi * u) ** 2
+
+    line = job.lines[0]
+    hilly = replace(
+        line,
+        towers=tuple(replace(t, ground_m=float(ground(t.x_m))) for t in line.towers),
+        _cache={},
+    )
+    st = np.asarray(pb.stations, dtype=float)
+    g_st = tuple(float(v) for v in ground(st[:, 0]))
+    pb2 = replace(pb, lines=(hilly,), station_ground_m=g_st)
+    res = plan_powerline(pb2, PowerlineParams(modes=("corridor", "towers")))
+    assert len(res.flights) >= 3
+    pts = []
+    for s in res.mission.sorties:
+        w = s.waypoints
+        assert w[0].alt_m == 0.0
+        assert w[-1].alt_m == pytest.approx(g_st[s.landing_station_index] - g_st[s.station_index])
+        xyz = np.array([(p.x_m, p.y_m, p.alt_m + g_st[s.station_index]) for p in w])
+        for a, b in itertools.pairwise(xyz):
+            n = max(1, math.ceil(np.linalg.norm(b - a) / 0.5))
+            t = np.linspace(0, 1, n + 1)[:, None]
+            pts.append(a + t * (b - a))
+    path = np.vstack(pts)
+    from scipy.spatial import cKDTree
+
+    feet = [float(ground(t.x_m)) for t in line.towers]
+    cond, _ = conductors(line, 0.5, feet=feet)
+    d, _ = cKDTree(path).query(cond)
+    assert d.min() >= CLEARANCE_110KV_M - 0.05
+    # flights are priced with their true climbs: the hill costs energy
+    res_flat = plan_powerline(pb, PowerlineParams(modes=("corridor", "towers")))
+    assert res.mission.energy_wh > res_flat.mission.energy_wh

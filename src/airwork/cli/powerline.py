@@ -53,13 +53,9 @@ from airwork.planners.powerline import (
     plan_powerline,
 )
 
-__all__ = ["check_level_ground", "lines_from_job", "powerline", "powerline_problem"]
+__all__ = ["ground_from_dem", "lines_from_job", "powerline", "powerline_problem"]
 
 _ROW_ROLES = ("right_of_way", "row", "right-of-way")
-
-#: Largest spread of ground elevation under the towers and stations that the power-line
-#: planner's flat-ground model accepts. [m]
-LEVEL_GROUND_TOLERANCE_M = 5.0
 
 
 def _num(f: JobFeature, key: str, default: float | None = None) -> float | None:
@@ -190,23 +186,27 @@ def powerline_problem(
     return problem, notes
 
 
-def check_level_ground(
-    problem: PowerlineProblem, terrain, tolerance_m: float = LEVEL_GROUND_TOLERANCE_M
-) -> None:
-    """Refuse a job whose towers and stations do not stand on level ground.
+def ground_from_dem(problem: PowerlineProblem, terrain) -> tuple[PowerlineProblem, float]:
+    """Stand the towers and stations on the DEM's ground.
 
-    The power-line planner places conductors and flight paths by heights above the take-off
-    point with the ground taken as flat (:mod:`airwork.planners.powerline.line`).  Where the
-    ground under a tower stands higher than under the station a flight takes off from, the
-    real conductors are higher than planned and the planned clearance is not the real one;
-    so the job is refused, naming the highest and lowest points, when the DEM's elevations
-    at the towers and stations spread over more than ``tolerance_m``. [m]
+    The job's *datum* (the planner's z = 0) is the lowest ground under a tower or station;
+    every tower gets its foot's elevation above it (``Tower.ground_m``) and every station
+    its own (``PowerlineProblem.station_ground_m``), so conductors, crossings and vantage
+    points are placed at their true heights and each flight's altitudes are given relative
+    to its own take-off station.
+
+    Returns
+    -------
+    (PowerlineProblem, float)
+        The problem on the DEM's ground, and the datum above mean sea level. [m]
 
     Raises
     ------
     GeometryError
-        Ground not level, or a tower or station outside the DEM or over a nodata hole.
+        A tower or station outside the DEM or over a nodata hole (named).
     """
+    from dataclasses import replace
+
     names: list[str] = []
     xy: list[tuple[float, float]] = []
     several = len(problem.lines) > 1
@@ -226,19 +226,15 @@ def check_level_ground(
             f"the DEM has no elevation under {where} (outside its extent or nodata): "
             "give a DEM that covers the whole line and every station"
         )
-    hi, lo = int(np.argmax(z)), int(np.argmin(z))
-    spread = float(z[hi] - z[lo])
-    if spread > tolerance_m:
-        lon_lat = problem.frame.to_lonlat(pts[[hi, lo], 0], pts[[hi, lo], 1])
-        lon, lat = (np.asarray(a, dtype=float) for a in lon_lat)
-        raise GeometryError(
-            f"the ground is not level along this job: {names[hi]} stands at {z[hi]:.1f} m and "
-            f"{names[lo]} at {z[lo]:.1f} m above sea level ({spread:.1f} m apart; "
-            f"lat {lat[0]:.6f}, lon {lon[0]:.6f} vs lat {lat[1]:.6f}, lon {lon[1]:.6f}). "
-            f"The power-line planner takes the ground as flat (within {tolerance_m:g} m), so "
-            "its conductor clearances would not hold; plan the line in stretches over level "
-            "ground, each with its own stations"
-        )
+    datum = float(z.min())
+    g = z - datum
+    lines, k = [], 0
+    for line in problem.lines:
+        towers = tuple(replace(t, ground_m=float(g[k + j])) for j, t in enumerate(line.towers))
+        k += len(towers)
+        lines.append(replace(line, towers=towers, _cache={}))
+    stations_g = tuple(float(v) for v in g[k:])
+    return replace(problem, lines=tuple(lines), station_ground_m=stations_g), datum
 
 
 def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str]) -> None:
@@ -405,11 +401,17 @@ def powerline(
     sources: list = list(files) + [(p, "station") for p in stations or []]
     job = read_job(*sources, crs=crs)
     problem, notes = powerline_problem(job, aircraft, Path(files[0]).stem, sag_frac=sag_frac)
+    datum = None
     if dem is not None:
         pts = np.vstack([*(ln.xy_m for ln in problem.lines), np.asarray(problem.stations)])
         bounds = (*pts.min(axis=0), *pts.max(axis=0))
-        check_level_ground(problem, _terrain(dem, problem.frame, bounds))
+        problem, datum = ground_from_dem(problem, _terrain(dem, problem.frame, bounds))
     result = plan_powerline(problem, params)
+    if datum is not None:
+        from dataclasses import replace
+
+        home = datum + (problem.station_ground_m[0] if problem.station_ground_m else 0.0)
+        result = replace(result, mission=replace(result.mission, home_amsl_m=home))
     safety = SafetyOptions(
         airspace=tuple(airspace or ()),
         dem=dem,

@@ -12,7 +12,7 @@ turns are not flown for free.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,6 +27,7 @@ __all__ = [
     "corner_speed_mps",
     "leg_speed_losses_s",
     "reachable_speeds_mps",
+    "shift_altitudes",
     "speed_change_loss_s",
 ]
 
@@ -161,6 +162,9 @@ class SortieBuilder:
     accel_mps2 : float
         Horizontal acceleration, for the time lost at corners and stops
         (:func:`leg_speed_losses_s`); ``inf`` ignores it. [m/s²]
+    ground_alt_m : float
+        Altitude of the take-off ground in the builder's reference (0 when altitudes are
+        above the take-off point). [m]
     """
 
     aircraft: Aircraft
@@ -171,12 +175,13 @@ class SortieBuilder:
     descent_speed_mps: float = DESCENT_SPEED_MPS
     headwind_fn: object = None
     accel_mps2: float = WAYPOINT_ACCEL_MPS2
+    ground_alt_m: float = 0.0
     _wps: list[Waypoint] = field(default_factory=list)
     _legs: list[tuple[LegKind, float, float, float, bool, bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         x, y = self.station_xy
-        self._wps.append(Waypoint(float(x), float(y), 0.0))
+        self._wps.append(Waypoint(float(x), float(y), float(self.ground_alt_m)))
         self._legs.append(
             (LegKind.TAKEOFF, self.climb_speed_mps, self.payload_kg, self.payload_kg, False, False)
         )
@@ -221,12 +226,13 @@ class SortieBuilder:
         for x, y in np.asarray(xy_m, dtype=float):
             self.goto(x, y, alt_m, **kw)
 
-    def land(self, x_m: float, y_m: float) -> None:
-        """Vertical landing at a point (the last waypoint must be above it)."""
+    def land(self, x_m: float, y_m: float, ground_alt_m: float = 0.0) -> None:
+        """Vertical landing at a point (the last waypoint must be above it), on ground at
+        ``ground_alt_m`` in the builder's reference. [m]"""
         self._legs.append(
             (LegKind.LANDING, self.descent_speed_mps, self._payload, self._payload, False, False)
         )
-        self._wps.append(Waypoint(float(x_m), float(y_m), 0.0))
+        self._wps.append(Waypoint(float(x_m), float(y_m), float(ground_alt_m)))
 
     def build(
         self, index: int, *, station_index: int = 0, landing_station_index: int = 0
@@ -292,3 +298,23 @@ class SortieBuilder:
             station_index=station_index,
             landing_station_index=landing_station_index,
         )
+
+
+def shift_altitudes(sortie: Sortie, dz_m: float) -> Sortie:
+    """The sortie with every waypoint altitude, and every camera target's altitude, moved
+    by ``dz_m`` (e.g. from a job datum to above the sortie's take-off point).  Legs keep
+    their prices: they depend on altitude differences only. [m]"""
+    if dz_m == 0.0:
+        return sortie
+
+    def act(a: Action) -> Action:
+        if a.target_m is None:
+            return a
+        x, y, z = a.target_m
+        return replace(a, target_m=(x, y, z + dz_m))
+
+    wps = tuple(
+        replace(w, alt_m=w.alt_m + dz_m, actions=tuple(act(a) for a in w.actions))
+        for w in sortie.waypoints
+    )
+    return replace(sortie, waypoints=wps)

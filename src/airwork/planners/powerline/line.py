@@ -1,9 +1,11 @@
 """Power-line model: ordered towers, phase conductors with sag, clearance by voltage.
 
-Coordinates are metres in the job's local frame (``x`` east, ``y`` north); heights are
-metres above the ground at the tower, and the ground is taken as flat (every height is also
-a height above the take-off point).  A line is an ordered chain of towers; the conductors of
-span ``i`` join tower ``i`` to tower ``i + 1``.
+Coordinates are metres in the job's local frame (``x`` east, ``y`` north).  A tower's
+``height_m`` is measured from its foot, which stands ``ground_m`` above the job's *datum*
+(z = 0: the lowest tower foot or station, from a DEM; every ``ground_m`` is 0 on flat
+ground); every other height here (tops, attachments, conductors) is above the datum.  A line
+is an ordered chain of towers; the conductors of span ``i`` join tower ``i`` to tower
+``i + 1``.
 
 Crossarms lie along the bisector of the two spans meeting at a tower (a mitre), so a phase
 with lateral offset ``o`` is exactly ``o`` metres from the centre line of both spans; every
@@ -175,6 +177,9 @@ class Tower:
         Nominal voltage. [kV]
     sag_m : float or None
         Sag of the span that starts at this tower; default from the span. [m]
+    ground_m : float
+        Elevation of the tower's foot above the job's datum, the planner's z = 0 (from a
+        DEM; 0 on flat ground). [m]
     """
 
     id: str
@@ -184,6 +189,7 @@ class Tower:
     crossarm_half_m: float = 3.0
     voltage_kv: float | None = None
     sag_m: float | None = None
+    ground_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -234,6 +240,10 @@ class PowerLine:
             raise GeometryError(f"{name}: sag_frac must be in [0, 0.2), got {self.sag_frac}")
         if not self.phases:
             raise GeometryError(f"{name}: no conductor (phases) given")
+        g = self.ground_m
+        if not np.all(np.isfinite(g)):
+            i = int(np.argmax(~np.isfinite(g)))
+            raise GeometryError(f"{name}: tower {ids[i]!r} ground elevation is not finite")
         h = self.height_m
         bad = ~np.isfinite(h) | (h <= 0)
         if bad.any():
@@ -274,7 +284,7 @@ class PowerLine:
             raise GeometryError(
                 f"{name}: span {ids[i]!r}-{ids[i + 1]!r} ({length[i]:.0f} m): the conductor "
                 f"sags {self.sag_per_span_m[i]:.1f} m and reaches the ground (attachments "
-                f"{low[i]:.1f} m high)"
+                f"{low[i]:.1f} m above their feet)"
             )
 
     # ------------------------------------------------------------------ basic arrays
@@ -295,8 +305,18 @@ class PowerLine:
 
     @property
     def height_m(self) -> np.ndarray:
-        """(n,) tower top heights. [m]"""
+        """(n,) tower heights above their feet. [m]"""
         return np.array([t.height_m for t in self.towers], dtype=float)
+
+    @property
+    def ground_m(self) -> np.ndarray:
+        """(n,) elevation of the tower feet above the datum (z = 0). [m]"""
+        return np.array([t.ground_m for t in self.towers], dtype=float)
+
+    @property
+    def top_m(self) -> np.ndarray:
+        """(n,) tower tops above the datum: ground plus height. [m]"""
+        return self.ground_m + self.height_m
 
     @property
     def half_m(self) -> np.ndarray:
@@ -364,18 +384,21 @@ class PowerLine:
 
     @property
     def attach_height_m(self) -> np.ndarray:
-        """(n, k) attachment height of every conductor at every tower. [m]"""
+        """(n, k) attachment height of every conductor at every tower, above the datum. [m]"""
         drops = np.array([p[1] for p in self.phases])
-        return self.height_m[:, None] - drops[None, :]
+        return self.top_m[:, None] - drops[None, :]
 
     @property
     def lowest_point_m(self) -> np.ndarray:
-        """(n - 1,) lowest conductor height of each span. [m]"""
+        """(n - 1,) lowest height of each span's conductors above the straight line joining
+        the two tower feet (the ground itself on flat ground). [m]"""
         z = self.attach_height_m
         t = np.linspace(0.0, 1.0, 41)
         s = self.sag_per_span_m
         zz = conductor_height_m(t[None, None, :], z[:-1, :, None], z[1:, :, None], s[:, None, None])
-        return zz.min(axis=(1, 2))
+        g = self.ground_m
+        foot = g[:-1, None, None] + t[None, None, :] * (g[1:] - g[:-1])[:, None, None]
+        return (zz - foot).min(axis=(1, 2))
 
     @property
     def max_lateral_m(self) -> float:
@@ -412,7 +435,7 @@ class PowerLine:
             for frac, drop in self.phases:
                 a = self.xy_m[i] + frac * self.half_m[i] * mitre[i]
                 b = self.xy_m[i + 1] + frac * self.half_m[i + 1] * mitre[i + 1]
-                za, zb = self.height_m[i] - drop, self.height_m[i + 1] - drop
+                za, zb = self.top_m[i] - drop, self.top_m[i + 1] - drop
                 xy = a[None, :] + t[:, None] * (b - a)[None, :]
                 z = conductor_height_m(t, za, zb, sag[i])
                 out.append(np.column_stack([xy, z]))

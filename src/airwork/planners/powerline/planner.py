@@ -1,7 +1,10 @@
 """Power-line inspection planner: corridor imagery, tower vantage points, right-of-way
 mapping, split into battery-sized flights from road-side stations by dynamic programming.
 
-Geometry (see :mod:`.line` for the line model; ground flat, heights above take-off):
+Geometry (see :mod:`.line` for the line model): heights are above the job's datum, the
+lowest tower foot or station (on flat ground, the ground itself); towers stand on their own
+ground (``Tower.ground_m``) and stations on theirs (``station_ground_m``), and each flight
+is exported with altitudes above its own take-off station.
 
 * **Clearance** ``c`` from every conductor: OSHA 1926.1408 Table A by voltage plus a GPS
   margin, unless given.  Every low flight point (corridor track, vantage points, moves between
@@ -53,6 +56,7 @@ from airwork.mission.build import (
     SortieBuilder,
     corner_speed_mps,
     reachable_speeds_mps,
+    shift_altitudes,
     speed_change_loss_s,
 )
 from airwork.mission.model import (
@@ -88,6 +92,10 @@ __all__ = [
 
 MODES = ("corridor", "towers", "mapping")
 
+LEVEL_GROUND_M = 5.0
+"""Largest spread of ground elevation (towers and stations) over which the mapping strip,
+flown level, is accepted. [m]"""
+
 _TRANSIT, _WORK = LegKind.TRANSIT, LegKind.WORK
 
 
@@ -111,6 +119,10 @@ class PowerlineProblem:
         [m]
     features : tuple of Feature
     name : str
+    station_ground_m : tuple of float
+        Elevation of each station above the datum (see :mod:`.line`), from a DEM; empty:
+        every station at 0 (flat ground).  Each flight's altitudes are exported relative to
+        its own take-off station. [m]
     """
 
     lines: tuple[PowerLine, ...]
@@ -123,6 +135,7 @@ class PowerlineProblem:
     obstacle_clearance_m: float = 5.0
     features: tuple[Feature, ...] = ()
     name: str = "powerline"
+    station_ground_m: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -135,6 +148,12 @@ class PowerlineProblem:
         st = np.asarray(self.stations, dtype=float)
         if st.ndim != 2 or st.shape[1] != 2 or not np.isfinite(st).all():
             raise GeometryError(f"{self.name}: stations must be finite (x, y) pairs")
+        g = np.asarray(self.station_ground_m, dtype=float)
+        if len(g) and (len(g) != len(st) or not np.isfinite(g).all()):
+            raise GeometryError(
+                f"{self.name}: station_ground_m needs one finite elevation per station "
+                f"({len(st)}), got {len(g)}"
+            )
         row = self.right_of_way
         if row is not None and (row.is_empty or not row.is_valid):
             raise GeometryError(f"{self.name}: the right-of-way is empty or invalid")
@@ -655,6 +674,9 @@ def plan_powerline(
         )
     stations = np.asarray(problem.stations, dtype=float).reshape(-1, 2)
     _check_stations(problem, stations, lateral)
+    st_ground = np.zeros(len(stations))
+    if len(problem.station_ground_m):
+        st_ground = np.asarray(problem.station_ground_m, dtype=float)
     track = lateral
 
     # corridor photo geometry (same for every span: the track follows the sag)
@@ -702,6 +724,14 @@ def plan_powerline(
     map_alt = map_gsd = map_trig = None
     offsets: np.ndarray = np.zeros(0)
     if "mapping" in modes:
+        feet = np.concatenate([st_ground, *(ln.ground_m for ln in lines)])
+        if feet.max() - feet.min() > LEVEL_GROUND_M:
+            raise InfeasibleMissionError(
+                f"mapping mode: the ground under the towers and stations spreads over "
+                f"{feet.max() - feet.min():.0f} m; a level mapping strip would image it at "
+                f"changing scale, and terrain following of the strip is not done yet: plan "
+                f"the corridor and towers modes here, and map the level stretches on their own"
+            )
         safe = max(float(_cross_alt(ln, clearance).max()) for ln in lines)
         if params.mapping_altitude_m is not None:
             map_alt = float(params.mapping_altitude_m)
@@ -798,6 +828,7 @@ def plan_powerline(
             row,
             shapely.union_all(forb) if forb else None,
             warns,
+            st_ground,
         )
 
     # allowed area checks
@@ -824,7 +855,7 @@ def plan_powerline(
     moves = 0
     for k, (li, a, b, s1, s2, rev) in enumerate(chosen, start=1):
         lp = plans[li]
-        sortie, photos = _build(lp, a, b, s1, s2, rev, stations, ac, k)
+        sortie, photos = _build(lp, a, b, s1, s2, rev, stations, ac, k, st_ground)
         if sortie.energy_wh > emax * (1 + 1e-6):
             raise InfeasibleMissionError(
                 f"flight {k} ({lp.line.span_label(a)} to {lp.line.tower_label(b)}) needs "
@@ -935,8 +966,8 @@ class _Ctx:
 
 
 def _cross_alt(line: PowerLine, clearance: float) -> np.ndarray:
-    """X_i = max(top of towers i-1, i, i+1) + clearance. [m]"""
-    h = line.height_m
+    """X_i = max(top of towers i-1, i, i+1) + clearance, above the datum. [m]"""
+    h = line.top_m
     m = h.copy()
     m[1:] = np.maximum(m[1:], h[:-1])
     m[:-1] = np.maximum(m[:-1], h[1:])
@@ -1059,11 +1090,13 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
     p = ctx.params
     n = ln.n
     X = _cross_alt(ln, ctx.clearance)
-    if X.max() > p.max_altitude_m:
-        i = int(np.argmax(X))
+    agl = X - ln.ground_m  # the crossing above the ground at the tower
+    if agl.max() > p.max_altitude_m:
+        i = int(np.argmax(agl))
         raise InfeasibleMissionError(
-            f"{ln.tower_label(i)}: crossing the line needs {X[i]:.0f} m (tower tops + "
-            f"{ctx.clearance:.1f} m clearance), above the {p.max_altitude_m:g} m ceiling"
+            f"{ln.tower_label(i)}: crossing the line needs {agl[i]:.0f} m above the ground "
+            f"(tower tops + {ctx.clearance:.1f} m clearance), above the "
+            f"{p.max_altitude_m:g} m ceiling"
         )
     tw = ctx.transit
     mean_att = ln.attach_height_m.mean(axis=1)
@@ -1100,7 +1133,7 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
         c = ln.xy_m[i]
         ray = r_f[i]
         sign = 1.0 if side > 0 else -1.0
-        z_ins, z_top = float(mean_att[i]), float(ln.height_m[i])
+        z_ins, z_top = float(mean_att[i]), float(ln.top_m[i])
         lift = S * math.tan(math.radians(p.vantage_pitch_deg))
         specs = []
         # radial move out to the circle on the sector bisector, then along the circle
@@ -1466,6 +1499,7 @@ def _access(
     row,
     forbidden,
     warns: list,
+    ground: np.ndarray,
 ):
     """Per station: nearest tower, take-off + leg to above it, and leg back + landing
     (energy, time), and the bends of that leg.  Stations farther than ``max_access_m`` are
@@ -1511,7 +1545,7 @@ def _access(
             )
     up, down = [], []
     for s, t in enumerate(t_s):
-        st = (stations[s, 0], stations[s, 1], 0.0)
+        st = (stations[s, 0], stations[s, 1], float(ground[s]))
         top = (ln.xy_m[t, 0], ln.xy_m[t, 1], X[t])
         bends = [_spec(x, y, X[t], _TRANSIT, tw) for x, y in vias[s]]
         up.append(
@@ -1693,12 +1727,22 @@ def _dp(lp: _LinePlan, stations, drive, init, emax, params, name):
 
 
 # ----------------------------------------------------------------------------- building
-def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, rev: bool, stations, ac, index: int):
+def _build(
+    lp: _LinePlan, a: int, b: int, s1: int, s2: int, rev: bool, stations, ac, index: int, ground
+):
+    """Build one flight in the datum frame, then give its altitudes relative to its own
+    take-off station (``ground[s1]`` above the datum), as flown."""
     ln = lp.line
     X = lp.cross_alt
     t_s = lp.access[0]
     t1, t2 = int(t_s[s1]), int(t_s[s2])
-    sb = SortieBuilder(ac, (float(stations[s1, 0]), float(stations[s1, 1])), float(X[t1]), 0.0)
+    sb = SortieBuilder(
+        ac,
+        (float(stations[s1, 0]), float(stations[s1, 1])),
+        float(X[t1]),
+        0.0,
+        ground_alt_m=float(ground[s1]),
+    )
     photos = 0
 
     def run(specs):
@@ -1741,8 +1785,9 @@ def _build(lp: _LinePlan, a: int, b: int, s1: int, s2: int, rev: bool, stations,
     for x, y in vias[s2][::-1]:
         sb.goto(float(x), float(y), float(X[t2]), kind=LegKind.RETURN, speed_mps=tw)
     sb.goto(float(st[0]), float(st[1]), float(X[t2]), kind=LegKind.RETURN, speed_mps=tw)
-    sb.land(float(st[0]), float(st[1]))
-    return sb.build(index, station_index=s1, landing_station_index=s2), photos
+    sb.land(float(st[0]), float(st[1]), ground_alt_m=float(ground[s2]))
+    sortie = sb.build(index, station_index=s1, landing_station_index=s2)
+    return shift_altitudes(sortie, -float(ground[s1])), photos
 
 
 def _overhead_pieces(lp: _LinePlan, t_from: int, t_to: int) -> list[_Piece]:
