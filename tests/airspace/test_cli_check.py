@@ -416,3 +416,25 @@ def test_imported_plan_is_checked_with_a_full_load(tmp_path):
     empty = check_flight(flight, CheckConfig(aircraft=ac, payload_kg=0.0))
     assert full.sorties[0]["energy_wh"] > 1.2 * empty.sorties[0]["energy_wh"]
     assert any("full 40.0 kg load" in n for n in full.notes)
+
+
+def test_imported_plan_energy_matches_the_planner(tmp_path):
+    """Checked back as an imported .plan (no prices in it), an airwork power-line flight
+    (stops at 40+ vantage points and corners) costs what the planner priced it, within 3 %:
+    the check adds the braking and speeding up at every waypoint as the planners do; without
+    that it came out 22 % lower, i.e. it would have passed flights the battery can't fly."""
+    line = Path(__file__).parents[2] / "examples" / "powerline.geojson"
+    out = tmp_path / "out"
+    res = run("plan", "powerline", line, "-o", out, "-a", "inspector-quad")
+    assert res.exit_code == 0, res.output
+    planned = json.loads((out / "summary.json").read_text())
+    flights = planned["per_flight"]
+    assert len(flights) == planned["flights"] >= 1
+    for f in flights:
+        sortie = f["sortie"]
+        plan = out / f"sortie-{sortie:02d}.plan"
+        res = run("check", plan, "--aircraft", "inspector-quad", "--json")
+        assert res.exit_code == 0, res.output
+        report = json.loads(res.output[res.output.index("{") :])
+        got = report["sorties"][0]["energy_wh"]
+        assert got == pytest.approx(f["energy_wh"], rel=0.03)

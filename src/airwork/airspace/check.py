@@ -64,7 +64,7 @@ from airwork.export.mavlink import (
     command_name,
     mission_items,
 )
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
+from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, leg_speed_losses_s
 from airwork.mission.model import Mission
 
 __all__ = [
@@ -651,7 +651,14 @@ def _check_aircraft(
     payload = track.payload_kg
     if track.energy_wh is None and cfg.payload_kg is not None:
         payload = np.full(m, float(cfg.payload_kg))
-    kw = dict(climb_m=climb, vertical_speed_mps=vs, working=track.working, hold_s=track.hold_s[1:])
+    hold = track.hold_s[1:]
+    if track.energy_wh is None:
+        # an imported mission carries no prices: add the time lost braking for each
+        # waypoint and speeding up after it, as airwork's planners price it
+        # (:func:`~airwork.mission.build.leg_speed_losses_s`, ArduPilot's WPNAV_ACCEL)
+        v_h = np.where(track.vertical, 0.0, track.speed_mps)
+        hold = hold + leg_speed_losses_s(track.xy_m, v_h, hold)
+    kw = dict(climb_m=climb, vertical_speed_mps=vs, working=track.working, hold_s=hold)
     perf = aircraft.leg_performance(dist, hs, payload, headwind_mps=headwind, **kw)
     energy = perf.energy_wh
     if track.energy_wh is not None and cfg.wind_in_energy:
