@@ -11,7 +11,9 @@ still contains it (Douglas-Peucker, then grown back by the tolerance with mitre 
 64-vertex circle becomes about eight nodes.  Node-to-node shortest distances are computed
 once (scipy's all-pairs Dijkstra); a query then only finds what its two endpoints see.
 Visibility tests are vectorised shapely predicates against the zones shrunk by 1 cm, so a
-path may graze a zone's edge but never enter it.
+path may graze a zone's edge but never enter it; a segment farther from a zone part's
+bounding-circle centre than its radius cannot meet it, so only the (segment, part) pairs
+that pass that numpy test go to the exact predicate.
 
 References
 ----------
