@@ -11,6 +11,7 @@ towers: ``line_id``, ``tower_heights_m`` (list or comma-separated) or ``height_m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -186,7 +187,7 @@ def powerline_problem(
     return problem, notes
 
 
-def ground_from_dem(problem: PowerlineProblem, terrain) -> tuple[PowerlineProblem, float]:
+def ground_from_dem(problem: PowerlineProblem, terrain) -> PowerlineProblem:
     """Stand the towers and stations on the DEM's ground.
 
     The job's *datum* (the planner's z = 0) is the lowest ground under a tower or station;
@@ -197,16 +198,14 @@ def ground_from_dem(problem: PowerlineProblem, terrain) -> tuple[PowerlineProble
 
     Returns
     -------
-    (PowerlineProblem, float)
-        The problem on the DEM's ground, and the datum above mean sea level. [m]
+    PowerlineProblem
+        The problem on the DEM's ground, with its datum above mean sea level.
 
     Raises
     ------
     GeometryError
         A tower or station outside the DEM or over a nodata hole (named).
     """
-    from dataclasses import replace
-
     names: list[str] = []
     xy: list[tuple[float, float]] = []
     several = len(problem.lines) > 1
@@ -234,7 +233,7 @@ def ground_from_dem(problem: PowerlineProblem, terrain) -> tuple[PowerlineProble
         k += len(towers)
         lines.append(replace(line, towers=towers, _cache={}))
     stations_g = tuple(float(v) for v in g[k:])
-    return replace(problem, lines=tuple(lines), station_ground_m=stations_g), datum
+    return replace(problem, lines=tuple(lines), station_ground_m=stations_g, datum_amsl_m=datum)
 
 
 def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str]) -> None:
@@ -401,17 +400,11 @@ def powerline(
     sources: list = list(files) + [(p, "station") for p in stations or []]
     job = read_job(*sources, crs=crs)
     problem, notes = powerline_problem(job, aircraft, Path(files[0]).stem, sag_frac=sag_frac)
-    datum = None
     if dem is not None:
         pts = np.vstack([*(ln.xy_m for ln in problem.lines), np.asarray(problem.stations)])
         bounds = (*pts.min(axis=0), *pts.max(axis=0))
-        problem, datum = ground_from_dem(problem, _terrain(dem, problem.frame, bounds))
+        problem = ground_from_dem(problem, _terrain(dem, problem.frame, bounds))
     result = plan_powerline(problem, params)
-    if datum is not None:
-        from dataclasses import replace
-
-        home = datum + (problem.station_ground_m[0] if problem.station_ground_m else 0.0)
-        result = replace(result, mission=replace(result.mission, home_amsl_m=home))
     safety = SafetyOptions(
         airspace=tuple(airspace or ()),
         dem=dem,

@@ -123,6 +123,8 @@ class PowerlineProblem:
         Elevation of each station above the datum (see :mod:`.line`), from a DEM; empty:
         every station at 0 (flat ground).  Each flight's altitudes are exported relative to
         its own take-off station. [m]
+    datum_amsl_m : float
+        The datum (z = 0) above mean sea level. [m]
     """
 
     lines: tuple[PowerLine, ...]
@@ -136,6 +138,7 @@ class PowerlineProblem:
     features: tuple[Feature, ...] = ()
     name: str = "powerline"
     station_ground_m: tuple[float, ...] = ()
+    datum_amsl_m: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -913,6 +916,7 @@ def plan_powerline(
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
+        home_amsl_m=problem.datum_amsl_m + float(st_ground[0]),
         geofence=fence,
         features=problem.features,
         kind="powerline",
