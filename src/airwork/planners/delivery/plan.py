@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import time
 import warnings as warnings_mod
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -316,14 +316,7 @@ class DeliveryResult:
             "total_runtime_s": round(self.runtime_s, 2),
             "matrix_time_s": round(self.matrix_time_s, 2),
             "repaired_trips": self.repaired_trips,
-            "weights": {
-                "drone": self.weights.drone,
-                "trip": self.weights.trip,
-                "flight_hour": self.weights.flight_hour,
-                "energy_kwh": self.weights.energy_kwh,
-                "late_hour": self.weights.late_hour,
-                "unserved": self.weights.unserved,
-            },
+            "weights": asdict(self.weights),
             "objective": self.objective(),
             "schedule": {
                 d: [
