@@ -617,3 +617,24 @@ def test_order_thousands_of_km_away_is_a_coordinate_mistake():
     assert [t.orders for t in result.trips] == [("ok",)]
     with pytest.raises(GeometryError, match="every order is more than 200 km"):
         plan_delivery(small_problem([swapped]), DeliveryParams(runtime_s=0.3))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    latest=st.floats(0, 80_000),
+    tol=st.floats(60, 7200),
+    weight=st.floats(1, 1000),
+    late_share=st.floats(0, 1),
+)
+def test_late_tiers_price_lateness_within_half_a_tier(latest, tol, weight, late_share):
+    """PyVRP takes the cheapest visit whose window admits the arrival: its price is within
+    weight x tolerance / (2 x tiers) of the linear cost of the real lateness (a single
+    late step, as before, was off by up to half the whole tolerance)."""
+    tiers = plan_mod.late_tiers(latest, tol, weight)
+    assert len(tiers) == plan_mod.LATE_TIERS + 1
+    assert tiers[0] == (latest, 0.0) and tiers[-1][0] == pytest.approx(latest + tol)
+    late = late_share * tol
+    arrival = latest + late
+    price = min(c for close, c in tiers if arrival <= close + 1e-9)
+    linear = weight * late / 3600
+    assert abs(price - linear) <= weight * tol / 3600 / (2 * plan_mod.LATE_TIERS) + 1e-9

@@ -73,6 +73,7 @@ __all__ = [
     "TripReport",
     "Unserved",
     "baseline_plan",
+    "late_tiers",
     "plan_delivery",
 ]
 
@@ -107,9 +108,9 @@ class DeliveryWeights:
         Per order left unserved (large: serve everything that can be served).
     late_hour : float
         Per hour of lateness, with ``DeliveryParams.late_tolerance_s`` > 0.  PyVRP has hard
-        time windows only, so lateness is priced as a step: an order is offered as two
-        mutually exclusive visits, on time, or late within the tolerance at the cost of half
-        the tolerance.  The exact lateness is reported.
+        time windows only, so lateness is priced in steps (:func:`late_tiers`): an order is
+        offered as mutually exclusive visits, on time or late within one of three tiers of
+        the tolerance, each at the lateness in its middle.  The exact lateness is reported.
     """
 
     drone: float = 100.0
@@ -910,6 +911,28 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
     )
 
 
+LATE_TIERS = 3
+"""Lateness tiers offered to PyVRP per order with a priced late tolerance. [-]"""
+
+
+def late_tiers(latest_s: float, tolerance_s: float, late_hour: float, tiers: int = LATE_TIERS):
+    """An order's mutually exclusive visits for PyVRP, which has hard time windows only:
+    on time (window closing at ``latest_s``, no cost), or late within tier ``k`` of
+    ``tiers`` equal parts of the tolerance (window closing ``k / tiers`` of the way in),
+    priced at the lateness in the middle of its tier, so a visit's price is within
+    ``late_hour × tolerance / (2 tiers)`` of the linear cost of its real lateness.
+
+    Returns
+    -------
+    list of (window close [s], cost in weight units)
+    """
+    out = [(latest_s, 0.0)]
+    for k in range(1, tiers + 1):
+        mid_s = (k - 0.5) * tolerance_s / tiers
+        out.append((latest_s + k * tolerance_s / tiers, late_hour * mid_s / 3600.0))
+    return out
+
+
 def _pyvrp_data(
     ctx, tt, stop_eq_s, stop_time, specs, budget_s, p_fwd, orders, keep, routable, counts
 ):
@@ -964,11 +987,10 @@ def _pyvrp_data(
         o = orders[j]
         # with a priced tolerance, an order is a pair of mutually exclusive visits: on time
         # (full prize) or late within the tolerance (prize less the lateness cost)
-        variants = [(o.latest_s, 0.0), (o.latest_s + tol, w.late_hour * tol / 2 / 3600)]
-        if not tiers:
-            variants = [(o.latest_s + tol, 0.0)]
+        variants = late_tiers(o.latest_s, tol, w.late_hour) if tiers else [(o.latest_s + tol, 0.0)]
         if tiers:
-            groups.append(pyvrp.ClientGroup([len(clients), len(clients) + 1], required=False))
+            members = list(range(len(clients), len(clients) + len(variants)))
+            groups.append(pyvrp.ClientGroup(members, required=False))
         for late, cost in variants:
             clients.append(
                 pyvrp.Client(
