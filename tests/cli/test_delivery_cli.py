@@ -234,3 +234,47 @@ def test_preflight_refuses_a_zone_over_a_hub(tmp_path):
     assert res.exit_code != 0
     assert "no_fly" in res.output and "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_hilly_town_with_a_dem_plans_and_passes_the_preflight(tmp_path):
+    """A DEM rising 1.5 m every 0.001° of longitude (about 1.9 %, 290 m across the job):
+    the trips cruise above the ground under each piece of each leg and drop above the
+    ground at each order, so the shared preflight against the same DEM passes (height above
+    ground within 0.5-120 m everywhere).  Planned for flat ground, the same day fails it
+    with trips in the ground."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    lon0, lat1, cell = 1.3398, 43.6793, 0.0002
+    cols, rows = 900, 700
+    lon = lon0 + (np.arange(cols) + 0.5) * cell
+    grid = np.tile(150.0 + 1500.0 * (lon - lon0), (rows, 1)).astype(np.float32)
+    dem = tmp_path / "hills.tif"
+    with rasterio.open(
+        dem,
+        "w",
+        driver="GTiff",
+        width=cols,
+        height=rows,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_origin(lon0, lat1, cell, cell),
+    ) as ds:
+        ds.write(grid, 1)
+    out = tmp_path / "out"
+    args = ["plan", "delivery", EXAMPLE, "--orders", ORDERS, "-a", "delivery-hex"]
+    res = run(*args, "--runtime-s", "2", "--no-picture", "--dem", dem, "-o", out)
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    block = summary["preflight"]["by_aircraft"]["delivery-hex"]
+    assert block["ok"] is True and block["terrain"].startswith("DEM")
+    assert summary["served"] >= 40
+    # the flat-ground plan of the same day, checked against the DEM, is refused
+    flat = tmp_path / "flat"
+    res = run(*args, "--runtime-s", "2", "--no-picture", "-o", flat)
+    assert res.exit_code == 0, res.output
+    res = run("check", flat / "mission.geojson", "--aircraft", "delivery-hex", "--dem", dem)
+    assert res.exit_code == 3, res.output
+    assert "ground" in res.output

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -19,6 +20,7 @@ from airwork.cli.check import (
     MaxAglOpt,
     ObstaclesOpt,
     SafetyOptions,
+    _terrain,
     safety_check,
 )
 from airwork.cli.common import OutOpt, OverwriteOpt, console, err_console, handle_errors
@@ -312,6 +314,11 @@ def delivery(
     out_dir = check_out_dir(out, overwrite=overwrite)
     fleet = parse_fleet(aircraft)
     problem = delivery_problem(files, orders, fleet, crs)
+    if dem is not None:
+        # trips cruise above the ground under each leg and drop above the ground at the order
+        pts = np.vstack([problem.hub_xy, problem.order_xy])
+        bounds = (*pts.min(axis=0), *pts.max(axis=0))
+        problem = problem.replace(terrain=_terrain(dem, problem.frame, bounds))
     result = plan_delivery(problem, params)
     safety = SafetyOptions(
         airspace=tuple(airspace or ()),

@@ -392,6 +392,58 @@ class _Context:
         )
         self.hub_xy = problem.hub_xy
         self.order_xy = problem.order_xy
+        # ground elevation (above sea level) at hubs and orders; zeros on flat ground
+        self.terrain = problem.terrain
+        self.hub_ground = np.zeros(len(self.hub_xy))
+        self.order_ground = np.zeros(len(self.order_xy))
+        if self.terrain is not None:
+            self.hub_ground = np.asarray(
+                self.terrain.elevation_m(self.hub_xy[:, 0], self.hub_xy[:, 1]), dtype=float
+            )
+            bad = ~np.isfinite(self.hub_ground)
+            if bad.any():
+                raise GeometryError(
+                    f"hub '{problem.hubs[int(np.argmax(bad))].id}': the DEM has no ground "
+                    "elevation there (outside its extent or nodata)"
+                )
+            if len(self.order_xy):
+                self.order_ground = np.asarray(
+                    self.terrain.elevation_m(self.order_xy[:, 0], self.order_xy[:, 1]),
+                    dtype=float,
+                )
+
+    def cruise_profile(self, path: np.ndarray, hub: int) -> tuple[np.ndarray, np.ndarray]:
+        """Vertices and altitudes (above the hub) of a cruise path.
+
+        On flat ground: the path's own vertices at ``cruise_alt_m``.  With a terrain, every
+        leg is cut into pieces of at most :data:`TERRAIN_PIECE_M` and each vertex flies
+        ``cruise_alt_m`` above the highest ground under the pieces meeting there (the DEM
+        sampled every :data:`TERRAIN_STEP_M`), so every straight piece between two vertices
+        is at least ``cruise_alt_m`` above all the ground under it, and at most the ground's
+        rise over two pieces more. [m]
+        """
+        alt = self.params.cruise_alt_m
+        path = np.asarray(path, dtype=float)
+        if self.terrain is None or len(path) < 2:
+            return path, np.full(len(path), alt)
+        a, b = path[:-1], path[1:]
+        cuts = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / TERRAIN_PIECE_M)).astype(int)
+        leg = np.repeat(np.arange(len(a)), cuts)
+        t = np.concatenate([np.arange(c) / c for c in cuts])
+        xy = np.vstack([a[leg] + t[:, None] * (b - a)[leg], path[-1:]])
+        p0, p1 = xy[:-1], xy[1:]
+        m = len(p0)
+        k = np.maximum(1, np.ceil(np.hypot(*(p1 - p0).T) / TERRAIN_STEP_M)).astype(int)
+        piece = np.repeat(np.arange(m), k + 1)
+        u = np.concatenate([np.linspace(0.0, 1.0, c + 1) for c in k])
+        sxy = p0[piece] + u[:, None] * (p1 - p0)[piece]
+        g = np.asarray(self.terrain.elevation_m(sxy[:, 0], sxy[:, 1]), dtype=float)
+        # samples off the DEM are left out here; the preflight check names them
+        top = np.full(m, -np.inf)
+        np.maximum.at(top, piece, np.where(np.isfinite(g), g, -np.inf))
+        top = np.where(np.isfinite(top), top, self.hub_ground[hub])
+        vertex = np.maximum(np.r_[top, -np.inf], np.r_[-np.inf, top])
+        return xy, alt + vertex - self.hub_ground[hub]
 
     def zone_of(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(index of raw zone containing, index of grown zone containing), -1 if none."""
@@ -404,6 +456,7 @@ class _Context:
         return raw, grown
 
     def drop_alt(self, ft: FleetType, order: Order) -> float:
+        """Hover height of a drop above the ground at the order. [m]"""
         if order.drop == "land":
             return LAND_DROP_ALT_M
         return float(min(self.params.winch_alt_m, max(ft.winch_length_m - 1.0, 1.0)))
@@ -412,26 +465,47 @@ class _Context:
     def _builder(self, trip: _Trip, waits: list[float]) -> tuple[SortieBuilder, list[int]]:
         ft = self.fleet[trip.ftype]
         orders = [self.problem.orders[i] for i in trip.orders]
-        alt = self.params.cruise_alt_m
         hub = self.hub_xy[trip.hub]
+        v = self.speed
+        paths = [
+            self.travel.path(p, q)
+            for p, q in zip(
+                [hub, *(np.asarray(o.xy_m, dtype=float) for o in orders)],
+                [*(np.asarray(o.xy_m, dtype=float) for o in orders), hub],
+                strict=True,
+            )
+        ]
+        profiles = [self.cruise_profile(path, trip.hub) for path in paths]
         b = SortieBuilder(
             aircraft=ft.aircraft,
             station_xy=(float(hub[0]), float(hub[1])),
-            takeoff_alt_m=alt,
+            takeoff_alt_m=float(profiles[0][1][0]),
             payload_kg=float(sum(o.mass_kg for o in orders)),
             headwind_fn=self.travel.headwind_mps,
         )
+
+        def fly_path(profile, kind: LegKind, hold_end: float) -> None:
+            """Through every vertex at its altitude (the first is where the drone is)."""
+            xy, z = profile
+            for j in range(1, len(xy)):
+                last = j == len(xy) - 1
+                b.goto(
+                    xy[j, 0],
+                    xy[j, 1],
+                    float(z[j]),
+                    kind=kind,
+                    speed_mps=v,
+                    hold_s=hold_end if last else 0.0,
+                )
+
         arrive_wp: list[int] = []
-        pos = hub
-        v = self.speed
         for k, o in enumerate(orders):
             xy = np.asarray(o.xy_m, dtype=float)
-            path = self.travel.path(pos, xy)
-            for x, y in path[1:-1]:
-                b.goto(x, y, alt, kind=LegKind.TRANSIT, speed_mps=v)
-            b.goto(xy[0], xy[1], alt, kind=LegKind.TRANSIT, speed_mps=v, hold_s=waits[k])
+            fly_path(profiles[k], LegKind.TRANSIT, waits[k])
             arrive_wp.append(len(b._wps) - 1)
-            h = self.drop_alt(ft, o)
+            # the hover height above the ground at the order, relative to the hub
+            line_m = self.drop_alt(ft, o)
+            h = line_m + float(self.order_ground[trip.orders[k]] - self.hub_ground[trip.hub])
             winch = o.drop == "winch"
             # descend with the parcel; a winch starts paying out the line on arrival
             b.goto(
@@ -440,13 +514,13 @@ class _Context:
                 h,
                 kind=LegKind.WORK,
                 speed_mps=DESCENT_SPEED_MPS,
-                actions=(Action(ActionKind.WINCH, value=h),) if winch else (),
+                actions=(Action(ActionKind.WINCH, value=line_m),) if winch else (),
             )
             # hold while the parcel goes down (priced with the parcel), then release it and
             # wind the line back in
             after = (Action(ActionKind.PAYLOAD_RELEASE),)
             if winch:
-                after += (Action(ActionKind.WINCH, value=-h),)
+                after += (Action(ActionKind.WINCH, value=-line_m),)
             b.goto(
                 xy[0],
                 xy[1],
@@ -465,11 +539,14 @@ class _Context:
                 speed_mps=DESCENT_SPEED_MPS,
                 payload_end_kg=b.payload_now_kg - o.mass_kg,
             )
-            b.goto(xy[0], xy[1], alt, kind=LegKind.TRANSIT, speed_mps=CLIMB_SPEED_MPS)
-            pos = xy
-        path = self.travel.path(pos, hub)
-        for x, y in path[1:]:
-            b.goto(x, y, alt, kind=LegKind.RETURN, speed_mps=v)
+            b.goto(
+                xy[0],
+                xy[1],
+                float(profiles[k + 1][1][0]),
+                kind=LegKind.TRANSIT,
+                speed_mps=CLIMB_SPEED_MPS,
+            )
+        fly_path(profiles[-1], LegKind.RETURN, 0.0)
         b.land(float(hub[0]), float(hub[1]))
         return b, arrive_wp
 
@@ -615,6 +692,8 @@ def _screen(ctx: _Context) -> tuple[list[int], dict[int, str]]:
                 f" farther than any drone flies: check its coordinates (latitude/longitude "
                 f"order, CRS)"
             )
+        elif not np.isfinite(ctx.order_ground[i]):
+            reasons[i] = "no ground elevation at the drop point (outside the DEM or nodata)"
         elif raw[i] >= 0:
             reasons[i] = f"drop point inside no-fly zone '{ctx.zones[raw[i]].id}'"
         elif grown[i] >= 0:
@@ -635,6 +714,13 @@ def _screen(ctx: _Context) -> tuple[list[int], dict[int, str]]:
     keep = [i for i in range(len(problem.orders)) if i not in reasons]
     return keep, reasons
 
+
+TERRAIN_STEP_M = 10.0
+"""Spacing of the DEM samples under a cruise leg. [m]"""
+
+TERRAIN_PIECE_M = 100.0
+"""Longest straight piece of a cruise leg over terrain: the drone follows the ground's rise
+and fall piece by piece. [m]"""
 
 FAR_FROM_HUB_M = 200_000.0
 """An order farther than this from every hub is taken for a coordinate mistake: no
@@ -945,6 +1031,18 @@ def _pyvrp_data(
     corner_eq = corner_s * ctx.hover_ratio
     stop_eq = np.concatenate([np.full(H, corner_eq), stop_eq_s[routable]])
     buf = t + stop_eq[:, None]  # one n² float buffer, reused (memory at 5,000 orders)
+    vert_s = None
+    if ctx.terrain is not None:
+        # cruising at a height above the ground: an edge climbs or descends by the ground's
+        # rise from its start to its end (priced as hover time, like the stops; the exact
+        # check flies the legs at their true heights)
+        g = np.concatenate([ctx.hub_ground, ctx.order_ground[keep]])[idx]
+        rise = np.subtract.outer(-g, -g)  # g[j] - g[i] for the edge i -> j
+        vert_s = np.maximum(rise, 0.0) / CLIMB_SPEED_MPS + np.maximum(-rise, 0.0) / (
+            DESCENT_SPEED_MPS
+        )
+        del rise
+        buf += vert_s * ctx.hover_ratio
     buf /= _PROXY_UNIT_S
     np.ceil(buf, out=buf)
     dist = buf.astype(np.int64)
@@ -957,6 +1055,9 @@ def _pyvrp_data(
     np.add(t, t_v[:, None], out=buf)
     buf += t_v_in[None, :]
     buf += corner_s
+    if vert_s is not None:
+        buf += vert_s
+        del vert_s
     np.ceil(buf, out=buf)
     dur = buf.astype(np.int64)
     del buf

@@ -242,6 +242,11 @@ class DeliveryProblem:
     features : tuple of Feature
         Input features for maps.
     name : str
+    terrain : Terrain or None
+        Ground elevation in the local frame (``airwork.airspace.terrain``: a DEM); None is
+        flat ground.  With a terrain each trip cruises ``cruise_alt_m`` above the highest
+        ground under each leg and drops at its height above the ground at the order, with
+        altitudes relative to its hub.
     """
 
     hubs: tuple[Hub, ...]
@@ -251,6 +256,7 @@ class DeliveryProblem:
     frame: LocalFrame | None = None
     features: tuple[Feature, ...] = ()
     name: str = "delivery"
+    terrain: Any = None
 
     def __post_init__(self) -> None:
         if not self.hubs:
