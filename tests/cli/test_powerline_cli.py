@@ -274,13 +274,36 @@ def test_sloping_ground_keeps_the_true_clearance(tmp_path, slope):
     assert rise > 0.25 * slope * (11.0336 - 11.0)
 
 
-def test_mapping_on_sloping_ground_is_refused(tmp_path):
-    dem = _dem_4326(tmp_path / "slope.tif", 4000.0)
+def test_mapping_on_sloping_ground_follows_it(tmp_path):
+    """On a 134 m slope the mapping strip keeps its height above the ground: every photo
+    leg point, put back on the test's own plane from its flight's take-off station, is at
+    least the mapping height above it; the preflight against the DEM passes."""
+    slope = 4000.0
+    dem = _dem_4326(tmp_path / "slope.tif", slope)
     out = tmp_path / "out"
     res = run("plan", "powerline", EXAMPLE, "-o", out, "--dem", dem, "-m", "mapping")
-    assert res.exit_code == 1, res.output
-    assert "mapping mode" in " ".join(res.output.split())
-    assert not out.exists()
+    assert res.exit_code == 0, res.output
+    files = _files(out)
+    summary = json.loads(files["summary.json"])
+    assert summary["preflight"]["ok"] is True
+    job = read_job(EXAMPLE)
+    ground = _plane_ground(job.frame, slope)
+    gj = json.loads(files["mission.geojson"])
+    home: dict[int, float] = {}
+    lows = []
+    for f in gj["features"]:
+        pr = f["properties"]
+        if pr.get("role") != "leg":
+            continue
+        c = np.array(f["geometry"]["coordinates"], dtype=float)
+        x, y = job.frame.to_local(c[:, 0], c[:, 1])
+        home.setdefault(pr["sortie"], ground(float(x[0]), float(y[0])))
+        if pr.get("camera") and pr.get("distance_m", 0) > 0:
+            for t in np.linspace(0, 1, 11):
+                xt, yt = x[0] + t * (x[1] - x[0]), y[0] + t * (y[1] - y[0])
+                zt = c[0, 2] + t * (c[1, 2] - c[0, 2]) + home[pr["sortie"]]
+                lows.append(zt - ground(xt, yt))
+    assert lows and min(lows) >= summary["mapping_altitude_m"] - 0.05
 
 
 def test_dem_not_covering_the_line_refused(tmp_path):

@@ -518,3 +518,73 @@ def test_towers_and_stations_on_hilly_ground():
     # flights are priced with their true climbs: the hill costs energy
     res_flat = plan_powerline(pb, PowerlineParams(modes=("corridor", "towers")))
     assert res.mission.energy_wh > res_flat.mission.energy_wh
+
+
+class _Hill:
+    """The test's own terrain: a ridge across the line (the Terrain protocol). [m]"""
+
+    is_flat = False
+    description = "test hill"
+
+    def __init__(self, x0: float, x1: float, height_m: float = 60.0):
+        self.x0, self.x1, self.h = x0, x1, height_m
+
+    def elevation_m(self, x_m, y_m):
+        u = (np.asarray(x_m, dtype=float) - self.x0) / (self.x1 - self.x0)
+        return self.h * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2 + 0.0 * np.asarray(y_m)
+
+    def covers(self, x_m, y_m):
+        return np.ones(np.broadcast(np.asarray(x_m), np.asarray(y_m)).shape, dtype=bool)
+
+
+def _on_hill(n: int = 24):
+    pb, job = problem("straight", n, station_every=4)
+    line = job.lines[0]
+    xy = np.array([(t.x_m, t.y_m) for t in line.towers])
+    hill = _Hill(xy[:, 0].min(), xy[:, 0].max())
+    towers = tuple(replace(t, ground_m=float(hill.elevation_m(t.x_m, t.y_m))) for t in line.towers)
+    st = np.asarray(pb.stations, dtype=float)
+    g_st = tuple(float(v) for v in hill.elevation_m(st[:, 0], st[:, 1]))
+    hilly = replace(line, towers=towers, _cache={})
+    return replace(pb, lines=(hilly,), station_ground_m=g_st, terrain=hill), line, hill, g_st
+
+
+def test_mapping_strip_follows_the_ground_over_a_hill():
+    """Over a 60 m ridge the mapping strip keeps its height above the ground: every point of
+    every photo leg (sampled every metre, heights put back on the test's own terrain from
+    each flight's take-off station) is at least the mapping height above the ground and at
+    most the ground's rise over two 100 m pieces more, unless lifted to clear the towers;
+    the conductors on the hill keep the clearance."""
+    pb, line, hill, g_st = _on_hill()
+    res = plan_powerline(pb, PowerlineParams(modes=("mapping",), mapping_gsd_cm=1.5))
+    h = res.mapping_altitude_m
+    grade = 60.0 * np.pi / (line.towers[-1].x_m - line.towers[0].x_m)  # steepest slope
+    lifted = max(t.height_m for t in line.towers) + res.clearance_m
+    pts, photo_agl = [], []
+    for s in res.mission.sorties:
+        up = g_st[s.station_index]
+        for i, leg in enumerate(s.legs):
+            p, q = s.waypoints[i], s.waypoints[i + 1]
+            k = max(1, math.ceil(leg.distance_m))
+            t = np.linspace(0.0, 1.0, k + 1)
+            x, y = p.x_m + t * (q.x_m - p.x_m), p.y_m + t * (q.y_m - p.y_m)
+            z = up + p.alt_m + t * (q.alt_m - p.alt_m)
+            pts.append(np.column_stack([x, y, z]))
+            if leg.camera and leg.distance_m > 0:
+                photo_agl.append(z - hill.elevation_m(x, y))
+    agl = np.concatenate(photo_agl)
+    assert agl.min() >= h - 0.01  # the DEM is read every 10 m under each piece
+    assert agl.max() <= max(h + 2 * 100.0 * grade, lifted + 2 * 100.0 * grade) + 1e-6
+    assert np.ptp(np.concatenate(pts)[:, 2]) > 50.0  # the strip rose over the ridge
+    from scipy.spatial import cKDTree
+
+    feet = [float(hill.elevation_m(t.x_m, t.y_m)) for t in line.towers]
+    cond, _ = conductors(line, 0.5, feet=feet)
+    d, _ = cKDTree(np.vstack(pts)).query(cond)
+    assert d.min() >= CLEARANCE_110KV_M - 0.05
+
+
+def test_mapping_on_uneven_towers_without_terrain_refused():
+    pb, *_ = _on_hill()
+    with pytest.raises(InfeasibleMissionError, match="mapping mode"):
+        plan_powerline(replace(pb, terrain=None), PowerlineParams(modes=("mapping",)))

@@ -23,7 +23,7 @@ from pyproj import CRS, Transformer
 from airwork.errors import CRSError, InputFileError
 from airwork.geo.frame import LocalFrame
 
-__all__ = ["DemTerrain", "FlatTerrain", "Terrain", "read_dem"]
+__all__ = ["DemTerrain", "FlatTerrain", "Terrain", "ground_under_pieces", "read_dem"]
 
 
 class Terrain(Protocol):
@@ -223,3 +223,52 @@ def read_dem(
         if bounds_m is not None and window.width == 1 and window.height == 1:
             heights = np.full((1, 1), np.nan)
     return DemTerrain(heights, transform, crs, frame, description=f"DEM {path.name}")
+
+
+def ground_under_pieces(
+    path_m, terrain: Terrain, *, piece_m: float = 100.0, step_m: float = 10.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A path cut into straight pieces of at most ``piece_m``, and at each vertex the
+    highest ground under the pieces meeting there.
+
+    Flying every vertex ``h`` above its value keeps every piece at least ``h`` above all the
+    ground under it (sampled every ``step_m``), and at most the ground's rise over two
+    pieces more: a staircase-free way to hold a height above sloping ground with few
+    waypoints, for planners that need the piece ends (drops, photo strips).  Samples where
+    the terrain is unknown are left out (a vertex with none takes the nearest known value,
+    else NaN); the checker names such places.
+
+    Parameters
+    ----------
+    path_m : (n, 2) array
+        Vertices in the terrain's local frame. [m]
+    terrain : Terrain
+    piece_m, step_m : float
+        [m]
+
+    Returns
+    -------
+    (xy, ground, index)
+        ``(m, 2)`` vertices, ``(m,)`` ground elevation above mean sea level [m], and the
+        position in ``xy`` of each of the path's own vertices.
+    """
+    path = np.asarray(path_m, dtype=float).reshape(-1, 2)
+    if len(path) < 2:
+        g = np.asarray(terrain.elevation_m(path[:, 0], path[:, 1]), dtype=float)
+        return path, g, np.arange(len(path))
+    a, b = path[:-1], path[1:]
+    cuts = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / piece_m)).astype(int)
+    leg = np.repeat(np.arange(len(a)), cuts)
+    t = np.concatenate([np.arange(c) / c for c in cuts])
+    xy = np.vstack([a[leg] + t[:, None] * (b - a)[leg], path[-1:]])
+    p0, p1 = xy[:-1], xy[1:]
+    k = np.maximum(1, np.ceil(np.hypot(*(p1 - p0).T) / step_m)).astype(int)
+    piece = np.repeat(np.arange(len(p0)), k + 1)
+    u = np.concatenate([np.linspace(0.0, 1.0, c + 1) for c in k])
+    s = p0[piece] + u[:, None] * (p1 - p0)[piece]
+    g = np.asarray(terrain.elevation_m(s[:, 0], s[:, 1]), dtype=float)
+    top = np.full(len(p0), -np.inf)
+    np.maximum.at(top, piece, np.where(np.isfinite(g), g, -np.inf))
+    vertex = np.maximum(np.r_[top, -np.inf], np.r_[-np.inf, top])
+    index = np.r_[0, np.cumsum(cuts)]
+    return xy, np.where(np.isfinite(vertex), vertex, np.nan), index

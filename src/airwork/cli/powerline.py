@@ -194,7 +194,8 @@ def ground_from_dem(problem: PowerlineProblem, terrain) -> PowerlineProblem:
     every tower gets its foot's elevation above it (``Tower.ground_m``) and every station
     its own (``PowerlineProblem.station_ground_m``), so conductors, crossings and vantage
     points are placed at their true heights and each flight's altitudes are given relative
-    to its own take-off station.
+    to its own take-off station.  The terrain goes with the problem, for the mapping strip
+    to keep its height above the ground.
 
     Returns
     -------
@@ -233,7 +234,13 @@ def ground_from_dem(problem: PowerlineProblem, terrain) -> PowerlineProblem:
         k += len(towers)
         lines.append(replace(line, towers=towers, _cache={}))
     stations_g = tuple(float(v) for v in g[k:])
-    return replace(problem, lines=tuple(lines), station_ground_m=stations_g, datum_amsl_m=datum)
+    return replace(
+        problem,
+        lines=tuple(lines),
+        station_ground_m=stations_g,
+        datum_amsl_m=datum,
+        terrain=terrain,
+    )
 
 
 def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str]) -> None:

@@ -47,6 +47,7 @@ from pyvrp import PenaltyParams, SolveParams
 from pyvrp.stop import MaxRuntime
 
 from airwork.aircraft.model import Aircraft
+from airwork.airspace.terrain import ground_under_pieces
 from airwork.errors import AircraftError, GeometryError
 from airwork.mission.build import (
     CLIMB_SPEED_MPS,
@@ -415,35 +416,20 @@ class _Context:
     def cruise_profile(self, path: np.ndarray, hub: int) -> tuple[np.ndarray, np.ndarray]:
         """Vertices and altitudes (above the hub) of a cruise path.
 
-        On flat ground: the path's own vertices at ``cruise_alt_m``.  With a terrain, every
-        leg is cut into pieces of at most :data:`TERRAIN_PIECE_M` and each vertex flies
-        ``cruise_alt_m`` above the highest ground under the pieces meeting there (the DEM
-        sampled every :data:`TERRAIN_STEP_M`), so every straight piece between two vertices
-        is at least ``cruise_alt_m`` above all the ground under it, and at most the ground's
-        rise over two pieces more. [m]
+        On flat ground: the path's own vertices at ``cruise_alt_m``.  With a terrain, the
+        legs are cut into pieces of at most :data:`TERRAIN_PIECE_M`, each vertex flying
+        ``cruise_alt_m`` above the highest ground under the pieces meeting there
+        (:func:`~airwork.airspace.terrain.ground_under_pieces`). [m]
         """
         alt = self.params.cruise_alt_m
         path = np.asarray(path, dtype=float)
         if self.terrain is None or len(path) < 2:
             return path, np.full(len(path), alt)
-        a, b = path[:-1], path[1:]
-        cuts = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / TERRAIN_PIECE_M)).astype(int)
-        leg = np.repeat(np.arange(len(a)), cuts)
-        t = np.concatenate([np.arange(c) / c for c in cuts])
-        xy = np.vstack([a[leg] + t[:, None] * (b - a)[leg], path[-1:]])
-        p0, p1 = xy[:-1], xy[1:]
-        m = len(p0)
-        k = np.maximum(1, np.ceil(np.hypot(*(p1 - p0).T) / TERRAIN_STEP_M)).astype(int)
-        piece = np.repeat(np.arange(m), k + 1)
-        u = np.concatenate([np.linspace(0.0, 1.0, c + 1) for c in k])
-        sxy = p0[piece] + u[:, None] * (p1 - p0)[piece]
-        g = np.asarray(self.terrain.elevation_m(sxy[:, 0], sxy[:, 1]), dtype=float)
-        # samples off the DEM are left out here; the preflight check names them
-        top = np.full(m, -np.inf)
-        np.maximum.at(top, piece, np.where(np.isfinite(g), g, -np.inf))
+        xy, top, _ = ground_under_pieces(
+            path, self.terrain, piece_m=TERRAIN_PIECE_M, step_m=TERRAIN_STEP_M
+        )
         top = np.where(np.isfinite(top), top, self.hub_ground[hub])
-        vertex = np.maximum(np.r_[top, -np.inf], np.r_[-np.inf, top])
-        return xy, alt + vertex - self.hub_ground[hub]
+        return xy, alt + top - self.hub_ground[hub]
 
     def zone_of(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(index of raw zone containing, index of grown zone containing), -1 if none."""

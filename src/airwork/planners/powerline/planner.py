@@ -42,11 +42,13 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
 
 from airwork.aircraft.model import Aircraft
+from airwork.airspace.terrain import ground_under_pieces
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
@@ -93,8 +95,14 @@ __all__ = [
 MODES = ("corridor", "towers", "mapping")
 
 LEVEL_GROUND_M = 5.0
-"""Largest spread of ground elevation (towers and stations) over which the mapping strip,
-flown level, is accepted. [m]"""
+"""Largest spread of ground elevation (towers and stations) over which the mapping strip is
+flown level when no terrain is given. [m]"""
+
+TERRAIN_PIECE_M = 100.0
+"""Longest straight piece of a mapping strip over terrain. [m]"""
+
+TERRAIN_STEP_M = 10.0
+"""Spacing of the DEM samples under a mapping strip. [m]"""
 
 _TRANSIT, _WORK = LegKind.TRANSIT, LegKind.WORK
 
@@ -125,6 +133,9 @@ class PowerlineProblem:
         its own take-off station. [m]
     datum_amsl_m : float
         The datum (z = 0) above mean sea level. [m]
+    terrain : Terrain or None
+        Ground elevation above sea level in the local frame (``airwork.airspace.terrain``,
+        a DEM), for the mapping strip to keep its height above the ground; None: flat.
     """
 
     lines: tuple[PowerLine, ...]
@@ -139,6 +150,7 @@ class PowerlineProblem:
     name: str = "powerline"
     station_ground_m: tuple[float, ...] = ()
     datum_amsl_m: float = 0.0
+    terrain: Any = None
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -728,14 +740,16 @@ def plan_powerline(
     offsets: np.ndarray = np.zeros(0)
     if "mapping" in modes:
         feet = np.concatenate([st_ground, *(ln.ground_m for ln in lines)])
-        if feet.max() - feet.min() > LEVEL_GROUND_M:
+        if problem.terrain is None and feet.max() - feet.min() > LEVEL_GROUND_M:
             raise InfeasibleMissionError(
                 f"mapping mode: the ground under the towers and stations spreads over "
                 f"{feet.max() - feet.min():.0f} m; a level mapping strip would image it at "
-                f"changing scale, and terrain following of the strip is not done yet: plan "
-                f"the corridor and towers modes here, and map the level stretches on their own"
+                f"changing scale: give the terrain (a DEM) for the strip to follow the ground"
             )
-        safe = max(float(_cross_alt(ln, clearance).max()) for ln in lines)
+        # tower tops + clearance above their own ground (on flat ground: the highest
+        # crossing altitude); over terrain each strip vertex is also kept above the
+        # crossing altitudes of its span (_line_plan)
+        safe = max(float((ln.height_m + clearance).max()) for ln in lines)
         if params.mapping_altitude_m is not None:
             map_alt = float(params.mapping_altitude_m)
         elif params.mapping_gsd_cm is not None:
@@ -814,6 +828,8 @@ def plan_powerline(
         map_alt,
         map_trig,
         hfov,
+        problem.terrain,
+        problem.datum_amsl_m,
     )
     plans = [_line_plan(ln, passes, ctx) for ln in lines]
     # low flight of one line must also keep clear of every other line's conductors
@@ -967,6 +983,8 @@ class _Ctx:
     map_alt: float | None
     map_trig: float | None
     hfov: float
+    terrain: Any = None
+    datum_amsl_m: float = 0.0
 
 
 def _cross_alt(line: PowerLine, clearance: float) -> np.ndarray:
@@ -1112,6 +1130,20 @@ def _line_plan(ln: PowerLine, passes: list[_Pass], ctx: _Ctx) -> _LinePlan:
     def track_xyz(lat: float, kind: str) -> tuple[np.ndarray, list[np.ndarray]]:
         """Tower points (n, 3) and per-span inner points of a pass track."""
         xy = ln.offset_xy_m(lat)
+        if kind == "map" and ctx.terrain is not None:
+            # the strip keeps map_alt above the highest ground under each piece of it, and
+            # stays above the crossing altitudes of its span
+            vxy, top, at = ground_under_pieces(
+                xy, ctx.terrain, piece_m=TERRAIN_PIECE_M, step_m=TERRAIN_STEP_M
+            )
+            known = np.isfinite(top)
+            top = np.where(known, top, np.nanmax(top) if known.any() else ctx.datum_amsl_m)
+            z = ctx.map_alt + top - ctx.datum_amsl_m
+            for i in range(n - 1):
+                z[at[i] : at[i + 1] + 1] = np.maximum(z[at[i] : at[i + 1] + 1], max(X[i], X[i + 1]))
+            pts = np.column_stack([vxy, z])
+            inner = [pts[at[i] + 1 : at[i + 1]] for i in range(n - 1)]
+            return pts[at], inner
         if kind == "map":
             z = np.full(n, ctx.map_alt)
             inner = [np.zeros((0, 3)) for _ in range(n - 1)]
