@@ -235,8 +235,8 @@ def ground_under_pieces(
     ground under it (sampled every ``step_m``), and at most the ground's rise over two
     pieces more: a staircase-free way to hold a height above sloping ground with few
     waypoints, for planners that need the piece ends (drops, photo strips).  Samples where
-    the terrain is unknown are left out (a vertex with none takes the nearest known value,
-    else NaN); the checker names such places.
+    the terrain is unknown are left out, and a vertex with no known sample gets NaN (the
+    caller chooses a fallback; the preflight check names such places).
 
     Parameters
     ----------

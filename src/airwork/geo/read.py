@@ -44,7 +44,7 @@ import numpy as np
 import pyogrio
 import pyogrio.raw
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS, Geod, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from airwork.errors import AirworkWarning, CRSError, GeometryError, InputFileError
@@ -687,8 +687,6 @@ def _check_extent(geoms: np.ndarray, sources: Sequence[str]) -> None:
     """Raise GeometryError for the feature farthest from the others when it lies more than
     :data:`MAX_JOB_EXTENT_KM` from the median point of all features (geodesic distance on
     the WGS84 ellipsoid, pyproj ``Geod.inv``)."""
-    from pyproj import Geod
-
     if len(geoms) < 2:
         return
     pts = shapely.get_coordinates(shapely.point_on_surface(geoms))

@@ -14,6 +14,7 @@ from airwork.planners.powerline.planner import (
     PowerlineParams,
     PowerlineProblem,
     PowerlineResult,
+    on_terrain,
     plan_powerline,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "Tower",
     "conductor_height_m",
     "min_approach_distance_m",
+    "on_terrain",
     "plan_powerline",
     "sag_m",
 ]
