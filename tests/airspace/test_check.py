@@ -14,8 +14,8 @@ from airwork.airspace.check import CheckConfig, preflight, require_clear
 from airwork.airspace.terrain import FlatTerrain, read_dem
 from airwork.airspace.wind import Wind
 from airwork.airspace.zones import Obstacle, Zone
+from airwork.autopilot import Autopilot
 from airwork.errors import GeometryError, InfeasibleMissionError
-from airwork.export.mavlink import Autopilot
 from airwork.mission.model import Action, ActionKind, AltitudeRef
 
 A = (X0 + 200.0, Y0 + 200.0)

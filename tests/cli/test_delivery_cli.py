@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from airwork.autopilot.read import parse_qgc_plan
 from airwork.cli.main import app
-from airwork.export.read import parse_qgc_plan
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,15 +11,15 @@ import pytest
 from export_samples import build_mission
 from pyproj import Geod
 
-from airwork.errors import InputFileError, MissionFileError
-from airwork.export.mavlink import MissionItem, mission_items
-from airwork.export.qgc_plan import to_qgc_plan, write_qgc_plan
-from airwork.export.read import (
+from airwork.autopilot.read import (
     mission_file_summary,
     parse_qgc_plan,
     parse_wpl,
     read_mission_file,
 )
+from airwork.errors import InputFileError, MissionFileError
+from airwork.export.mavlink import MissionItem, mission_items
+from airwork.export.qgc_plan import to_qgc_plan, write_qgc_plan
 from airwork.export.wpl import to_wpl, write_wpl
 from airwork.mission.model import AltitudeRef
 

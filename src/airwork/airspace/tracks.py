@@ -32,8 +32,8 @@ import shapely
 from pymavlink import mavutil
 
 from airwork.airspace.zones import Zone
+from airwork.autopilot.read import MissionFile, read_mission_file
 from airwork.errors import InputFileError, MissionFileError
-from airwork.export.read import MissionFile, read_mission_file
 from airwork.geo.frame import LocalFrame
 from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.mission.model import AltitudeRef, LegKind, Mission

@@ -27,8 +27,8 @@ from airwork.airspace.terrain_follow import terrain_follow_mission
 from airwork.airspace.tracks import FlightInput, read_flight
 from airwork.airspace.wind import Wind, parse_wind_band
 from airwork.airspace.zones import Zone, read_airspace, read_obstacles
+from airwork.autopilot import Autopilot
 from airwork.cli.common import console, err_console, handle_errors
-from airwork.export.mavlink import Autopilot
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import Mission
 

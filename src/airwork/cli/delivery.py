@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.autopilot import Autopilot
 from airwork.cli.check import (
     AirspaceOpt,
     DemOpt,
@@ -26,7 +27,6 @@ from airwork.cli.check import (
 from airwork.cli.common import OutOpt, OverwriteOpt, console, err_console, handle_errors
 from airwork.cli.plan import AutopilotOpt, CrsOpt, ReserveOpt
 from airwork.errors import AircraftError, InputFileError
-from airwork.export.mavlink import Autopilot
 from airwork.export.outputs import check_out_dir, render_outputs, write_outputs
 from airwork.geo.read import read_job
 from airwork.planners.delivery import (

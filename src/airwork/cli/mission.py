@@ -10,8 +10,8 @@ import typer
 from pymavlink.dialects.v20 import ardupilotmega as mav
 from rich.table import Table
 
+from airwork.autopilot.read import mission_file_summary, read_mission_file
 from airwork.cli.common import JsonOpt, console, handle_errors
-from airwork.export.read import mission_file_summary, read_mission_file
 
 app = typer.Typer(help="Read mission files back.", no_args_is_help=True)
 

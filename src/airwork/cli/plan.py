@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.autopilot import Autopilot, SprayOutput
 from airwork.cli.check import (
     AirspaceOpt,
     DemOpt,
@@ -33,7 +34,6 @@ from airwork.cli.common import (
     print_notes,
 )
 from airwork.errors import GeometryError
-from airwork.export.mavlink import Autopilot, SprayOutput
 from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
 from airwork.geo.read import Job, read_job
 from airwork.mission.model import Feature

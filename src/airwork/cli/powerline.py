@@ -20,6 +20,7 @@ import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.autopilot import Autopilot
 from airwork.cli.check import (
     AirspaceOpt,
     DemOpt,
@@ -40,7 +41,6 @@ from airwork.cli.common import (
 )
 from airwork.cli.plan import AutopilotOpt, CrsOpt, FilesArg, ReserveOpt, StationOpt
 from airwork.errors import GeometryError
-from airwork.export.mavlink import Autopilot
 from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
 from airwork.geo.read import Job, JobFeature, read_job
 from airwork.mission.model import Feature

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from airwork.aircraft import load_aircraft
+from airwork.autopilot import Autopilot
 from airwork.cli.check import (
     AirspaceOpt,
     DemOpt,
@@ -49,7 +50,6 @@ from airwork.cli.plan import (
     job_stations,
 )
 from airwork.errors import GeometryError
-from airwork.export.mavlink import Autopilot
 from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
 from airwork.geo.read import Job
 from airwork.mission.model import Feature

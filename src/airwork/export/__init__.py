@@ -1,4 +1,7 @@
-"""Exporters: Mission -> MAVLink (.plan, .waypoints), GeoJSON and KML, and mission readers.
+"""Exporters: Mission -> MAVLink (.plan, .waypoints), GeoJSON and KML.
+
+Mission files are read back by :mod:`airwork.autopilot.read`, which does not depend on
+the exporters.
 
 Every exporter's core is a ``to_*`` function returning text (or a dict for GeoJSON); a thin
 ``write_*`` writes it through a temporary file.  Exporters never plan.
@@ -18,13 +21,6 @@ from airwork.export.mavlink import (
     vehicle_mav_type,
 )
 from airwork.export.qgc_plan import plan_dict, to_qgc_plan, write_qgc_plan
-from airwork.export.read import (
-    MissionFile,
-    mission_file_summary,
-    parse_qgc_plan,
-    parse_wpl,
-    read_mission_file,
-)
 from airwork.export.wpl import to_wpl, write_wpl
 
 __all__ = [
@@ -32,16 +28,11 @@ __all__ = [
     "DEFAULT_SPRAY",
     "PX4_MISSION_COMMANDS",
     "Autopilot",
-    "MissionFile",
     "MissionItem",
     "SprayOutput",
     "command_name",
-    "mission_file_summary",
     "mission_items",
-    "parse_qgc_plan",
-    "parse_wpl",
     "plan_dict",
-    "read_mission_file",
     "to_geojson",
     "to_kml",
     "to_qgc_plan",

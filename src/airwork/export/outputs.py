@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from airwork.autopilot import Autopilot, SprayOutput
 from airwork.errors import ExportError
 from airwork.export.geojson import to_geojson
 from airwork.export.kml import to_kml
-from airwork.export.mavlink import Autopilot, SprayOutput
 from airwork.export.qgc_plan import to_qgc_plan
 from airwork.export.wpl import to_wpl
 from airwork.mission.model import Mission

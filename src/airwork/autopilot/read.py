@@ -18,8 +18,8 @@ from typing import Any
 from pymavlink import mavutil
 from pyproj import Geod
 
+from airwork.autopilot.items import MissionItem, command_name
 from airwork.errors import InputFileError, MissionFileError
-from airwork.export.mavlink import MissionItem, command_name
 
 __all__ = [
     "MissionFile",
