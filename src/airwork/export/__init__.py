@@ -5,6 +5,10 @@ the exporters.
 
 Every exporter's core is a ``to_*`` function returning text (or a dict for GeoJSON); a thin
 ``write_*`` writes it through a temporary file.  Exporters never plan.
+
+Every format is an :class:`~airwork.export.registry.Exporter` in the registry
+(:func:`~airwork.export.registry.exporter_names`); a new format is a module and one
+``register`` line below.
 """
 
 from airwork.export.geojson import to_geojson, write_geojson
@@ -43,3 +47,9 @@ __all__ = [
     "write_qgc_plan",
     "write_wpl",
 ]
+
+from airwork.export import formats as _formats
+from airwork.export.registry import register
+
+for _exp in (_formats.QGC_PLAN, _formats.WPL, _formats.GEOJSON, _formats.KML, _formats.PICTURE):
+    register(_exp)

@@ -1,0 +1,121 @@
+"""The built-in exporters: QGroundControl ``.plan``, ``QGC WPL 110``, GeoJSON, KML and the
+``mission.png`` picture, each an :class:`~airwork.export.registry.Exporter`."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from airwork.autopilot.items import Autopilot
+from airwork.export.geojson import to_geojson
+from airwork.export.kml import to_kml
+from airwork.export.qgc_plan import to_qgc_plan
+from airwork.export.registry import ExportOptions, sortie_stem
+from airwork.export.wpl import to_wpl
+from airwork.mission.model import ActionKind, Mission
+
+__all__ = ["GEOJSON", "KML", "PICTURE", "QGC_PLAN", "WPL", "json_default"]
+
+
+def json_default(obj: Any) -> Any:
+    """``json.dumps`` default for numpy scalars, tuples and sets."""
+    if hasattr(obj, "item"):
+        return obj.item()
+    if isinstance(obj, tuple | set):
+        return list(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _px4_problems(mission: Mission, options: ExportOptions) -> list[str]:
+    if options.autopilot is not Autopilot.PX4:
+        return []
+    sprays = any(
+        a.kind in (ActionKind.SPRAY_ON, ActionKind.SPRAY_OFF)
+        for s in mission.sorties
+        for w in s.waypoints
+        for a in w.actions
+    )
+    if sprays:
+        return [
+            "PX4 does not accept DO_SET_SERVO (183) in missions: spraying exports for ArduPilot"
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class _PerSortie:
+    name: str
+    description: str
+    suffix: str
+
+    def problems(self, mission: Mission, options: ExportOptions) -> list[str]:
+        return _px4_problems(mission, options)
+
+    def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
+        render = to_qgc_plan if self.suffix == ".plan" else to_wpl
+        return {
+            f"{sortie_stem(mission, s)}{self.suffix}": render(
+                mission, s, autopilot=options.autopilot, spray=options.spray
+            ).encode()
+            for s in mission.sorties
+        }
+
+
+@dataclass(frozen=True)
+class _GeoJSON:
+    name: str = "geojson"
+    description: str = "mission.geojson: every leg and input feature in WGS84"
+
+    def problems(self, mission: Mission, options: ExportOptions) -> list[str]:
+        return []
+
+    def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
+        return {"mission.geojson": json.dumps(to_geojson(mission), default=json_default).encode()}
+
+
+@dataclass(frozen=True)
+class _KML:
+    name: str = "kml"
+    description: str = "mission.kml: the same for Google Earth, a folder per sortie"
+
+    def problems(self, mission: Mission, options: ExportOptions) -> list[str]:
+        return []
+
+    def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
+        return {"mission.kml": to_kml(mission).encode()}
+
+
+@dataclass(frozen=True)
+class _Picture:
+    name: str = "png"
+    description: str = "mission.png: a map a person can read"
+
+    def problems(self, mission: Mission, options: ExportOptions) -> list[str]:
+        return []
+
+    def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from airwork.plotting import plot_mission
+
+        fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
+        try:
+            plot_mission(mission, ax, swath_m=options.swath_m)
+            fig.tight_layout()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+        finally:
+            plt.close(fig)
+        return {"mission.png": buf.getvalue()}
+
+
+QGC_PLAN = _PerSortie("qgc-plan", "sortie-NN.plan: QGroundControl plan per sortie", ".plan")
+WPL = _PerSortie("waypoints", "sortie-NN.waypoints: QGC WPL 110 per sortie", ".waypoints")
+GEOJSON = _GeoJSON()
+KML = _KML()
+PICTURE = _Picture()
