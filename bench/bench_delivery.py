@@ -60,7 +60,7 @@ def recheck(problem, params, result) -> dict:
     """Independent feasibility re-check of every exported trip; returns counts of failures."""
     import shapely
 
-    from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
+    from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
     from airwork.mission.model import LegKind
 
     fleet = {f.name: f for f in problem.fleet}

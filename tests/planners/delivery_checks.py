@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from airwork.mission.build import WAYPOINT_ACCEL_MPS2
+from airwork.flight.kinematics import WAYPOINT_ACCEL_MPS2
 
 __all__ = ["corner_losses", "ground_speed"]
 

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 
 from airwork.aircraft import load_aircraft
 from airwork.errors import AircraftError, GeometryError, InputFileError
+from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
 from airwork.geo.synth_orders import generate_delivery
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.mission.model import ActionKind, LegKind
 from airwork.planners.delivery import (
     DeliveryParams,

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from airwork.aircraft import load_aircraft
-from airwork.mission.build import corner_speed_mps, reachable_speeds_mps, speed_change_loss_s
+from airwork.flight.kinematics import corner_speed_mps, reachable_speeds_mps, speed_change_loss_s
 from airwork.mission.model import LegKind
 from airwork.planners import sorties as sorties_mod
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties

@@ -64,7 +64,7 @@ from airwork.export.mavlink import (
     command_name,
     mission_items,
 )
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, leg_speed_losses_s
+from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, leg_speed_losses_s
 from airwork.mission.model import Mission
 
 __all__ = [

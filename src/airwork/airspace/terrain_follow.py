@@ -40,7 +40,8 @@ import numpy as np
 from airwork.aircraft.model import Aircraft
 from airwork.airspace.terrain import Terrain
 from airwork.errors import GeometryError
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, SortieBuilder
+from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
+from airwork.mission.build import SortieBuilder
 from airwork.mission.model import AltitudeRef, LegKind, Mission, Sortie
 
 __all__ = ["TerrainFollowResult", "follow_terrain", "terrain_follow_mission"]

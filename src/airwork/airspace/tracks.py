@@ -34,8 +34,8 @@ from pymavlink import mavutil
 from airwork.airspace.zones import Zone
 from airwork.autopilot.read import MissionFile, read_mission_file
 from airwork.errors import InputFileError, MissionFileError
+from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
-from airwork.mission.build import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.mission.model import AltitudeRef, LegKind, Mission
 
 __all__ = [

@@ -35,13 +35,13 @@ import numpy as np
 
 from airwork.aircraft.model import Aircraft
 from airwork.errors import InfeasibleMissionError
-from airwork.mission.build import (
+from airwork.flight.kinematics import (
     CLIMB_SPEED_MPS,
     DESCENT_SPEED_MPS,
     WAYPOINT_ACCEL_MPS2,
-    SortieBuilder,
     leg_speed_losses_s,
 )
+from airwork.mission.build import SortieBuilder
 from airwork.mission.model import Action, LegKind, Sortie
 
 __all__ = ["LOAD_STEPS", "SortieSettings", "WorkPath", "split_sorties"]

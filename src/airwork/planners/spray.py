@@ -23,8 +23,8 @@ import shapely
 
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
+from airwork.flight.kinematics import WAYPOINT_ACCEL_MPS2
 from airwork.geo.frame import LocalFrame
-from airwork.mission.build import WAYPOINT_ACCEL_MPS2
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, LegKind, Mission
 from airwork.planners.coverage import (
     candidate_angles_deg,

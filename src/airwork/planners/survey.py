@@ -48,9 +48,9 @@ import shapely.affinity
 from airwork.aircraft.components import Camera
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
+from airwork.flight.kinematics import WAYPOINT_ACCEL_MPS2
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
-from airwork.mission.build import WAYPOINT_ACCEL_MPS2
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, Mission, Sortie
 from airwork.planners.coverage import (
     Intervals,

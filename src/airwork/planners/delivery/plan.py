@@ -49,12 +49,8 @@ from pyvrp.stop import MaxRuntime
 from airwork.aircraft.model import Aircraft
 from airwork.airspace.terrain import ground_under_pieces
 from airwork.errors import AircraftError, GeometryError
-from airwork.mission.build import (
-    CLIMB_SPEED_MPS,
-    DESCENT_SPEED_MPS,
-    WAYPOINT_ACCEL_MPS2,
-    SortieBuilder,
-)
+from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
+from airwork.mission.build import SortieBuilder
 from airwork.mission.model import (
     Action,
     ActionKind,

@@ -50,17 +50,16 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.airspace.terrain import ground_under_pieces
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
-from airwork.geo.frame import LocalFrame
-from airwork.geo.pathfinding import PathFinder
-from airwork.mission.build import (
+from airwork.flight.kinematics import (
     CLIMB_SPEED_MPS,
     DESCENT_SPEED_MPS,
-    SortieBuilder,
     corner_speed_mps,
     reachable_speeds_mps,
-    shift_altitudes,
     speed_change_loss_s,
 )
+from airwork.geo.frame import LocalFrame
+from airwork.geo.pathfinding import PathFinder
+from airwork.mission.build import SortieBuilder, shift_altitudes
 from airwork.mission.model import (
     Action,
     ActionKind,
