@@ -226,6 +226,9 @@ class Mission:
         Default transit speed. [m/s]
     vehicle : str
         ``quadrotor``, ``hexarotor``, ``octorotor`` or ``vtol`` (for exporters).
+    meta : dict
+        Kind-specific facts an exporter may need beyond the path (e.g. a survey's line
+        spacing and angle for QGroundControl's editable Survey item). JSON-safe values.
     """
 
     name: str
@@ -242,6 +245,7 @@ class Mission:
     kind: str = "generic"
     cruise_speed_mps: float = 5.0
     vehicle: str = "quadrotor"
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def time_s(self) -> float:
