@@ -30,12 +30,12 @@ from pyproj import CRS
 
 from airwork.aircraft import load_aircraft
 from airwork.airspace.check import CheckConfig, preflight
-from airwork.airspace.terrain import read_dem
 from airwork.airspace.terrain_follow import follow_terrain
-from airwork.airspace.zones import Obstacle, Zone
 from airwork.geo.frame import LocalFrame
 from airwork.mission.build import SortieBuilder
 from airwork.mission.model import AltitudeRef, LegKind, Mission
+from airwork.site.terrain import read_dem
+from airwork.site.zones import Obstacle, Zone
 
 REPEATS = 3
 EPSG = 32631

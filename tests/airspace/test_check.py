@@ -11,12 +11,12 @@ from conftest import X0, Y0, line_mission, synthetic_heights
 
 from airwork.aircraft import load_aircraft
 from airwork.airspace.check import CheckConfig, preflight, require_clear
-from airwork.airspace.terrain import FlatTerrain, read_dem
-from airwork.airspace.wind import Wind
-from airwork.airspace.zones import Obstacle, Zone
 from airwork.autopilot import Autopilot
 from airwork.errors import GeometryError, InfeasibleMissionError
 from airwork.mission.model import Action, ActionKind, AltitudeRef
+from airwork.site.terrain import FlatTerrain, read_dem
+from airwork.site.wind import Wind
+from airwork.site.zones import Obstacle, Zone
 
 A = (X0 + 200.0, Y0 + 200.0)
 B = (X0 + 1200.0, Y0 + 200.0)
@@ -239,10 +239,10 @@ def test_wind_already_in_the_energies_is_not_added_twice():
     takes its leg energies as they are; otherwise a headwind adds to them."""
     from airwork.aircraft import load_aircraft
     from airwork.airspace.check import CheckConfig, preflight
-    from airwork.airspace.wind import Wind
     from airwork.geo.frame import LocalFrame
     from airwork.mission.build import SortieBuilder
     from airwork.mission.model import AltitudeRef, LegKind, Mission
+    from airwork.site.wind import Wind
 
     ac = load_aircraft("delivery-hex")
     frame = LocalFrame.for_lonlat(1.45, 43.55)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from airwork.airspace.check import CheckConfig, preflight
-from airwork.airspace.zones import Zone
+from airwork.site.zones import Zone
 
 coord = st.floats(0.0, 400.0, allow_nan=False)
 point = st.tuples(coord, coord)

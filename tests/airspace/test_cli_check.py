@@ -262,7 +262,7 @@ def test_plan_spray_refuses_wind_over_limit(tmp_path):
 def test_plan_survey_and_spray_terrain_follow(tmp_path, frame):
     """A field on the synthetic hill: planned with --dem it fails the relative-altitude check;
     with --terrain-follow it is written, above take-off, within tolerance of the ground."""
-    from airwork.airspace.terrain import read_dem
+    from airwork.site.terrain import read_dem
 
     dem = write_dem(tmp_path / "dem.tif")
     # small enough that the climbs terrain following adds still fit one battery (the

@@ -13,10 +13,10 @@ from scipy.interpolate import RegularGridInterpolator
 
 from airwork.aircraft import load_aircraft
 from airwork.airspace.check import CheckConfig, preflight
-from airwork.airspace.terrain import read_dem
 from airwork.airspace.terrain_follow import follow_terrain, terrain_follow_mission
 from airwork.errors import GeometryError
 from airwork.mission.model import AltitudeRef, LegKind
+from airwork.site.terrain import read_dem
 
 
 @pytest.fixture(scope="module")

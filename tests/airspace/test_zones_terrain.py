@@ -9,11 +9,11 @@ import pytest
 import shapely
 from conftest import EPSG, X0, Y0, synthetic_heights, write_dem, write_geojson
 
-from airwork.airspace.terrain import read_dem
-from airwork.airspace.wind import Wind
-from airwork.airspace.zones import blocking_zones, read_airspace, read_obstacles
 from airwork.errors import CRSError, GeometryError
 from airwork.geo.pathfinding import PathFinder
+from airwork.site.terrain import read_dem
+from airwork.site.wind import Wind
+from airwork.site.zones import blocking_zones, read_airspace, read_obstacles
 
 
 def test_read_zones_circles_bands_and_obstacles(tmp_path, frame):
@@ -79,7 +79,7 @@ def test_obstacle_needs_height(tmp_path, frame):
 
 
 def test_blocking_zones_by_altitude_feed_the_pathfinder(frame):
-    from airwork.airspace.zones import Zone
+    from airwork.site.zones import Zone
 
     wall = Zone(shapely.box(-10, -500, 10, 500), False, ceiling_m=40.0, name="low")
     high = Zone(shapely.box(100, -500, 120, 500), False, floor_m=150.0, name="high")
@@ -94,7 +94,7 @@ def test_blocking_zones_by_altitude_feed_the_pathfinder(frame):
     assert over.length_m(a, b) == pytest.approx(250.0)
     around = PathFinder(blocking_zones(zones, 35.0))
     assert around.length_m(a, b) > 1000.0  # round the 1 km wall
-    from airwork.airspace.zones import pathfinder_at
+    from airwork.site.zones import pathfinder_at
 
     assert pathfinder_at(zones, 100.0).length_m(a, b) == pytest.approx(250.0)
     path = pathfinder_at(zones, 35.0).path(a, b)

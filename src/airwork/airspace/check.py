@@ -45,7 +45,6 @@ import shapely
 from pymavlink import mavutil
 
 from airwork.aircraft.model import Aircraft
-from airwork.airspace.terrain import FlatTerrain, Terrain
 from airwork.airspace.tracks import (
     REF_GROUND,
     REF_MSL,
@@ -54,8 +53,6 @@ from airwork.airspace.tracks import (
     Track,
     from_mission,
 )
-from airwork.airspace.wind import Wind
-from airwork.airspace.zones import Obstacle, Zone
 from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
 from airwork.export.mavlink import (
     ARDUPILOT_COPTER_COMMANDS,
@@ -66,6 +63,9 @@ from airwork.export.mavlink import (
 )
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, leg_speed_losses_s
 from airwork.mission.model import Mission
+from airwork.site.terrain import FlatTerrain, Terrain
+from airwork.site.wind import Wind
+from airwork.site.zones import Obstacle, Zone
 
 __all__ = [
     "ACCEPTED_COMMANDS",

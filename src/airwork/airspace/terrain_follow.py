@@ -38,11 +38,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from airwork.aircraft.model import Aircraft
-from airwork.airspace.terrain import Terrain
 from airwork.errors import GeometryError
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.mission.build import SortieBuilder
 from airwork.mission.model import AltitudeRef, LegKind, Mission, Sortie
+from airwork.site.terrain import Terrain
 
 __all__ = ["TerrainFollowResult", "follow_terrain", "terrain_follow_mission"]
 

@@ -31,12 +31,12 @@ import numpy as np
 import shapely
 from pymavlink import mavutil
 
-from airwork.airspace.zones import Zone
 from airwork.autopilot.read import MissionFile, read_mission_file
 from airwork.errors import InputFileError, MissionFileError
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import AltitudeRef, LegKind, Mission
+from airwork.site.zones import Zone
 
 __all__ = [
     "REF_GROUND",
@@ -410,8 +410,8 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
     ------
     InputFileError, MissionFileError
     """
-    from airwork.airspace.zones import EXCLUSION_ROLES, INCLUSION_ROLES, zone_from_feature
     from airwork.geo.read import SourceFeature
+    from airwork.site.zones import EXCLUSION_ROLES, INCLUSION_ROLES, zone_from_feature
 
     path = Path(path)
     try:

@@ -22,15 +22,15 @@ import typer
 from airwork.aircraft import load_aircraft
 from airwork.aircraft.model import Aircraft
 from airwork.airspace.check import CheckConfig, CheckReport, check_flight, preflight, require_clear
-from airwork.airspace.terrain import Terrain, read_dem
 from airwork.airspace.terrain_follow import terrain_follow_mission
 from airwork.airspace.tracks import FlightInput, read_flight
-from airwork.airspace.wind import Wind, parse_wind_band
-from airwork.airspace.zones import Zone, read_airspace, read_obstacles
 from airwork.autopilot import Autopilot
 from airwork.cli.common import console, err_console, handle_errors
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import Mission
+from airwork.site.terrain import Terrain, read_dem
+from airwork.site.wind import Wind, parse_wind_band
+from airwork.site.zones import Zone, read_airspace, read_obstacles
 
 __all__ = ["SafetyOptions", "check", "plan_checked", "safety_check"]
 

@@ -47,7 +47,6 @@ from pyvrp import PenaltyParams, SolveParams
 from pyvrp.stop import MaxRuntime
 
 from airwork.aircraft.model import Aircraft
-from airwork.airspace.terrain import ground_under_pieces
 from airwork.errors import AircraftError, GeometryError
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
 from airwork.mission.build import SortieBuilder
@@ -62,6 +61,7 @@ from airwork.mission.model import (
 )
 from airwork.planners.delivery.problem import DeliveryProblem, FleetType, Order, format_time
 from airwork.planners.delivery.travel import TravelModel, wind_vector_mps
+from airwork.site.terrain import ground_under_pieces
 
 __all__ = [
     "DeliveryParams",
@@ -415,7 +415,7 @@ class _Context:
         On flat ground: the path's own vertices at ``cruise_alt_m``.  With a terrain, the
         legs are cut into pieces of at most :data:`TERRAIN_PIECE_M`, each vertex flying
         ``cruise_alt_m`` above the highest ground under the pieces meeting there
-        (:func:`~airwork.airspace.terrain.ground_under_pieces`). [m]
+        (:func:`~airwork.site.terrain.ground_under_pieces`). [m]
         """
         alt = self.params.cruise_alt_m
         path = np.asarray(path, dtype=float)

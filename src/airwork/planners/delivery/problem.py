@@ -243,7 +243,7 @@ class DeliveryProblem:
         Input features for maps.
     name : str
     terrain : Terrain or None
-        Ground elevation in the local frame (``airwork.airspace.terrain``: a DEM); None is
+        Ground elevation in the local frame (``airwork.site.terrain``: a DEM); None is
         flat ground.  With a terrain each trip cruises ``cruise_alt_m`` above the highest
         ground under each leg and drops at its height above the ground at the order, with
         altitudes relative to its hub.

@@ -48,7 +48,6 @@ import numpy as np
 import shapely
 
 from airwork.aircraft.model import Aircraft
-from airwork.airspace.terrain import ground_under_pieces
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.flight.kinematics import (
     CLIMB_SPEED_MPS,
@@ -81,6 +80,7 @@ from airwork.planners.survey import (
     line_spacing_m,
     trigger_distance_m,
 )
+from airwork.site.terrain import ground_under_pieces
 
 __all__ = [
     "MODES",
@@ -134,7 +134,7 @@ class PowerlineProblem:
     datum_amsl_m : float
         The datum (z = 0) above mean sea level. [m]
     terrain : Terrain or None
-        Ground elevation above sea level in the local frame (``airwork.airspace.terrain``,
+        Ground elevation above sea level in the local frame (``airwork.site.terrain``,
         a DEM), for the mapping strip to keep its height above the ground; None: flat.
     """
 

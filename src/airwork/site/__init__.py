@@ -1,0 +1,1 @@
+"""The site of a job: its features by role, airspace zones, obstacles, terrain and wind."""
