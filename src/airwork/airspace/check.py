@@ -61,7 +61,7 @@ from airwork.export.mavlink import (
     command_name,
     mission_items,
 )
-from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, leg_speed_losses_s
+from airwork.flight.conditions import Conditions
 from airwork.mission.model import Mission
 from airwork.site.terrain import FlatTerrain, Terrain
 from airwork.site.wind import Wind
@@ -606,15 +606,25 @@ def _check_aircraft(
             f"wind {ws[over[k]]:.1f} m/s is {a:.1f} m/s over the aircraft's {limit:g} m/s limit"
         ),
     )
-    d = np.diff(track.xy_m, axis=0)
-    horiz = np.hypot(d[:, 0], d[:, 1])
     mean_agl = _leg_mean(s, s.agl, m)
-    wx, wy = wind.velocity_mps(mean_agl)
-    moving = ~track.vertical & (horiz > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ux, uy = np.where(moving, d[:, 0] / horiz, 0.0), np.where(moving, d[:, 1] / horiz, 0.0)
-    v = np.where(moving, track.speed_mps, 0.0)
-    air = np.hypot(v * ux - wx, v * uy - wy)
+    cond = Conditions(aircraft, wind=wind)
+    xyz = np.column_stack([track.xy_m, s.wp_amsl])
+    payload = track.payload_kg
+    if track.energy_wh is None and cfg.payload_kg is not None:
+        payload = np.full(m, float(cfg.payload_kg))
+    # Commanded speeds are ground speeds (ArduPilot's WPNAV speed and our DO_CHANGE_SPEED
+    # type 1): the aircraft flies the airspeed the wind triangle asks for (Conditions).
+    kw = dict(
+        vertical=track.vertical,
+        working=track.working,
+        hold_s=track.hold_s[1:],
+        agl_m=mean_agl,
+    )
+    # an imported mission carries no prices: it is priced with the time lost braking for
+    # each waypoint and speeding up after it, as airwork's planners price it
+    windy = cond.price_legs(xyz, track.speed_mps, payload, corners=track.energy_wh is None, **kw)
+    air = windy.airspeed_mps
+    moving = air > 0
     vmax = aircraft.max_speed_mps
     fast = np.flatnonzero(moving & (air > vmax + _EPS))
     if fast.size:
@@ -631,41 +641,16 @@ def _check_aircraft(
             ),
             group=np.arange(fast.size),
         )
-    # Commanded speeds are ground speeds (ArduPilot's WPNAV speed and our DO_CHANGE_SPEED
-    # type 1): the aircraft flies the airspeed ``air`` that gives that ground track.  The
-    # aircraft model takes airspeed and the headwind, ground speed = airspeed - headwind, so
-    # the headwind passed is air - v (with a crosswind part, air > v even side-on).
-    headwind = np.where(moving, air - v, 0.0)
-    air_speed = np.where(moving, air, track.speed_mps)
     if not cfg.check_energy:
         return
-    climb = np.diff(s.wp_amsl)
-    vs = np.where(
-        track.vertical,
-        track.speed_mps,
-        np.where(climb > 0, CLIMB_SPEED_MPS, DESCENT_SPEED_MPS),
-    )
-    hs = np.where(track.vertical, 1.0, air_speed)
-    calm_hs = np.where(track.vertical, 1.0, track.speed_mps)
-    dist = np.where(track.vertical, 0.0, horiz)
-    payload = track.payload_kg
-    if track.energy_wh is None and cfg.payload_kg is not None:
-        payload = np.full(m, float(cfg.payload_kg))
-    hold = track.hold_s[1:]
-    if track.energy_wh is None:
-        # an imported mission carries no prices: add the time lost braking for each
-        # waypoint and speeding up after it, as airwork's planners price it
-        # (:func:`~airwork.mission.build.leg_speed_losses_s`, ArduPilot's WPNAV_ACCEL)
-        v_h = np.where(track.vertical, 0.0, track.speed_mps)
-        hold = hold + leg_speed_losses_s(track.xy_m, v_h, hold)
-    kw = dict(climb_m=climb, vertical_speed_mps=vs, working=track.working, hold_s=hold)
-    perf = aircraft.leg_performance(dist, hs, payload, headwind_mps=headwind, **kw)
-    energy = perf.energy_wh
+    energy = windy.energy_wh
     if track.energy_wh is not None and cfg.wind_in_energy:
         energy = track.energy_wh
     elif track.energy_wh is not None:
-        calm = aircraft.leg_performance(dist, calm_hs, payload, headwind_mps=0.0, **kw)
-        energy = track.energy_wh + (perf.energy_wh - calm.energy_wh)
+        calm = cond.price_legs(
+            xyz, track.speed_mps, payload, corners=False, with_wind=False, **kw
+        ).energy_wh
+        energy = track.energy_wh + (windy.energy_wh - calm)
     cum = np.cumsum(energy)
     total = float(cum[-1]) if cum.size else 0.0
     stats["energy_wh"] = round(total, 2)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from airwork.aircraft.model import Aircraft
+from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import (
     CLIMB_SPEED_MPS,
     DESCENT_SPEED_MPS,
     WAYPOINT_ACCEL_MPS2,
-    leg_speed_losses_s,
 )
 from airwork.mission.model import Action, Leg, LegKind, Sortie, Waypoint
 
@@ -30,11 +30,12 @@ __all__ = ["SortieBuilder", "shift_altitudes"]
 
 @dataclass
 class SortieBuilder:
-    """Accumulates a sortie's path, then prices it with the aircraft model.
+    """Accumulates a sortie's path, then prices it with the flight model.
 
     Parameters
     ----------
     aircraft : Aircraft
+        The aircraft (that of ``conditions`` when those are given).
     station_xy : tuple of float
         Take-off point in the local frame. [m]
     takeoff_alt_m : float
@@ -44,13 +45,18 @@ class SortieBuilder:
     climb_speed_mps, descent_speed_mps : float
         Vertical speeds of take-off and landing. [m/s]
     headwind_fn : callable or None
-        ``headwind_fn(dx, dy) -> headwind [m/s]`` for leg directions (arrays); None = calm.
+        Legacy airspeed-held pricing: ``headwind_fn(dx, dy) -> headwind [m/s]`` for leg
+        directions, the commanded speed being an airspeed.  None: the conditions' wind
+        triangle at the commanded ground speed.
     accel_mps2 : float
-        Horizontal acceleration, for the time lost at corners and stops
-        (:func:`leg_speed_losses_s`); ``inf`` ignores it. [m/s²]
+        Horizontal acceleration for corner and stop losses with a bare Aircraft. [m/s²]
     ground_alt_m : float
         Altitude of the take-off ground in the builder's reference (0 when altitudes are
         above the take-off point). [m]
+    conditions : Conditions or None
+        The flight model (:class:`~airwork.flight.conditions.Conditions`: aircraft, wind,
+        speeds and acceleration).  None: calm air with the builder's ``climb_speed_mps``,
+        ``descent_speed_mps`` and ``accel_mps2``.
     """
 
     aircraft: Aircraft
@@ -62,10 +68,22 @@ class SortieBuilder:
     headwind_fn: object = None
     accel_mps2: float = WAYPOINT_ACCEL_MPS2
     ground_alt_m: float = 0.0
+    conditions: Conditions | None = None
     _wps: list[Waypoint] = field(default_factory=list)
     _legs: list[tuple[LegKind, float, float, float, bool, bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.conditions is None:
+            self.conditions = Conditions(
+                self.aircraft,
+                accel_mps2=self.accel_mps2,
+                climb_speed_mps=self.climb_speed_mps,
+                descent_speed_mps=self.descent_speed_mps,
+            )
+        else:
+            self.aircraft = self.conditions.aircraft
+            self.climb_speed_mps = self.conditions.climb_speed_mps
+            self.descent_speed_mps = self.conditions.descent_speed_mps
         x, y = self.station_xy
         self._wps.append(Waypoint(float(x), float(y), float(self.ground_alt_m)))
         self._legs.append(
@@ -120,62 +138,67 @@ class SortieBuilder:
         )
         self._wps.append(Waypoint(float(x_m), float(y_m), float(ground_alt_m)))
 
-    def build(
-        self, index: int, *, station_index: int = 0, landing_station_index: int = 0
-    ) -> Sortie:
-        """Price every leg with the aircraft model and return the Sortie."""
+    def _prices(self) -> tuple[np.ndarray, np.ndarray]:
+        """Time [s] and energy [Wh] of every leg."""
         xyz = np.array([(w.x_m, w.y_m, w.alt_m) for w in self._wps], dtype=float)
-        d = np.diff(xyz, axis=0)
-        horiz = np.hypot(d[:, 0], d[:, 1])
-        climb = d[:, 2]
-        kinds = [leg[0] for leg in self._legs]
         speed = np.array([leg[1] for leg in self._legs])
         p0 = np.array([leg[2] for leg in self._legs])
         p1 = np.array([leg[3] for leg in self._legs])
         working = np.array([leg[4] or leg[5] for leg in self._legs])
-        vertical = np.array([k in (LegKind.TAKEOFF, LegKind.LANDING) for k in kinds])
+        vertical = np.array([leg[0] in (LegKind.TAKEOFF, LegKind.LANDING) for leg in self._legs])
         hold = np.array([w.hold_s for w in self._wps[1:]])
-        headwind = np.zeros_like(horiz)
-        if self.headwind_fn is not None:
-            headwind = np.where(horiz > 0, self.headwind_fn(d[:, 0], d[:, 1]), 0.0)
-        vs = np.where(
-            vertical, speed, np.where(climb > 0, self.climb_speed_mps, self.descent_speed_mps)
-        )
-        horiz_speed = np.where(vertical, 1.0, speed)
-        # time lost braking for each waypoint and accelerating away from it (the vertical
-        # legs start and end at rest)
-        corner = np.zeros_like(horiz)
-        if np.isfinite(self.accel_mps2):
-            v = np.where(vertical, 0.0, speed)
-            corner = leg_speed_losses_s(xyz[:, :2], v, hold, self.accel_mps2)
-        # A sloped leg (climb and distance together) is priced as a level leg plus a
-        # vertical one: conservative, and exact for the vertical take-off and landing.
-        perf = self.aircraft.leg_performance(
+        if self.headwind_fn is None:
+            prices = self.conditions.price_legs(
+                xyz, speed, 0.5 * (p0 + p1), vertical=vertical, working=working, hold_s=hold
+            )
+            return prices.time_s, prices.energy_wh
+        return self._airspeed_held_prices(xyz, speed, 0.5 * (p0 + p1), working, vertical, hold)
+
+    def _airspeed_held_prices(self, xyz, speed, payload, working, vertical, hold):
+        # legacy pricing for planners that hold an airspeed and give their own headwind
+        d = np.diff(xyz, axis=0)
+        horiz = np.hypot(d[:, 0], d[:, 1])
+        climb = d[:, 2]
+        headwind = np.where(horiz > 0, self.headwind_fn(d[:, 0], d[:, 1]), 0.0)
+        c = self.conditions
+        vs = np.where(vertical, speed, np.where(climb > 0, c.climb_speed_mps, c.descent_speed_mps))
+        corner = c.corner_losses_s(xyz[:, :2], np.where(vertical, 0.0, speed), hold)
+        perf = c.aircraft.leg_performance(
             horiz,
-            horiz_speed,
-            0.5 * (p0 + p1),
+            np.where(vertical, 1.0, speed),
+            payload,
             climb_m=climb,
             vertical_speed_mps=vs,
             headwind_mps=headwind,
             working=working,
             hold_s=hold + corner,
         )
+        return perf.time_s, perf.energy_wh
+
+    def build(
+        self, index: int, *, station_index: int = 0, landing_station_index: int = 0
+    ) -> Sortie:
+        """Price every leg with the flight model and return the Sortie."""
+        xyz = np.array([(w.x_m, w.y_m, w.alt_m) for w in self._wps], dtype=float)
+        d = np.diff(xyz, axis=0)
+        horiz = np.hypot(d[:, 0], d[:, 1])
+        time_s, energy_wh = self._prices()
         usable = self.aircraft.usable_energy_wh
         legs = tuple(
             Leg(
-                kind=kinds[i],
-                speed_mps=float(speed[i]),
-                payload_kg=float(p0[i]),
-                payload_end_kg=float(p1[i]),
-                spraying=bool(self._legs[i][4]),
-                camera=bool(self._legs[i][5]),
+                kind=kind,
+                speed_mps=float(speed),
+                payload_kg=float(p0),
+                payload_end_kg=float(p1),
+                spraying=bool(spraying),
+                camera=bool(camera),
                 distance_m=float(horiz[i]),
-                climb_m=float(climb[i]),
-                time_s=float(perf.time_s[i]),
-                energy_wh=float(perf.energy_wh[i]),
-                battery_frac=float(perf.energy_wh[i] / usable),
+                climb_m=float(d[i, 2]),
+                time_s=float(time_s[i]),
+                energy_wh=float(energy_wh[i]),
+                battery_frac=float(energy_wh[i] / usable),
             )
-            for i in range(len(kinds))
+            for i, (kind, speed, p0, p1, spraying, camera) in enumerate(self._legs)
         )
         return Sortie(
             index=index,
