@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from airwork.cli.main import app
 from airwork.cli.powerline import lines_from_job
-from airwork.geo.read import read_job
+from airwork.site import load_site
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "planners"))
 from powerline_checks import (
@@ -46,7 +46,7 @@ def test_plan_example(tmp_path):
     summary = json.loads(files["summary.json"])
     assert summary["job"] == "powerline" and summary["towers"] == 10
     assert "km_per_crew_day" in summary and "crew-day" in res.output
-    job = read_job(EXAMPLE)
+    job = load_site(EXAMPLE)
     lines = lines_from_job(job)
     d = min_clearance(files, job.frame, lines, step_m=0.5)
     assert d >= summary["clearance_m"] - 0.05
@@ -141,7 +141,7 @@ def _dup_seq(features):
 
 
 def test_example_is_valid_towers():
-    job = read_job(EXAMPLE)
+    job = load_site(EXAMPLE)
     (line,) = lines_from_job(job)
     assert line.n == 10 and np.all(line.height_m > 0)
 
@@ -154,14 +154,14 @@ def test_towers_ordered_by_seq_not_file_order(tmp_path):
     gj["features"] = towers[::-1][:3] + rest + towers[::-1][3:]
     src = tmp_path / "shuffled.geojson"
     src.write_text(json.dumps(gj))
-    (line,) = lines_from_job(read_job(src))
+    (line,) = lines_from_job(load_site(src))
     assert line.ids == [t["properties"]["id"] for t in towers]
 
 
 def test_preflight_refuses_a_no_fly_zone_over_the_line(tmp_path):
     """The preflight check every plan runs: a no-fly zone (from --airspace) over the middle
     towers refuses the plan with the zone's place, and nothing is written."""
-    job = read_job(EXAMPLE)
+    job = load_site(EXAMPLE)
     towers = [f.geometry for f in job.other if f.role == "tower"]
     mid = towers[len(towers) // 2]
     lon, lat = job.frame.to_lonlat(np.array([mid.x]), np.array([mid.y]))
@@ -243,7 +243,7 @@ def test_sloping_ground_keeps_the_true_clearance(tmp_path, slope):
     files = _files(out)
     summary = json.loads(files["summary.json"])
     assert summary["preflight"]["ok"] is True
-    job = read_job(EXAMPLE)
+    job = load_site(EXAMPLE)
     (line,) = lines_from_job(job)
     ground = _plane_ground(job.frame, slope)
     d = min_clearance_on_terrain(files, job.frame, [line], ground, step_m=0.5)
@@ -286,7 +286,7 @@ def test_mapping_on_sloping_ground_follows_it(tmp_path):
     files = _files(out)
     summary = json.loads(files["summary.json"])
     assert summary["preflight"]["ok"] is True
-    job = read_job(EXAMPLE)
+    job = load_site(EXAMPLE)
     ground = _plane_ground(job.frame, slope)
     gj = json.loads(files["mission.geojson"])
     home: dict[int, float] = {}

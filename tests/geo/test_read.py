@@ -24,14 +24,8 @@ from pyproj import Geod, Transformer
 from shapely.geometry import mapping
 
 from airwork.errors import AirworkWarning, CRSError, GeometryError, InputFileError
-from airwork.geo import (
-    LocalFrame,
-    SourceFeature,
-    build_job,
-    parse_wkt_text,
-    read_features,
-    read_job,
-)
+from airwork.geo import LocalFrame, SourceFeature, parse_wkt_text, read_features
+from airwork.site import build_site, load_site
 
 GEOD = Geod(ellps="WGS84")
 
@@ -153,8 +147,8 @@ def write_format(tmp_path: Path, fmt: str) -> str | tuple[str, str]:
 @pytest.mark.parametrize("fmt", ["geojson", "kml", "kmz", "gpkg", "shp", "wkt"])
 def test_each_format_reads_to_the_same_local_geometry(tmp_path, fmt):
     """Every supported format gives the same field (and station/obstacle where it holds them)."""
-    reference = read_job(job_geojson(tmp_path))
-    job = read_job(write_format(tmp_path, fmt))
+    reference = load_site(job_geojson(tmp_path))
+    job = load_site(write_format(tmp_path, fmt))
 
     assert job.frame.epsg == 32631
     assert len(job.fields) == 1
@@ -181,8 +175,8 @@ def test_gpkg_crs_is_honoured(tmp_path, crs):
     )
     info = pyogrio.read_info(path)
     assert info["crs"] == crs
-    job = read_job(path)
-    reference = read_job(job_geojson(tmp_path))
+    job = load_site(path)
+    reference = load_site(job_geojson(tmp_path))
     assert job.frame.epsg == 32631
     # RGF93 and ETRS89 are tied to WGS84 at the decimetre level; the others are exact.
     tol_m = 0.05 if crs in ("EPSG:2154", "EPSG:4258") else 1e-6
@@ -198,7 +192,7 @@ def test_geojson_legacy_crs_member_is_honoured(tmp_path):
     path = write_geojson(tmp_path / "utm.geojson", [feature(utm, role="field")], crs=crs_member)
     (src,) = read_features(path)
     assert shapely.hausdorff_distance(src.geometry_lonlat, FIELD) < 1e-9
-    job = read_job(path)
+    job = load_site(path)
     assert job.fields[0].geometry.area == pytest.approx(utm.area, rel=1e-9)
 
 
@@ -209,8 +203,8 @@ def test_shapefile_without_prj_and_projected_coordinates_is_a_crs_error(tmp_path
     path = write_ogr(tmp_path / "f.shp", "ESRI Shapefile", [lambert], {"role": ["field"]}, None)
     assert not (tmp_path / "f.prj").exists()
     with pytest.raises(CRSError, match=r"f\.shp.*no CRS.*look projected.*--crs EPSG:"):
-        read_job(path)
-    job = read_job(path, crs="EPSG:2154")
+        load_site(path)
+    job = load_site(path, crs="EPSG:2154")
     assert job.fields[0].geometry.area == pytest.approx(geodesic_area_m2(FIELD), rel=1e-3)
 
 
@@ -231,8 +225,8 @@ def test_geojson_with_projected_coordinates_suggests_crs_and_accepts_it(tmp_path
     utm = shapely.transform(FIELD, lambda c: np.column_stack(t.transform(c[:, 0], c[:, 1])))
     path = write_geojson(tmp_path / "utm.geojson", [feature(utm, role="field", name="n")])
     with pytest.raises(CRSError, match=r"utm\.geojson feature 0 \(name 'n'\): vertex 0 .*proj"):
-        read_job(path)
-    job = read_job(path, crs="EPSG:32631")
+        load_site(path)
+    job = load_site(path, crs="EPSG:32631")
     assert job.fields[0].geometry.area == pytest.approx(utm.area, rel=1e-9)
 
 
@@ -256,7 +250,7 @@ def test_crs_option_conflicting_with_declared_crs_is_an_error(tmp_path):
 def test_frame_is_the_utm_zone_of_the_job(lon, lat, epsg):
     """build_job projects into the UTM zone (326zz north, 327zz south) of the job."""
     field = shapely.box(lon, lat, lon + 0.005, lat + 0.004)
-    job = build_job([SourceFeature("field", field, {}, "t")])
+    job = build_site([SourceFeature("field", field, {}, "t")])
     assert job.frame.epsg == epsg
     assert job.fields[0].geometry.area == pytest.approx(geodesic_area_m2(field), rel=2e-3)
 
@@ -264,7 +258,7 @@ def test_frame_is_the_utm_zone_of_the_job(lon, lat, epsg):
 def test_explicit_frame_is_used():
     """A frame passed to build_job is used instead of the job's UTM zone."""
     frame = LocalFrame.for_lonlat(7.0, 43.0)  # zone 32
-    job = build_job([SourceFeature("station", STATION, {}, "t")], frame=frame)
+    job = build_site([SourceFeature("station", STATION, {}, "t")], frame=frame)
     assert job.frame is frame
     np.testing.assert_allclose(job.station_xy[0], frame.to_local(STATION.x, STATION.y))
 
@@ -360,13 +354,14 @@ def test_force_role_and_default_role(tmp_path):
     )
     assert [f.role for f in read_features(path, default_role="hub")] == ["station", "hub"]
     assert [f.role for f in read_features(path, force_role="hub")] == ["hub", "hub"]
-    job = read_job((path, "hub"))
+    job = load_site((path, "hub"))
     assert [f.role for f in job.other] == ["hub", "hub"]
     assert job.stations == ()
 
 
-def test_roles_are_matched_case_insensitively_and_others_kept_untouched(tmp_path):
-    """'Field' and 'No-Spray' are known roles; 'Tower' goes to other exactly as written."""
+def test_roles_are_matched_case_insensitively_and_properties_kept(tmp_path):
+    """'Field', 'No-Spray' and 'Tower' are matched to their roles; properties and a
+    tower's Z are kept."""
     nospray = shapely.box(1.4500, 43.5478, 1.4503, 43.5481)
     tower = shapely.Point(1.4600, 43.5500, 25.0)
     path = write_geojson(
@@ -377,11 +372,11 @@ def test_roles_are_matched_case_insensitively_and_others_kept_untouched(tmp_path
             feature(tower, role="Tower", height_m=25),
         ],
     )
-    job = read_job(path)
+    job = load_site(path)
     assert [f.role for f in job.fields] == ["field"]
     assert [f.role for f in job.no_spray] == ["no_spray"]
     (tower_f,) = job.other
-    assert tower_f.role == "Tower"
+    assert tower_f.role == "tower"
     assert tower_f.properties == {"role": "Tower", "height_m": 25}
     assert tower_f.geometry.has_z and tower_f.geometry.z == 25.0  # other keeps its Z
     assert tower_f.geometry.x == pytest.approx(job.frame.to_local(1.46, 43.55)[0])
@@ -400,19 +395,29 @@ def test_role_typo_is_an_error_naming_the_known_role(tmp_path, typo, known):
     """A near miss of a known role is not silently demoted to 'other'."""
     path = write_geojson(tmp_path / "t.geojson", [feature(STATION, role=typo, name="p")])
     with pytest.raises(InputFileError, match=rf"t\.geojson feature 0 \(name 'p'\).*'{known}'"):
-        read_job(path)
+        load_site(path)
 
 
 def test_feature_without_role_is_an_error(tmp_path):
-    """A feature with no role and no imposed role cannot be classified."""
+    """A feature with no role is never guessed into something that flies or lands: only a
+    file in which no feature has a role and all are polygons is a file of fields (noted);
+    a point without a role is an error naming it, unless the user says what it is."""
     path = write_geojson(tmp_path / "n.geojson", [feature(FIELD, name="x")])
-    with pytest.raises(InputFileError, match=r"n\.geojson feature 0 \(name 'x'\).*no 'role'"):
-        read_job(path)
+    site = load_site(path)
+    assert [f.role for f in site.features] == ["field"]
+    assert any("taken as fields" in n for n in site.notes)
+    mixed = write_geojson(
+        tmp_path / "m.geojson", [feature(FIELD, role="field"), feature(TREE, name="x")]
+    )
+    with pytest.raises(InputFileError, match=r"m\.geojson feature 1 \(name 'x'\) \(Point\)"):
+        load_site(mixed)
+    with pytest.raises(GeometryError, match="radius_m"):
+        load_site(mixed, unlabelled="obstacle")
 
 
 def test_job_without_field_is_valid():
     """build_job accepts jobs without a field (delivery, inspection)."""
-    job = build_job(
+    job = build_site(
         [SourceFeature("station", STATION, {}, "s"), SourceFeature("order", TREE, {}, "o")]
     )
     assert job.fields == ()
@@ -424,7 +429,7 @@ def test_multipolygon_field_is_split_and_holes_kept():
     """A MultiPolygon field gives one field per part, with its holes and the parent's props."""
     other = shapely.box(1.46, 43.55, 1.462, 43.552)
     mp = shapely.MultiPolygon([FIELD, other])
-    job = build_job([SourceFeature("field", mp, {"name": "two"}, "m")])
+    job = build_site([SourceFeature("field", mp, {"name": "two"}, "m")])
     assert [f.source for f in job.fields] == ["m part 0", "m part 1"]
     assert [f.properties for f in job.fields] == [{"name": "two"}, {"name": "two"}]
     assert len(job.fields[0].geometry.interiors) == 1
@@ -434,7 +439,7 @@ def test_multipolygon_field_is_split_and_holes_kept():
 
 def test_point_obstacle_is_buffered_to_contain_its_circle():
     """A Point obstacle becomes a polygon containing the circle of radius_m about it."""
-    job = build_job([SourceFeature("obstacle", TREE, {"radius_m": 5, "height_m": 0}, "o")])
+    job = build_site([SourceFeature("obstacle", TREE, {"radius_m": 5, "height_m": 0}, "o")])
     (obs,) = job.obstacles
     centre = shapely.Point(job.frame.to_local(TREE.x, TREE.y))
     ring = shapely.get_coordinates(obs.geometry.exterior)
@@ -451,7 +456,7 @@ def test_repeated_vertices_are_removed():
     """Repeated vertices and duplicate points are accepted and normalised away."""
     coords = list(FIELD.exterior.coords)
     doubled = shapely.Polygon([coords[0], coords[0], *coords[1:3], coords[2], *coords[3:]])
-    job = build_job([SourceFeature("field", doubled, {}, "d")])
+    job = build_site([SourceFeature("field", doubled, {}, "d")])
     assert len(job.fields[0].geometry.exterior.coords) == len(coords)
 
 
@@ -463,14 +468,14 @@ def test_repeated_vertices_are_removed():
 def test_missing_file(tmp_path):
     """A missing file is an InputFileError naming it."""
     with pytest.raises(InputFileError, match=r"nope\.geojson: file not found"):
-        read_job(tmp_path / "nope.geojson")
+        load_site(tmp_path / "nope.geojson")
 
 
 def test_zero_byte_file(tmp_path):
     """A 0-byte file is an InputFileError saying it is empty."""
     (tmp_path / "e.gpkg").write_bytes(b"")
     with pytest.raises(InputFileError, match=r"e\.gpkg: the file is empty"):
-        read_job(tmp_path / "e.gpkg")
+        load_site(tmp_path / "e.gpkg")
 
 
 def test_file_without_features(tmp_path):
@@ -498,7 +503,7 @@ def test_unsupported_extension(tmp_path):
 def test_no_sources():
     """read_job needs at least one file."""
     with pytest.raises(InputFileError, match="no input files"):
-        read_job()
+        load_site()
 
 
 def test_null_geometry(tmp_path):
@@ -516,7 +521,7 @@ def test_empty_geometry(tmp_path):
         '{"role": "field", "name": "e"}, "geometry": {"type": "Polygon", "coordinates": []}}]}'
     )
     with pytest.raises(GeometryError, match=r"g\.geojson feature 0 \(name 'e'\).*empty"):
-        read_job(path)
+        load_site(path)
 
 
 def test_latitude_out_of_range_names_feature_and_vertex(tmp_path):
@@ -540,7 +545,7 @@ def test_swapped_lat_lon_is_recognised(tmp_path):
 def test_out_of_range_without_pattern_makes_no_guess():
     """Out of range but neither swapped nor projected-looking: no guess in the message."""
     with pytest.raises(CRSError, match=r"w: vertex 0 \(x=181\.0") as info:
-        build_job([SourceFeature("field", shapely.box(179.0, 10.0, 181.0, 11.0), {}, "w")])
+        build_site([SourceFeature("field", shapely.box(179.0, 10.0, 181.0, 11.0), {}, "w")])
     assert "lat, lon" not in str(info.value)
     assert "projected" not in str(info.value)
 
@@ -553,7 +558,7 @@ def test_self_intersection_reports_lon_lat_and_vertex():
         match=r"bow: invalid field geometry: Self-intersection at lon 1\.4550000, "
         r"lat 43\.5550000 \(near vertex \d of the exterior ring\)",
     ):
-        build_job([SourceFeature("field", bowtie, {}, "bow")])
+        build_site([SourceFeature("field", bowtie, {}, "bow")])
 
 
 def test_ring_self_touch_reports_the_vertex():
@@ -566,7 +571,7 @@ def test_ring_self_touch_reports_the_vertex():
         match=r"t: invalid field geometry: Ring Self-intersection at lon 1\.4600000, "
         r"lat 43\.5500000 \(at vertex 3 of the exterior ring\)",
     ):
-        build_job([SourceFeature("field", touch, {}, "t")])
+        build_site([SourceFeature("field", touch, {}, "t")])
 
 
 def test_hole_outside_shell_names_the_hole():
@@ -575,7 +580,7 @@ def test_hole_outside_shell_names_the_hole():
         FIELD.exterior.coords, holes=[[(1.50, 43.60), (1.51, 43.60), (1.51, 43.61)]]
     )
     with pytest.raises(GeometryError, match=r"Hole lies outside shell.*at vertex 0 of the hole 0"):
-        build_job([SourceFeature("no_spray", poly, {}, "h")])
+        build_site([SourceFeature("no_spray", poly, {}, "h")])
 
 
 @pytest.mark.parametrize(
@@ -590,7 +595,7 @@ def test_hole_outside_shell_names_the_hole():
 def test_wrong_geometry_type_for_role(role, geom, allowed):
     """A geometry type not allowed for the role is a GeometryError naming allowed types."""
     with pytest.raises(GeometryError, match=rf"src: a {role} must be {allowed}.*{geom.geom_type}"):
-        build_job([SourceFeature(role, geom, {}, "src")])
+        build_site([SourceFeature(role, geom, {}, "src")])
 
 
 def test_geometry_collection_is_unsupported(tmp_path):
@@ -598,7 +603,7 @@ def test_geometry_collection_is_unsupported(tmp_path):
     gc = shapely.GeometryCollection([STATION, FIELD])
     path = write_geojson(tmp_path / "c.geojson", [feature(gc, role="tower")])
     with pytest.raises(GeometryError, match=r"c\.geojson feature 0: unsupported .*Collection"):
-        read_job(path)
+        load_site(path)
 
 
 def test_field_larger_than_limit(tmp_path):
@@ -607,43 +612,43 @@ def test_field_larger_than_limit(tmp_path):
     with pytest.raises(
         GeometryError, match=r"north-12.*covers 11\.3 ha.*limit of 5 ha.*max_field_area_ha"
     ):
-        read_job(path, max_field_area_ha=5)
+        load_site(path, max_field_area_ha=5)
 
 
 def test_field_with_zero_area():
     """A valid but vanishingly small field (1e-9 ° wide) is reported as zero area."""
     tiny = shapely.Polygon([(1.45, 43.55), (1.45 + 1e-9, 43.55), (1.45, 43.55 + 1e-9)])
     with pytest.raises(GeometryError, match=r"tiny: the field has zero area \(0\.000000 ha\)"):
-        build_job([SourceFeature("field", tiny, {}, "tiny")])
+        build_site([SourceFeature("field", tiny, {}, "tiny")])
 
 
 def test_point_obstacle_without_radius(tmp_path):
     """A Point obstacle needs radius_m; the error names the feature."""
     path = write_geojson(tmp_path / "o.geojson", [feature(TREE, role="obstacle", name="oak")])
     with pytest.raises(GeometryError, match=r"o\.geojson feature 0 \(name 'oak'\).*radius_m"):
-        read_job(path)
+        load_site(path)
 
 
 @pytest.mark.parametrize(
     ("props", "message"),
     [
-        ({"radius_m": 0}, "radius_m must be > 0 and finite, got 0.0"),
-        ({"radius_m": -3}, "radius_m must be > 0 and finite, got -3.0"),
-        ({"radius_m": "inf"}, "radius_m must be > 0 and finite, got inf"),
-        ({"radius_m": "big"}, "radius_m must be a number, got 'big'"),
-        ({"radius_m": 4, "height_m": -2}, "height_m must be ≥ 0 and finite, got -2.0"),
+        ({"radius_m": 0}, "radius_m = 0: Input should be greater than 0"),
+        ({"radius_m": -3}, "radius_m = -3: Input should be greater than 0"),
+        ({"radius_m": "inf"}, "radius_m = 'inf': Input should be a finite number"),
+        ({"radius_m": "big"}, "radius_m = 'big': Input should be a valid number.*"),
+        ({"radius_m": 4, "height_m": -2}, "height_m = -2: Input should be greater .*0"),
     ],
 )
 def test_bad_obstacle_dimensions(props, message):
     """radius_m must be positive and finite, height_m non-negative."""
-    with pytest.raises(GeometryError, match=rf"^tree: obstacle {message}$|^tree: {message}$"):
-        build_job([SourceFeature("obstacle", TREE, props, "tree")])
+    with pytest.raises(GeometryError, match=rf"^tree: obstacle property {message}$"):
+        build_site([SourceFeature("obstacle", TREE, props, "tree")])
 
 
 def test_empty_job_without_frame():
     """No features and no frame: nothing to choose a frame from."""
     with pytest.raises(GeometryError, match="no features"):
-        build_job([])
+        build_site([])
 
 
 # ------------------------------------------------------------------------------------------
@@ -655,7 +660,7 @@ def test_bundled_example_field():
     """The bundled example is a ~12 ha convex field near Toulouse with a station ~20 m out."""
     path = resources.files("airwork") / "data" / "example_field.geojson"
     with resources.as_file(path) as p:
-        job = read_job(p)
+        job = load_site(p)
     (field,) = job.fields
     (station,) = job.stations
     assert job.frame.epsg == 32631
@@ -691,7 +696,7 @@ def convex_polygons_lonlat(draw):
 @given(convex_polygons_lonlat())
 def test_convex_polygon_round_trips_through_the_local_frame(poly):
     """lon/lat -> build_job -> frame.geometry_to_lonlat returns every vertex within 1e-7 °."""
-    job = build_job([SourceFeature("field", poly, {}, "h")])
+    job = build_site([SourceFeature("field", poly, {}, "h")])
     centroid = poly.centroid
     zone = int((centroid.x + 180.0) // 6.0) % 60 + 1
     assert job.frame.epsg == (32600 if centroid.y >= 0 else 32700) + zone
@@ -715,13 +720,13 @@ def test_one_feature_swapped_inside_the_range_is_caught_by_distance():
         SourceFeature("station", swapped, {}, "st2"),
     ]
     with pytest.raises(GeometryError, match=r"^st2: lies ([\d,]+) km .*latitude/longitude") as e:
-        build_job(features)
+        build_site(features)
     km = float(str(e.value).split(" km")[0].split("lies ")[1].replace(",", ""))
     pts = shapely.get_coordinates(shapely.point_on_surface([FIELD, STATION, swapped]))
     _, _, d = GEOD.inv(np.median(pts[:, 0]), np.median(pts[:, 1]), swapped.x, swapped.y)
     assert km == pytest.approx(d / 1000, abs=1.0) and km > 6000
     far_ok = shapely.Point(STATION.x + 11.0, STATION.y)  # ~890 km east at 43.5° N
-    job = build_job(
+    job = build_site(
         [SourceFeature("station", STATION, {}, "a"), SourceFeature("station", far_ok, {}, "b")]
     )
     assert len(job.stations) == 2

@@ -447,8 +447,8 @@ def test_late_tolerance_serves_late_and_reports_it(late_weight):
 def test_reading_roles_csv_and_stations_as_hubs(tmp_path):
     import json
 
-    from airwork.geo.read import read_job
     from airwork.planners.delivery import problem_from_job, read_orders_csv
+    from airwork.site import load_site
 
     lon, lat = 1.444, 43.604
     feats = [
@@ -489,7 +489,7 @@ def test_reading_roles_csv_and_stations_as_hubs(tmp_path):
     job_path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
     csv = tmp_path / "o.csv"
     csv.write_text("id,lat,lon,mass_kg,latest\nc1,43.61,1.45,0.5,18:00\n")
-    job = read_job(job_path)
+    job = load_site(job_path)
     extra = read_orders_csv(csv, job.frame)
     problem = problem_from_job(job, [FleetType(HEX)], orders=extra)
     assert [h.id for h in problem.hubs] == ["depot"] and problem.hubs[0].drone_count == 3

@@ -36,7 +36,8 @@ from airwork.errors import InputFileError, MissionFileError
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import AltitudeRef, LegKind, Mission
-from airwork.site.zones import Zone
+from airwork.site.roles import ROLES, canonical_role, validate_properties
+from airwork.site.zones import Zone, zone_from_geometry
 
 __all__ = [
     "REF_GROUND",
@@ -400,6 +401,10 @@ def from_mission_file(
 
 # --------------------------------------------------------------------------- GeoJSON
 
+_ZONE_SPELLINGS = frozenset(
+    a for r in ("no_fly", "geofence") for a in (r, r.replace("_", "-"), *ROLES[r].aliases)
+)
+
 
 def from_mission_geojson(path: str | Path) -> FlightInput:
     """Our ``mission.geojson`` (see :func:`airwork.export.geojson.to_geojson`) in the common
@@ -410,8 +415,6 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
     ------
     InputFileError, MissionFileError
     """
-    from airwork.geo.read import SourceFeature
-    from airwork.site.zones import EXCLUSION_ROLES, INCLUSION_ROLES, zone_from_feature
 
     path = Path(path)
     try:
@@ -445,10 +448,10 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
                     f"{path}: feature {i}: a leg is a LineString of two [lon, lat, alt] points"
                 )
             legs.setdefault(sortie, []).append((leg, props, c))
-        elif role.replace("-", "_") in INCLUSION_ROLES | EXCLUSION_ROLES:
-            zone_feats.append(
-                SourceFeature(role, shapely.geometry.shape(geom), props, f"{path.name} feature {i}")
-            )
+        elif role in _ZONE_SPELLINGS:
+            where = f"{path.name} feature {i}"
+            kind = canonical_role(role, where)
+            zone_feats.append((kind, shapely.geometry.shape(geom), props, where))
     if not legs:
         raise MissionFileError(f"{path}: no feature with role 'leg' (not an airwork mission?)")
     first = next(iter(legs.values()))[0][2][0]
@@ -490,7 +493,15 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
                 energy_wh=num("energy_wh"),
             )
         )
-    zones = [zone_from_feature(f, frame) for f in zone_feats]
+    zones = [
+        zone_from_geometry(
+            frame.geometry_to_local(shapely.force_2d(g)),
+            kind == "geofence",
+            validate_properties(kind, props, where),
+            where,
+        )
+        for kind, g, props, where in zone_feats
+    ]
     return FlightInput(name=path.stem, frame=frame, tracks=tracks, zones=zones, source="geojson")
 
 

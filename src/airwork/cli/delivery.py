@@ -28,7 +28,6 @@ from airwork.cli.common import OutOpt, OverwriteOpt, console, err_console, handl
 from airwork.cli.plan import AutopilotOpt, CrsOpt, ReserveOpt
 from airwork.errors import AircraftError, InputFileError
 from airwork.export.outputs import check_out_dir, render_outputs, write_outputs
-from airwork.geo.read import read_job
 from airwork.planners.delivery import (
     DeliveryParams,
     DeliveryProblem,
@@ -41,6 +40,7 @@ from airwork.planners.delivery import (
     problem_from_job,
     read_orders_csv,
 )
+from airwork.site import load_site
 
 DeliveryFilesArg = Annotated[
     list[Path],
@@ -97,7 +97,7 @@ def parse_fleet(specs: list[str] | None) -> list[FleetType]:
 def delivery_problem(
     files: list[Path], orders: Path | None, fleet: list[FleetType], crs: str | None
 ) -> DeliveryProblem:
-    job = read_job(*files, crs=crs)
+    job = load_site(*files, crs=crs)
     extra = read_orders_csv(orders, job.frame) if orders is not None else None
     problem = problem_from_job(job, fleet, orders=extra, name=Path(files[0]).stem)
     if not problem.orders:

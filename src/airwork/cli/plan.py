@@ -35,16 +35,16 @@ from airwork.cli.common import (
 )
 from airwork.errors import GeometryError
 from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
-from airwork.geo.read import Job, read_job
 from airwork.mission.model import Feature
 from airwork.planners.spray import SprayParams, SprayProblem, SprayResult, plan_spray
+from airwork.site import Site, load_site
 
 app = typer.Typer(help="Plan a job and write its mission files.", no_args_is_help=True)
 
 FilesArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Job file(s): GeoJSON, KML/KMZ, Shapefile, GeoPackage or WKT, with "
+        help="Site file(s): GeoJSON, KML/KMZ, Shapefile, GeoPackage or WKT, with "
         "features whose 'role' is field, obstacle, no_spray or station."
     ),
 ]
@@ -102,16 +102,16 @@ def job_from_files(
     no_spray: list[Path] | None,
     crs: str | None,
     max_field_ha: float,
-) -> Job:
+) -> Site:
     """Read the job files (roles from features, or forced for --stations/--no-spray)."""
     sources: list = list(files)
     sources += [(p, "station") for p in stations or []]
     sources += [(p, "no_spray") for p in no_spray or []]
-    return read_job(*sources, crs=crs, max_field_area_ha=max_field_ha, infer_roles=True)
+    return load_site(*sources, crs=crs, max_field_area_ha=max_field_ha)
 
 
 def job_stations(
-    job: Job, area: shapely.Geometry, notes: list[str]
+    job: Site, area: shapely.Geometry, notes: list[str]
 ) -> tuple[tuple[float, float], ...]:
     """The job's stations; without any, the southernmost corner of the area (noted)."""
     if job.stations:
@@ -124,7 +124,7 @@ def job_stations(
 
 
 def spray_problem(
-    job: Job, aircraft: str, name: str, clearance_m: float = 5.0
+    job: Site, aircraft: str, name: str, clearance_m: float = 5.0
 ) -> tuple[SprayProblem, list[str]]:
     """Turn a read job into a spray problem: fields, obstacles (with clearance), no-spray
     zones and stations."""

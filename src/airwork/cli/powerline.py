@@ -2,7 +2,7 @@
 
 Registered by ``cli/main.py`` (``plan.app.command("powerline")(powerline.powerline)``).
 
-Job file roles: ``tower`` (Point: ``id``, ``height_m``, optional ``line_id``, ``seq``,
+Site file roles: ``tower`` (Point: ``id``, ``height_m``, optional ``line_id``, ``seq``,
 ``voltage_kv``, ``crossarm_half_m``, ``sag_m``), ``line`` (LineString whose vertices are
 towers: ``line_id``, ``tower_heights_m`` (list or comma-separated) or ``height_m``, optional
 ``voltage_kv``, ``crossarm_half_m``), ``station``, ``right_of_way`` (or ``row``) polygons,
@@ -42,7 +42,6 @@ from airwork.cli.common import (
 from airwork.cli.plan import AutopilotOpt, CrsOpt, FilesArg, ReserveOpt, StationOpt
 from airwork.errors import GeometryError
 from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
-from airwork.geo.read import Job, JobFeature, read_job
 from airwork.mission.model import Feature
 from airwork.planners.powerline import (
     PowerLine,
@@ -53,13 +52,14 @@ from airwork.planners.powerline import (
     on_terrain,
     plan_powerline,
 )
+from airwork.site import Site, SiteFeature, load_site
 
 __all__ = ["lines_from_job", "powerline", "powerline_problem"]
 
 _ROW_ROLES = ("right_of_way", "row", "right-of-way")
 
 
-def _num(f: JobFeature, key: str, default: float | None = None) -> float | None:
+def _num(f: SiteFeature, key: str, default: float | None = None) -> float | None:
     value = f.properties.get(key)
     if value is None:
         return default
@@ -69,12 +69,12 @@ def _num(f: JobFeature, key: str, default: float | None = None) -> float | None:
         raise GeometryError(f"{f.source}: {key} must be a number, got {value!r}") from None
 
 
-def _role(f: JobFeature) -> str:
+def _role(f: SiteFeature) -> str:
     return str(f.role).strip().lower().replace("-", "_").replace(" ", "_")
 
 
 def lines_from_job(
-    job: Job, *, sag_frac: float = 0.03, default_height_m: float | None = None
+    job: Site, *, sag_frac: float = 0.03, default_height_m: float | None = None
 ) -> list[PowerLine]:
     """Power lines from the ``tower`` and ``line`` features of a job (local frame).
 
@@ -156,7 +156,7 @@ def lines_from_job(
 
 
 def powerline_problem(
-    job: Job, aircraft: str, name: str, *, sag_frac: float = 0.03
+    job: Site, aircraft: str, name: str, *, sag_frac: float = 0.03
 ) -> tuple[PowerlineProblem, list[str]]:
     """Turn a read job into a power-line problem."""
     notes: list[str] = []
@@ -349,7 +349,7 @@ def powerline(
     )
     out_dir = check_out_dir(out, overwrite=overwrite)
     sources: list = list(files) + [(p, "station") for p in stations or []]
-    job = read_job(*sources, crs=crs)
+    job = load_site(*sources, crs=crs)
     problem, notes = powerline_problem(job, aircraft, Path(files[0]).stem, sag_frac=sag_frac)
     if dem is not None:
         pts = np.vstack([*(ln.xy_m for ln in problem.lines), np.asarray(problem.stations)])

@@ -51,7 +51,6 @@ from airwork.cli.plan import (
 )
 from airwork.errors import GeometryError
 from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
-from airwork.geo.read import Job
 from airwork.mission.model import Feature
 from airwork.planners.survey import (
     MAX_ALTITUDE_M,
@@ -60,6 +59,7 @@ from airwork.planners.survey import (
     SurveyResult,
     plan_survey,
 )
+from airwork.site import Site
 
 GsdOpt = Annotated[
     float | None,
@@ -89,7 +89,7 @@ LineAngleOpt = Annotated[
 
 
 def survey_problem(
-    job: Job, aircraft: str, name: str, clearance_m: float = 5.0
+    job: Site, aircraft: str, name: str, clearance_m: float = 5.0
 ) -> tuple[SurveyProblem, list[str]]:
     """Turn a read job into a survey problem: the fields are the area to map, obstacles are
     avoided with ``clearance_m``."""

@@ -1,26 +1,13 @@
-"""Geodata in and out: readers, CRS handling and the local metric frame."""
+"""Geodata in and out: file readers, CRS handling, the local metric frame, path-finding."""
 
 from airwork.geo.frame import LocalFrame, utm_crs_for
-from airwork.geo.read import (
-    KNOWN_ROLES,
-    Job,
-    JobFeature,
-    SourceFeature,
-    build_job,
-    parse_wkt_text,
-    read_features,
-    read_job,
-)
+from airwork.geo.read import SUPPORTED_SUFFIXES, SourceFeature, parse_wkt_text, read_features
 
 __all__ = [
-    "KNOWN_ROLES",
-    "Job",
-    "JobFeature",
+    "SUPPORTED_SUFFIXES",
     "LocalFrame",
     "SourceFeature",
-    "build_job",
     "parse_wkt_text",
     "read_features",
-    "read_job",
     "utm_crs_for",
 ]

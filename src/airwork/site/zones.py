@@ -31,37 +31,28 @@ safe side.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
 
 from airwork.errors import GeometryError
 from airwork.geo.frame import LocalFrame
-from airwork.geo.read import SourceFeature, read_features
+from airwork.geo.read import read_features
 
 __all__ = [
-    "EXCLUSION_ROLES",
-    "INCLUSION_ROLES",
-    "OBSTACLE_ROLES",
     "Obstacle",
     "Zone",
     "blocking_zones",
-    "obstacle_from_feature",
+    "obstacle_from_geometry",
     "pathfinder_at",
     "read_airspace",
     "read_obstacles",
-    "zone_from_feature",
-    "zones_and_obstacles",
+    "zone_from_geometry",
 ]
-
-INCLUSION_ROLES = frozenset({"geofence", "fence", "inclusion", "keep_in", "inclusion_zone"})
-EXCLUSION_ROLES = frozenset(
-    {"no_fly", "nofly", "exclusion", "restricted", "nfz", "keep_out", "exclusion_zone"}
-)
-OBSTACLE_ROLES = frozenset({"obstacle", "tower", "building", "tree", "mast", "pylon"})
 
 _QUAD_SEGS = 16
 # A regular polygon with 4 * _QUAD_SEGS vertices on a circle of radius r lies inside it; one
@@ -144,150 +135,89 @@ class Obstacle:
             )
 
 
-def _norm_role(role: str | None) -> str | None:
-    if role is None:
-        return None
-    return str(role).strip().lower().replace("-", "_").replace(" ", "_")
-
-
-def _number(props: dict, key: str, source: str, default: float) -> float:
-    lower = {str(k).lower(): v for k, v in props.items()}
-    value = lower.get(key)
-    if value is None:
-        return default
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise GeometryError(f"{source}: {key} must be a number, got {value!r}") from None
-    if math.isnan(out):
-        raise GeometryError(f"{source}: {key} must be a number, got {value!r}")
-    return out
-
-
-def zone_from_feature(
-    feature: SourceFeature, frame: LocalFrame, *, inclusion: bool | None = None
+def zone_from_geometry(
+    geom: shapely.Geometry, inclusion: bool, props: dict[str, Any], source: str
 ) -> Zone:
-    """Turn one read feature into a :class:`Zone` in ``frame``.
-
-    Parameters
-    ----------
-    feature : SourceFeature
-        WGS84 feature as read by :func:`~airwork.geo.read.read_features`.
-    frame : LocalFrame
-    inclusion : bool or None
-        Force inclusion (True) or exclusion (False); None reads it from the role.
+    """A :class:`Zone` from a local geometry and its validated properties
+    (:class:`~airwork.site.roles.ZoneProps`): a Point is a circle of ``radius_m``.
 
     Raises
     ------
     GeometryError
-        Unknown role, wrong geometry type, a circle without a positive ``radius_m``,
-        reversed floor/ceiling, or an ``altitude_ref`` other than ``agl``/``amsl``; the
-        message names the feature.
+        A circle without ``radius_m``, a line, reversed floor/ceiling (naming the feature).
     """
-    src = feature.source
-    role = _norm_role(feature.role)
-    if inclusion is None:
-        if role in INCLUSION_ROLES:
-            inclusion = True
-        elif role is None or role in EXCLUSION_ROLES:
-            inclusion = False
-        else:
-            raise GeometryError(
-                f"{src}: role {feature.role!r} is not an airspace role (inclusion: "
-                f"{', '.join(sorted(INCLUSION_ROLES))}; exclusion: "
-                f"{', '.join(sorted(EXCLUSION_ROLES))})"
-            )
-    props = feature.properties
-    geom = frame.geometry_to_local(shapely.force_2d(feature.geometry_lonlat))
     kind = geom.geom_type
     if kind == "Point":
-        radius = _number(props, "radius_m", src, math.nan)
-        if not (math.isfinite(radius) and radius > 0):
+        radius = props.get("radius_m")
+        if radius is None or not radius > 0:
             raise GeometryError(
-                f"{src}: a circular zone is a Point with radius_m > 0 m, got radius_m "
-                f"{props.get('radius_m')!r}"
+                f"{source}: a circular zone is a Point with radius_m > 0 m, got radius_m {radius!r}"
             )
         r = radius if inclusion else radius * _CIRCUMSCRIBE
         geom = geom.buffer(r, quad_segs=_QUAD_SEGS)
     elif kind not in ("Polygon", "MultiPolygon"):
         raise GeometryError(
-            f"{src}: a zone must be a Polygon, MultiPolygon or a Point with radius_m, got {kind}"
+            f"{source}: a zone must be a Polygon, MultiPolygon or a Point with radius_m, got {kind}"
         )
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
         geom = shapely.union_all(
             [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
         )
-    floor_m = _number(props, "floor_m", src, -math.inf)
-    ceiling_m = _number(props, "ceiling_m", src, math.inf)
-    ref = _norm_role(str({str(k).lower(): v for k, v in props.items()}.get("altitude_ref", "agl")))
+    floor_m = props.get("floor_m")
+    ceiling_m = props.get("ceiling_m")
     return Zone(
         geometry=geom,
         inclusion=bool(inclusion),
-        floor_m=floor_m,
-        ceiling_m=ceiling_m,
-        altitude_ref=ref or "agl",
-        name=src,
+        floor_m=-math.inf if floor_m is None else float(floor_m),
+        ceiling_m=math.inf if ceiling_m is None else float(ceiling_m),
+        altitude_ref=str(props.get("altitude_ref") or "agl"),
+        name=source,
     )
 
 
-def obstacle_from_feature(feature: SourceFeature, frame: LocalFrame) -> Obstacle:
-    """Turn one read feature with ``height_m`` into an :class:`Obstacle` in ``frame``.
+def obstacle_from_geometry(geom: shapely.Geometry, props: dict[str, Any], source: str) -> Obstacle:
+    """A tall :class:`Obstacle` from a local geometry and its validated properties: a Point
+    is a disc of ``radius_m`` (default 0.5 m), a line a wire 0.5 m (or ``radius_m``) each side.
 
     Raises
     ------
     GeometryError
         Missing or non-positive ``height_m``, or an unsupported geometry type.
     """
-    src = feature.source
-    props = feature.properties
-    height = _number(props, "height_m", src, math.nan)
-    if not (math.isfinite(height) and height > 0):
-        raise GeometryError(
-            f"{src}: a tall obstacle needs height_m > 0 m, got {props.get('height_m')!r}"
-        )
-    geom = frame.geometry_to_local(shapely.force_2d(feature.geometry_lonlat))
+    height = props.get("height_m")
+    if height is None or not height > 0:
+        raise GeometryError(f"{source}: a tall obstacle needs height_m > 0 m, got {height!r}")
     kind = geom.geom_type
-    radius = _number(props, "radius_m", src, _DEFAULT_OBSTACLE_RADIUS_M)
+    radius = props.get("radius_m") or _DEFAULT_OBSTACLE_RADIUS_M
     if kind in ("Point", "MultiPoint"):
         geom = geom.buffer(max(radius, 0.01) * _CIRCUMSCRIBE, quad_segs=_QUAD_SEGS)
     elif kind in ("LineString", "MultiLineString"):
         geom = geom.buffer(max(radius, 0.01), quad_segs=_QUAD_SEGS)
     elif kind not in ("Polygon", "MultiPolygon"):
         raise GeometryError(
-            f"{src}: an obstacle must be a Point, LineString or Polygon, got {kind}"
+            f"{source}: an obstacle must be a Point, LineString or Polygon, got {kind}"
         )
-    return Obstacle(geometry=geom, height_m=height, name=src)
-
-
-def zones_and_obstacles(
-    features: Iterable[SourceFeature], frame: LocalFrame
-) -> tuple[list[Zone], list[Obstacle]]:
-    """Split read features into zones and obstacles by role (see the module docstring)."""
-    zones: list[Zone] = []
-    obstacles: list[Obstacle] = []
-    for f in features:
-        if _norm_role(f.role) in OBSTACLE_ROLES:
-            obstacles.append(obstacle_from_feature(f, frame))
-        else:
-            zones.append(zone_from_feature(f, frame))
-    return zones, obstacles
+    return Obstacle(geometry=geom, height_m=float(height), name=source)
 
 
 def read_airspace(
     paths: Sequence[str | Path], frame: LocalFrame, *, crs: str | None = None
 ) -> tuple[list[Zone], list[Obstacle]]:
-    """Read airspace files: zones by role, and any obstacle-role feature as an obstacle.
+    """Read airspace files: zones by role (no role: a no-fly zone), and any obstacle-role
+    feature as a tall obstacle.
 
     Raises
     ------
     InputFileError, CRSError, GeometryError
         From reading, or a feature that is not a valid zone or obstacle.
     """
+    from airwork.site.load import _airspace_file
+
     zones: list[Zone] = []
     obstacles: list[Obstacle] = []
     for path in paths:
-        z, o = zones_and_obstacles(read_features(path, crs=crs), frame)
+        z, o = _airspace_file(path, frame, crs)
         zones += z
         obstacles += o
     return zones, obstacles
@@ -297,9 +227,11 @@ def read_obstacles(
     paths: Sequence[str | Path], frame: LocalFrame, *, crs: str | None = None
 ) -> list[Obstacle]:
     """Read tall obstacles (every feature, whatever its role, needs ``height_m``)."""
+    from airwork.site.load import _project, _tall_obstacle
+
     out: list[Obstacle] = []
     for path in paths:
-        out += [obstacle_from_feature(f, frame) for f in read_features(path, crs=crs)]
+        out += [_tall_obstacle(f, frame) for f in _project(read_features(path, crs=crs), frame)]
     return out
 
 

@@ -3,7 +3,7 @@
 Everything is in a local metric frame (:class:`~airwork.geo.frame.LocalFrame`) and times are
 seconds of the planning day (``"09:30"`` is 34 200 s).  Input comes from a job file whose
 features carry a ``role`` (read with :func:`airwork.geo.read.read_job`, which keeps the
-delivery roles in ``Job.other``):
+delivery roles in ``Site.other``):
 
 ``hub`` (Point)
     ``id``/``name``, ``drone_count`` (default 2), ``swap_time_s`` (battery swap and reload
@@ -42,8 +42,8 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InputFileError
 from airwork.geo.frame import LocalFrame
-from airwork.geo.read import Job
 from airwork.mission.model import Feature
+from airwork.site import Site
 
 __all__ = [
     "DROP_METHODS",
@@ -358,7 +358,7 @@ def _hub_from_props(hid: str, xy: tuple[float, float], props: dict[str, Any], wh
 
 
 def problem_from_job(
-    job: Job,
+    job: Site,
     fleet: Sequence[FleetType],
     *,
     orders: Sequence[Order] | None = None,
