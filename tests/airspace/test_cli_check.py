@@ -401,8 +401,9 @@ def test_kml_airspace(tmp_path, frame):
 
 
 def test_imported_plan_is_checked_with_a_full_load(tmp_path):
-    """A .plan carries no payload: the battery check assumes the aircraft's full payload
-    (the worst case) and says so, so the energy is more than with no payload."""
+    """A .plan from elsewhere (here ours with the airwork member removed, as QGC saves it)
+    carries no payload: the battery check assumes the aircraft's full payload (the worst
+    case) and says so, so the energy is more than with no payload."""
     from airwork.aircraft import load_aircraft
     from airwork.airspace.check import CheckConfig, check_flight
     from airwork.airspace.tracks import read_flight
@@ -410,7 +411,11 @@ def test_imported_plan_is_checked_with_a_full_load(tmp_path):
     out = tmp_path / "demo"
     r = runner.invoke(app, ["demo", "-o", str(out)])
     assert r.exit_code == 0, r.output
-    flight = read_flight(out / "sortie-01.plan")
+    doc = json.loads((out / "sortie-01.plan").read_text())
+    del doc["airwork"]
+    foreign = tmp_path / "foreign.plan"
+    foreign.write_text(json.dumps(doc))
+    flight = read_flight(foreign)
     ac = load_aircraft("sprayer-40")
     full = check_flight(flight, CheckConfig(aircraft=ac))
     empty = check_flight(flight, CheckConfig(aircraft=ac, payload_kg=0.0))
@@ -438,3 +443,23 @@ def test_imported_plan_energy_matches_the_planner(tmp_path):
         report = json.loads(res.output[res.output.index("{") :])
         got = report["sorties"][0]["energy_wh"]
         assert got == pytest.approx(f["energy_wh"], rel=0.03)
+
+
+def test_own_plan_carries_aircraft_and_payload(tmp_path):
+    """A sortie .plan we wrote carries its aircraft (a YAML one here) and each leg's payload:
+    `airwork check` re-prices it with that aircraft and load, without -a, and finds what the
+    planner found (no false energy violation; energy within 5 % of the planned figure)."""
+    yaml_ac = Path(__file__).parents[2] / "examples" / "my-sprayer.yaml"
+    field = Path(__file__).parents[2] / "src" / "airwork" / "data" / "example_field.geojson"
+    out = tmp_path / "out"
+    r = run("plan", "spray", field, "-a", yaml_ac, "-o", out)
+    assert r.exit_code == 0, r.output
+    planned = json.loads((out / "summary.json").read_text())
+    res = run("check", out / "sortie-01.plan", "--json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert not any("no aircraft given" in n for n in report["notes"])
+    assert not any("full" in n and "load" in n for n in report["notes"])
+    per = planned["per_sortie"][0]
+    checked = report["sorties"][0]["energy_wh"]
+    assert checked == pytest.approx(per["energy_wh"], rel=0.05)

@@ -743,8 +743,15 @@ def _check_rally(
 
 
 def _resolve_aircraft(flight: FlightInput, cfg: CheckConfig, notes: list[str]) -> Aircraft | None:
+    """The aircraft to check with: the one given, else the one the mission carries, else a
+    preset of the mission's aircraft name."""
     if cfg.aircraft is not None:
         return cfg.aircraft
+    if flight.aircraft is not None:
+        return flight.aircraft
+    carried = [t.aircraft for t in flight.tracks if t.aircraft is not None]
+    if carried:
+        return carried[0]
     if flight.aircraft_name:
         from airwork.aircraft import load_aircraft
 
@@ -788,7 +795,7 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
         terrain = FlatTerrain(float(ground))
     aircraft = _resolve_aircraft(flight, cfg, notes)
     imported = any(t.energy_wh is None for t in flight.tracks)
-    if aircraft is not None and imported and cfg.payload_kg is None:
+    if aircraft is not None and imported and cfg.payload_kg is None and not flight.payload_known:
         # a .plan or .waypoints says nothing of the load: assume the worst, never none
         cfg = replace(cfg, payload_kg=aircraft.max_payload_kg)
         notes.append(
@@ -796,11 +803,7 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             f"{aircraft.max_payload_kg:.1f} kg load all the way (set --payload-kg for a "
             f"lighter one; airwork's own mission.geojson carries each leg's payload)"
         )
-    budget = None
-    if aircraft is not None:
-        budget = aircraft.mission_energy_wh
-        if flight.usable_energy_wh is not None and flight.reserve_frac is not None:
-            budget = flight.usable_energy_wh * (1.0 - flight.reserve_frac)
+    reserve = flight.reserve_frac
     zi = _ZoneIndex([*flight.zones, *cfg.zones])
     oi = _ObstacleIndex(cfg.obstacles, cfg, terrain, flight)
     autopilot = Autopilot(cfg.autopilot) if cfg.autopilot is not None else None
@@ -827,8 +830,12 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             if np.any(~s.vertical)
             else None,
         }
-        if aircraft is not None and budget is not None:
-            _check_aircraft(c, cfg, aircraft, budget, stats)
+        craft = aircraft
+        if cfg.aircraft is None and track.aircraft is not None:
+            craft = track.aircraft  # a fleet mission: each sortie's own aircraft
+        if craft is not None:
+            r = craft.reserve_frac if reserve is None else reserve
+            _check_aircraft(c, cfg, craft, craft.usable_energy_wh * (1.0 - r), stats)
         if autopilot is not None:
             _check_commands(flight, track, c, autopilot)
         report.violations += c.violations()

@@ -31,8 +31,10 @@ import numpy as np
 import shapely
 from pymavlink import mavutil
 
+from airwork.aircraft.model import Aircraft
+from airwork.aircraft.serial import aircraft_from_dict
 from airwork.autopilot.read import MissionFile, read_mission_file
-from airwork.errors import InputFileError, MissionFileError
+from airwork.errors import AircraftError, InputFileError, MissionFileError
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import AltitudeRef, LegKind, Mission
@@ -101,6 +103,8 @@ class Track:
         Take-off point (reference of :data:`REF_TAKEOFF` altitudes). [m]
     commands : list of (item, MAV_CMD id)
         Every item of the source file, for the autopilot command check.
+    aircraft : Aircraft or None
+        The aircraft flying this sortie, when the mission says.
     """
 
     sortie: int
@@ -116,6 +120,7 @@ class Track:
     energy_wh: np.ndarray | None = None
     home_xy_m: np.ndarray | None = None
     commands: list[tuple[int, int]] = field(default_factory=list)
+    aircraft: Aircraft | None = None
 
     def __post_init__(self) -> None:
         if self.home_xy_m is None:
@@ -144,6 +149,10 @@ class FlightInput:
     usable_energy_wh, reserve_frac : float or None
         Battery budget carried by a planned mission.
     aircraft_name : str or None
+    aircraft : Aircraft or None
+        The aircraft the mission carries (airwork's own files).
+    payload_known : bool
+        Whether the tracks' payloads come from the mission (else they are zeros).
     mission : Mission or None
         The planned mission, when checking one (for the autopilot command check).
     notes : list of str
@@ -160,6 +169,8 @@ class FlightInput:
     usable_energy_wh: float | None = None
     reserve_frac: float | None = None
     aircraft_name: str | None = None
+    aircraft: Aircraft | None = None
+    payload_known: bool = False
     mission: Mission | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -206,6 +217,7 @@ def from_mission(mission: Mission) -> FlightInput:
                 working=np.array([leg.spraying or leg.camera for leg in s.legs], dtype=bool),
                 hold_s=np.array([w.hold_s for w in wps], dtype=float),
                 energy_wh=np.array([leg.energy_wh for leg in s.legs], dtype=float),
+                aircraft=mission.aircraft_of(s),
             )
         )
     zones = []
@@ -221,6 +233,8 @@ def from_mission(mission: Mission) -> FlightInput:
         usable_energy_wh=mission.usable_energy_wh,
         reserve_frac=mission.reserve_frac,
         aircraft_name=mission.aircraft_name,
+        aircraft=mission.aircraft,
+        payload_known=True,
         mission=mission,
     )
 
@@ -358,6 +372,8 @@ def from_mission_file(
     if b.airborne:
         notes.append("the mission ends in the air (no NAV_LAND or RTL at the end)")
     n = len(b.xy)
+    block = _airwork_block(mf.airwork, name, notes)
+    payload, working = _block_legs(block, np.array(b.item, dtype=int))
     track = Track(
         sortie=1,
         xy_m=np.array(b.xy, dtype=float).reshape(n, 2),
@@ -366,11 +382,12 @@ def from_mission_file(
         item=np.array(b.item, dtype=int),
         vertical=np.array(b.vertical, dtype=bool),
         speed_mps=np.array(b.speed, dtype=float),
-        payload_kg=np.zeros(n - 1),
-        working=np.zeros(n - 1, dtype=bool),
+        payload_kg=payload,
+        working=working,
         hold_s=np.array(b.hold, dtype=float),
         home_xy_m=home_xy,
         commands=commands,
+        aircraft=block.get("aircraft"),
     )
     zones = []
     for i, (vertices, inclusion) in enumerate(mf.geofence_polygons):
@@ -395,8 +412,46 @@ def from_mission_file(
         rally_alt_m=rally_alt,
         home_amsl_m=float(mf.home[2]) if mf.home is not None else None,
         source=mf.source_format,
+        reserve_frac=block.get("reserve_frac"),
+        aircraft=block.get("aircraft"),
+        payload_known="legs" in block,
         notes=notes,
     )
+
+
+def _airwork_block(raw: dict | None, name: str, notes: list[str]) -> dict:
+    """The ``airwork`` member of a ``.plan`` we wrote, decoded: aircraft, reserve and the
+    legs' payloads (:mod:`airwork.export.annotate`); empty when absent or unreadable."""
+    if not isinstance(raw, dict):
+        return {}
+    out: dict = {}
+    try:
+        if raw.get("aircraft") is not None:
+            out["aircraft"] = aircraft_from_dict(raw["aircraft"], f"{name} airwork.aircraft")
+        r = raw.get("reserve_frac")
+        if r is not None:
+            out["reserve_frac"] = float(r)
+        legs = raw.get("legs")
+        if legs is not None:
+            out["legs"] = {int(seq): (float(kg), bool(w)) for seq, kg, w in legs}
+    except (AircraftError, TypeError, ValueError) as exc:
+        notes.append(f"the file's airwork member is not readable, ignored ({exc})")
+        return {}
+    if not all(math.isfinite(kg) and kg >= 0 for kg, _ in out.get("legs", {}).values()):
+        notes.append("the file's airwork member has an impossible payload, ignored")
+        out.pop("legs")
+    return out
+
+
+def _block_legs(block: dict, item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Payload [kg] and working flag of each leg (ending at vertex ``k + 1``'s item)."""
+    legs = block.get("legs", {})
+    n = len(item) - 1
+    payload, working = np.zeros(n), np.zeros(n, dtype=bool)
+    for k in range(n):
+        kg, w = legs.get(int(item[k + 1]), (0.0, False))
+        payload[k], working[k] = kg, w
+    return payload, working
 
 
 # --------------------------------------------------------------------------- GeoJSON
@@ -493,6 +548,14 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
                 energy_wh=num("energy_wh"),
             )
         )
+    block = doc.get("airwork") if isinstance(doc.get("airwork"), dict) else {}
+    notes: list[str] = []
+    decoded = _airwork_block({k: v for k, v in block.items() if k != "legs"}, path.name, notes)
+    for t in tracks:
+        own = (block.get("sortie_aircraft") or {}).get(str(t.sortie))
+        t.aircraft = decoded.get("aircraft")
+        if own is not None:
+            t.aircraft = _airwork_block({"aircraft": own}, path.name, notes).get("aircraft")
     zones = [
         zone_from_geometry(
             frame.geometry_to_local(shapely.force_2d(g)),
@@ -502,7 +565,17 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
         )
         for kind, g, props, where in zone_feats
     ]
-    return FlightInput(name=path.stem, frame=frame, tracks=tracks, zones=zones, source="geojson")
+    return FlightInput(
+        name=path.stem,
+        frame=frame,
+        tracks=tracks,
+        zones=zones,
+        source="geojson",
+        reserve_frac=decoded.get("reserve_frac"),
+        aircraft=decoded.get("aircraft"),
+        payload_known=True,
+        notes=notes,
+    )
 
 
 def read_flight(path: str | Path, *, default_speed_mps: float = 5.0) -> FlightInput:

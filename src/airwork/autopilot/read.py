@@ -66,6 +66,9 @@ class MissionFile:
     rally_points : tuple of (lat °, lon °, alt m above home)
     source_format : str
         ``"plan"`` or ``"wpl"``.
+    airwork : dict or None
+        The ``airwork`` member of a ``.plan`` airwork wrote (aircraft, reserve, payloads;
+        :mod:`airwork.export.annotate`), as it is in the file.
     """
 
     items: tuple[MissionItem, ...]
@@ -74,6 +77,7 @@ class MissionFile:
     geofence_circles: tuple[FenceCircle, ...] = ()
     rally_points: tuple[tuple[float, float, float], ...] = ()
     source_format: str = "plan"
+    airwork: dict[str, Any] | None = None
 
 
 # --------------------------------------------------------------------------- .plan
@@ -155,6 +159,7 @@ def parse_qgc_plan(text: str) -> MissionFile:
         geofence_circles=_fence_circles(fence),
         rally_points=_rally_points(rally),
         source_format="plan",
+        airwork=doc.get("airwork") if isinstance(doc.get("airwork"), dict) else None,
     )
 
 

@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
 
+from airwork.export.annotate import mission_block
 from airwork.export.mavlink import write_text_atomic
 from airwork.mission.model import Mission
 
@@ -49,7 +50,10 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
           have the same lon/lat;
         * one ``Point`` per station, ``role`` ``"station"``, ``station`` (from 0);
         * every ``mission.features`` item with ``role`` and its own properties made
-          JSON-safe (see :func:`json_safe`).
+          JSON-safe (see :func:`json_safe`);
+
+        and an ``airwork`` foreign member (RFC 7946 §6.1) with the aircraft and reserve
+        (:func:`~airwork.export.annotate.mission_block`).
     """
     features: list[dict[str, Any]] = []
     altitude_ref = str(mission.altitude_ref.value)
@@ -95,7 +99,7 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
         properties = {**json_safe(dict(feature.properties)), "role": str(feature.role)}
         features.append(_feature(_geometry_dict(geometry), properties))
 
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "airwork": mission_block(mission), "features": features}
 
 
 def write_geojson(mission: Mission, path: str | os.PathLike[str]) -> Path:

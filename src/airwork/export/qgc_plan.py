@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from airwork.export.annotate import sortie_block
 from airwork.export.mavlink import (
     DEFAULT_SPRAY,
     Autopilot,
@@ -61,7 +62,9 @@ def plan_dict(
         ``hoverSpeed`` [m/s] = ``mission.cruise_speed_mps``; ``globalPlanAltitudeMode`` 1
         (relative), 2 (AMSL) or 4 (terrain frame); geofence = ``mission.geofence`` as an
         inclusion polygon (its holes as exclusion polygons); rally points = the stations at
-        the sortie's highest waypoint altitude, converted to metres above home.
+        the sortie's highest waypoint altitude, converted to metres above home; an
+        ``airwork`` member with the aircraft and each leg's payload
+        (:func:`~airwork.export.annotate.sortie_block`), which QGroundControl ignores.
 
     Raises
     ------
@@ -92,6 +95,7 @@ def plan_dict(
         },
         "geoFence": {"version": 2, "circles": [], "polygons": _fence_polygons(mission)},
         "rallyPoints": {"version": 2, "points": _rally_points(mission, sortie)},
+        "airwork": sortie_block(mission, sortie, items),
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from airwork.aircraft.model import Aircraft
 from airwork.geo.frame import LocalFrame
 
 __all__ = [
@@ -135,13 +136,18 @@ class Leg:
 
 @dataclass(frozen=True)
 class Sortie:
-    """One flight: take-off to landing on one battery and one load."""
+    """One flight: take-off to landing on one battery and one load.
+
+    ``aircraft`` is set where a mission's sorties are flown by different aircraft (a
+    delivery fleet); otherwise the mission's aircraft flies it (:meth:`Mission.aircraft_of`).
+    """
 
     index: int
     waypoints: tuple[Waypoint, ...]
     legs: tuple[Leg, ...]
     station_index: int = 0
     landing_station_index: int = 0
+    aircraft: Aircraft | None = None
 
     def __post_init__(self) -> None:
         if self.index < 1:
@@ -226,6 +232,9 @@ class Mission:
         Default transit speed. [m/s]
     vehicle : str
         ``quadrotor``, ``hexarotor``, ``octorotor`` or ``vtol`` (for exporters).
+    aircraft : Aircraft or None
+        The aircraft the mission was planned for (model and components, so that a check
+        re-prices it exactly, spec-sheet aircraft included).
     meta : dict
         Kind-specific facts an exporter may need beyond the path (e.g. a survey's line
         spacing and angle for QGroundControl's editable Survey item). JSON-safe values.
@@ -245,7 +254,12 @@ class Mission:
     kind: str = "generic"
     cruise_speed_mps: float = 5.0
     vehicle: str = "quadrotor"
+    aircraft: Aircraft | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def aircraft_of(self, sortie: Sortie) -> Aircraft | None:
+        """The aircraft flying a sortie (its own, else the mission's)."""
+        return sortie.aircraft if sortie.aircraft is not None else self.aircraft
 
     @property
     def time_s(self) -> float:

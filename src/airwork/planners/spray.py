@@ -512,6 +512,7 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         altitude_ref=AltitudeRef.TAKEOFF,
         sorties=sorties,
         aircraft_name=ac.name,
+        aircraft=ac,
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),

@@ -985,6 +985,7 @@ def plan_powerline(
         altitude_ref=AltitudeRef.TAKEOFF,
         sorties=tuple(sorties),
         aircraft_name=ac.name,
+        aircraft=ac,
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
