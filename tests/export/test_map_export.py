@@ -39,9 +39,11 @@ def leg_features(doc: dict) -> list[dict]:
 
 
 def test_geojson_structure():
-    """A FeatureCollection without crs or top-level properties, strict-JSON serialisable."""
+    """A FeatureCollection without crs or top-level properties, strict-JSON serialisable;
+    its one foreign member (RFC 7946 section 6.1) is airwork's, with the reserve."""
     doc = to_geojson(build_mission())
-    assert set(doc) == {"type", "features"}
+    assert set(doc) == {"type", "features", "airwork"}
+    assert doc["airwork"]["version"] == 1 and "reserve_frac" in doc["airwork"]
     assert doc["type"] == "FeatureCollection"
     json.dumps(doc, allow_nan=False)  # NaN feature properties became null
 
