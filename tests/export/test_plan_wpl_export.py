@@ -28,7 +28,8 @@ def plan(ref=AltitudeRef.TAKEOFF, sortie=1, **kw):
 
 
 def test_plan_top_level_keys():
-    """Top level: fileType Plan, version 1, groundStation and the three objects."""
+    """Top level: fileType Plan, version 1, groundStation and the three objects, plus
+    airwork's own member (QGC ignores keys it does not know)."""
     doc = plan()
     assert set(doc) == {
         "fileType",
@@ -37,7 +38,10 @@ def test_plan_top_level_keys():
         "mission",
         "geoFence",
         "rallyPoints",
+        "airwork",
     }
+    navs = [it for it in doc["mission"]["items"] if it["command"] in (16, 21, 22)]
+    assert len(doc["airwork"]["legs"]) == len(navs)
     assert (doc["fileType"], doc["version"], doc["groundStation"]) == ("Plan", 1, "QGroundControl")
     mission = doc["mission"]
     assert mission["version"] == 2
