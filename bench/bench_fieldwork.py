@@ -62,7 +62,7 @@ def main() -> None:
     from airwork.aircraft import load_aircraft
     from airwork.geo.synth import field_suite
     from airwork.planners import sorties as sorties_mod
-    from airwork.planners.spray import SprayParams, SprayProblem, plan_spray
+    from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, plan_spray
 
     aircraft = load_aircraft("sprayer-40")
     params = SprayParams(rate_per_ha=15.0)

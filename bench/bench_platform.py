@@ -31,7 +31,7 @@ def main() -> None:
     from airwork.aircraft import load_aircraft
     from airwork.cli.plan import job_from_files, spray_problem
     from airwork.export.outputs import png_picture, render_outputs, write_outputs
-    from airwork.planners.spray import SprayParams, plan_spray
+    from airwork.planners.fieldwork.spray import SprayParams, plan_spray
 
     example = Path(str(resources.files("airwork").joinpath("data/example_field.geojson")))
     rows = []
@@ -88,7 +88,7 @@ def scaling() -> None:
 
     from airwork.aircraft import load_aircraft
     from airwork.geo import LocalFrame
-    from airwork.planners.spray import SprayParams, SprayProblem, plan_spray
+    from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, plan_spray
 
     frame = LocalFrame.for_lonlat(1.45, 43.55)
     x0, y0 = frame.to_local(1.45, 43.55)

@@ -14,7 +14,7 @@ from airwork.aircraft import load_aircraft
 from airwork.errors import AircraftError, InfeasibleMissionError
 from airwork.geo import LocalFrame
 from airwork.mission import LegKind
-from airwork.planners.spray import SprayParams, SprayProblem, plan_spray, sweep_lines
+from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, plan_spray, sweep_lines
 
 FRAME = LocalFrame.for_lonlat(1.45, 43.55)
 X0, Y0 = FRAME.to_local(1.45, 43.55)

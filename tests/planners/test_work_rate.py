@@ -15,7 +15,7 @@ import pytest
 
 from airwork.aircraft import load_aircraft
 from airwork.geo.synth import generate_field
-from airwork.planners.spray import SprayParams, SprayProblem, plan_spray
+from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, plan_spray
 
 DATA = Path(__file__).parents[1] / "data" / "published_work_rates.csv"
 

@@ -36,7 +36,7 @@ from airwork.cli.common import (
 from airwork.errors import GeometryError
 from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
 from airwork.mission.model import Feature
-from airwork.planners.spray import SprayParams, SprayProblem, SprayResult, plan_spray
+from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, SprayResult, plan_spray
 from airwork.site import Site, load_site
 
 app = typer.Typer(help="Plan a job and write its mission files.", no_args_is_help=True)

@@ -33,6 +33,7 @@ __all__ = [
     "order_cells",
     "order_options",
     "sweep_lines",
+    "work_polyline",
 ]
 
 
@@ -365,3 +366,28 @@ def order_options(options: list[list[np.ndarray]], start_xy: np.ndarray) -> list
         remaining[c] = False
         here = options[c][k][-1, 1]
     return out
+
+
+def work_polyline(runs: list[np.ndarray], router) -> tuple[np.ndarray, np.ndarray]:
+    """The whole work as one polyline: spray runs (lines, headland rings), joined by turns
+    and cell-to-cell transits; a link whose straight line is blocked by an obstacle zone is
+    routed around it."""
+    ends = np.array([r[-1] for r in runs[:-1]]).reshape(-1, 2)
+    starts = np.array([r[0] for r in runs[1:]]).reshape(-1, 2)
+    clear = (
+        router.clear_many(ends, starts)
+        if router is not None and len(ends)
+        else np.ones(len(ends), bool)
+    )
+    pts, work = [runs[0][:1]], []
+    for i, run in enumerate(runs):
+        if i:
+            if not clear[i - 1]:
+                via = router.path(ends[i - 1], starts[i - 1])[1:-1]
+                pts.append(via)
+                work.extend([False] * len(via))
+            pts.append(run[:1])
+            work.append(False)
+        pts.append(run[1:])
+        work.extend([True] * (len(run) - 1))
+    return np.concatenate(pts), np.asarray(work, dtype=bool)

@@ -36,6 +36,7 @@ from airwork.planners.coverage import (
     obstacle_zones,
     order_options,
     sweep_lines,
+    work_polyline,
 )
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
 
@@ -472,7 +473,7 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         flown = runs + [seg for block in order_options(options, here) for seg in block]
         if not flown:
             raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
-        pts, spraying = _work_polyline(flown, router)
+        pts, spraying = work_polyline(flown, router)
         seg_kg = np.where(spraying, np.hypot(*np.diff(pts, axis=0).T) * kg_per_m, 0.0)
         sorties = split_sorties(
             ac, WorkPath(pts, spraying, seg_kg), stations, capacity_kg, settings, name=problem.name
@@ -697,28 +698,3 @@ def _refine_cell_angles(cells, iv, options, area, spacing_m, exclusions, speed_m
 def _rows_of(iv, rows):
     """A view of some rows of ``iv`` (for costing one cell)."""
     return type(iv)(iv.line[rows], iv.x0[rows], iv.x1[rows], iv.y, iv.angle_deg)
-
-
-def _work_polyline(runs: list[np.ndarray], router) -> tuple[np.ndarray, np.ndarray]:
-    """The whole work as one polyline: spray runs (lines, headland rings), joined by turns
-    and cell-to-cell transits; a link whose straight line is blocked by an obstacle zone is
-    routed around it."""
-    ends = np.array([r[-1] for r in runs[:-1]]).reshape(-1, 2)
-    starts = np.array([r[0] for r in runs[1:]]).reshape(-1, 2)
-    clear = (
-        router.clear_many(ends, starts)
-        if router is not None and len(ends)
-        else np.ones(len(ends), bool)
-    )
-    pts, work = [runs[0][:1]], []
-    for i, run in enumerate(runs):
-        if i:
-            if not clear[i - 1]:
-                via = router.path(ends[i - 1], starts[i - 1])[1:-1]
-                pts.append(via)
-                work.extend([False] * len(via))
-            pts.append(run[:1])
-            work.append(False)
-        pts.append(run[1:])
-        work.extend([True] * (len(run) - 1))
-    return np.concatenate(pts), np.asarray(work, dtype=bool)

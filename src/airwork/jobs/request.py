@@ -1,0 +1,204 @@
+"""What a job asks for: :class:`JobRequest`, the one input of :func:`airwork.jobs.run_job`.
+
+Every face builds one: the command line from its options, the API from a JSON body, the
+batch engine per parcel.  The request is a pydantic model, so every number a user gives is
+checked in one place (finite, in a physical range, the unit in the message) before any file
+is read, and the same request serialises to JSON for a job queue.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from airwork.aircraft.catalogue import load_aircraft
+from airwork.aircraft.model import Aircraft
+from airwork.autopilot.items import Autopilot
+from airwork.errors import AircraftError, AirworkError
+
+__all__ = [
+    "AircraftChoice",
+    "ConditionsRequest",
+    "JobRequest",
+    "OutputRequest",
+    "RequestError",
+    "SiteRequest",
+    "parse_aircraft_choice",
+]
+
+
+class RequestError(AirworkError, ValueError):
+    """A job request is malformed: a value out of range, a missing file list, ..."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class SiteRequest(_Strict):
+    """Where the job is: files and how to read them.
+
+    ``files`` carry their own roles; ``role_files`` impose a role on whole files
+    (``{"station": ["trucks.geojson"]}``).
+    """
+
+    files: list[str] = Field(min_length=1, description="Job files (GeoJSON, KML, GPKG, ...)")
+    role_files: dict[str, list[str]] = Field(
+        default_factory=dict, description="Files whose every feature has the given role"
+    )
+    crs: str | None = Field(None, description="CRS of files that declare none, e.g. EPSG:2154")
+    max_field_ha: float = Field(5000.0, gt=0, le=1_000_000, description="Largest field (ha)")
+    unlabelled: str | None = Field(
+        None, description="Role of job features that have none, e.g. obstacle"
+    )
+
+
+class ConditionsRequest(_Strict):
+    """The conditions the job is planned and checked in."""
+
+    wind_mps: float = Field(0.0, ge=0, le=60, description="Wind speed (m/s)")
+    wind_from_deg: float = Field(
+        0.0, ge=0, le=360, description="Direction the wind blows from, ° clockwise from north"
+    )
+    wind_bands: list[tuple[float, float, float]] = Field(
+        default_factory=list,
+        description="Wind per height band: (top above ground m, speed m/s, from °)",
+    )
+    airspace: list[str] = Field(default_factory=list, description="Geofence/no-fly files")
+    obstacles: list[str] = Field(default_factory=list, description="Tall obstacle files")
+    dem: str | None = Field(None, description="Terrain GeoTIFF (any CRS)")
+    max_agl_m: float = Field(120.0, gt=0, le=500, description="Height limit above ground (m)")
+    terrain_follow: bool = Field(False, description="Fly heights above the DEM's ground")
+    follow_tolerance_m: float = Field(1.0, gt=0, le=50, description="Terrain-following (m)")
+
+    @field_validator("wind_bands")
+    @classmethod
+    def _bands(cls, v: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+        for top, speed, frm in v:
+            if not all(math.isfinite(x) for x in (top, speed, frm)):
+                raise ValueError("wind band values must be finite numbers")
+            if not (0 < top <= 10_000 and 0 <= speed <= 60 and 0 <= frm <= 360):
+                raise ValueError(
+                    f"wind band ({top}, {speed}, {frm}): top in (0, 10000] m, speed in "
+                    "[0, 60] m/s, from in [0, 360] °"
+                )
+        return v
+
+
+class OutputRequest(_Strict):
+    """What to render."""
+
+    formats: list[str] | None = Field(None, description="Output formats; default the kind's")
+    autopilot: Autopilot = Field(Autopilot.ARDUPILOT, description="Firmware of mission files")
+    spray_servo: int = Field(9, ge=1, le=32, description="SERVOn output of the sprayer pump")
+
+
+class JobRequest(_Strict):
+    """One job: its kind, site, aircraft, parameters, conditions and outputs.
+
+    ``aircraft`` items are a preset name or a spec-sheet YAML path, for fleet kinds with
+    ``:COUNT`` drones per hub and ``@LIMIT`` payload in kg (``delivery-hex:3@2.5``).
+    ``params`` use the names of the kind's parameters (the command line's options without
+    ``--``, ``-`` as ``_``).
+    """
+
+    kind: str = Field(min_length=1)
+    site: SiteRequest
+    aircraft: list[str] = Field(default_factory=list)
+    params: dict[str, Any] = Field(default_factory=dict)
+    conditions: ConditionsRequest = Field(default_factory=ConditionsRequest)
+    output: OutputRequest = Field(default_factory=OutputRequest)
+    name: str | None = Field(None, description="Job name; default the first file's stem")
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> JobRequest:
+        """A request from plain data, with one-line errors naming each bad value.
+
+        Raises
+        ------
+        RequestError
+        """
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            lines = []
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                lines.append(f"{where} = {err.get('input')!r}: {err['msg']}")
+            raise RequestError("; ".join(lines)) from None
+
+    @property
+    def job_name(self) -> str:
+        return self.name or Path(self.site.files[0]).stem
+
+
+@dataclass(frozen=True)
+class AircraftChoice:
+    """An aircraft of a request: the model, and for fleets the drones per hub and a
+    payload limit.
+
+    Attributes
+    ----------
+    aircraft : Aircraft
+    count_per_hub : int or None
+        Drones of this type at each hub (None: the hub's own count).
+    payload_limit_kg : float or None
+        Load limit below the aircraft's own. [kg]
+    spec : str
+        As given.
+    """
+
+    aircraft: Aircraft
+    count_per_hub: int | None = None
+    payload_limit_kg: float | None = None
+    spec: str = ""
+
+
+_SPEC_RE = re.compile(r"^(?P<name>.+?)(?::(?P<count>[^:@]*))?(?:@(?P<limit>[^@]*))?$")
+
+
+def parse_aircraft_choice(spec: str, *, fleet: bool) -> AircraftChoice:
+    """``NAME[:COUNT][@LIMIT_KG]`` -> :class:`AircraftChoice` (COUNT and LIMIT for fleets).
+
+    Raises
+    ------
+    AircraftError
+        Unknown aircraft, a count that is not a whole number ≥ 1, a limit that is not a
+        positive number, or either for a kind that flies one aircraft.
+    """
+    text = str(spec).strip()
+    if not text:
+        raise AircraftError("--aircraft: empty aircraft name")
+    if Path(text).exists():
+        return AircraftChoice(load_aircraft(text), spec=text)
+    m = _SPEC_RE.match(text)
+    assert m is not None
+    name, count, limit = m["name"], m["count"], m["limit"]
+    if (count is not None or limit is not None) and not fleet:
+        raise AircraftError(
+            f"--aircraft {spec!r}: ':COUNT' and '@LIMIT' are for fleets (delivery); give a "
+            "preset name or a YAML file"
+        )
+    n = None
+    if count is not None:
+        if not count.isdigit() or int(count) < 1:
+            raise AircraftError(
+                f"--aircraft {spec!r}: drone count {count!r} must be a whole number ≥ 1"
+            )
+        n = int(count)
+    kg = None
+    if limit is not None:
+        try:
+            kg = float(limit)
+        except ValueError:
+            kg = math.nan
+        if not (math.isfinite(kg) and kg > 0):
+            raise AircraftError(
+                f"--aircraft {spec!r}: payload limit {limit!r} must be a positive number of kg"
+            )
+    return AircraftChoice(load_aircraft(name), n, kg, text)
