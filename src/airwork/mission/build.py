@@ -148,8 +148,15 @@ class SortieBuilder:
         vertical = np.array([leg[0] in (LegKind.TAKEOFF, LegKind.LANDING) for leg in self._legs])
         hold = np.array([w.hold_s for w in self._wps[1:]])
         if self.headwind_fn is None:
+            agl = 0.5 * (xyz[:-1, 2] + xyz[1:, 2]) - self.ground_alt_m
             prices = self.conditions.price_legs(
-                xyz, speed, 0.5 * (p0 + p1), vertical=vertical, working=working, hold_s=hold
+                xyz,
+                speed,
+                0.5 * (p0 + p1),
+                vertical=vertical,
+                working=working,
+                hold_s=hold,
+                agl_m=np.maximum(agl, 0.0),
             )
             return prices.time_s, prices.energy_wh
         return self._airspeed_held_prices(xyz, speed, 0.5 * (p0 + p1), working, vertical, hold)

@@ -35,6 +35,7 @@ import numpy as np
 
 from airwork.aircraft.model import Aircraft
 from airwork.errors import InfeasibleMissionError
+from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import (
     CLIMB_SPEED_MPS,
     DESCENT_SPEED_MPS,
@@ -132,7 +133,10 @@ class _Prices:
     costs microseconds where a model call costs about 0.1 ms.
     """
 
-    def __init__(self, ac: Aircraft, s: SortieSettings, max_payload_kg: float):
+    def __init__(
+        self, ac: Aircraft, s: SortieSettings, max_payload_kg: float, transit_factor: float = 1.0
+    ):
+        self.transit_factor = transit_factor
         self.kg = np.linspace(0.0, max(float(max_payload_kg), 1e-3), 65)
         kg = self.kg
         self.w_work = ac.forward_power_w(kg, s.work_speed_mps, working=True)
@@ -172,8 +176,8 @@ class _Prices:
         return abs(dz_m) * np.interp(payload_kg, self.kg, table)
 
     def transit_wh(self, distance_m, payload_kg, speed_mps: float) -> np.ndarray:
-        """Energy of level transit legs. [Wh]"""
-        w = np.interp(payload_kg, self.kg, self.w_transit)
+        """Energy of level transit legs (the worst wind direction). [Wh]"""
+        w = np.interp(payload_kg, self.kg, self.w_transit) * self.transit_factor
         return w * np.asarray(distance_m, dtype=float) / speed_mps / 3600.0
 
     def work_wh(self, distance_m, payload_kg, working, speed_mps: float) -> np.ndarray:
@@ -194,8 +198,9 @@ class _Splitter:
         stations: np.ndarray,
         settings: SortieSettings,
         name: str,
+        conditions: Conditions,
     ):
-        self.ac, self.s, self.name = ac, settings, name
+        self.ac, self.s, self.name, self.cond = ac, settings, name, conditions
         self.pts = np.asarray(path.points_m, dtype=float)
         self.working = np.asarray(path.working, dtype=bool)
         self.seg_kg = np.asarray(path.payload_used_kg, dtype=float)
@@ -207,10 +212,26 @@ class _Splitter:
         # rest, which the stops of every sortie's way out and home bound)
         v = np.full(self.n, settings.work_speed_mps)
         self.corner_s = leg_speed_losses_s(self.pts, v, np.zeros(self.n))
+        # the wind: each segment's forward power over calm power, and the worst direction
+        # for transits of any direction (Conditions.power_factor)
+        self.seg_factor = np.ones(self.n)
+        self.transit_factor = 1.0
+        if not conditions.calm:
+            d = np.diff(self.pts, axis=0)
+            mid = 0.5 * ac.max_payload_kg
+            self.seg_factor = np.asarray(
+                conditions.power_factor(
+                    d[:, 0], d[:, 1], settings.work_speed_mps, mid, settings.work_height_m
+                ),
+                dtype=float,
+            )
+            self.transit_factor = conditions.worst_power_factor(
+                settings.transit_speed_mps, mid, settings.transit_height_m
+            )
 
     def price(self, capacity_kg: float) -> None:
         """Tabulate energies for loads up to ``capacity_kg``."""
-        self.prices = _Prices(self.ac, self.s, capacity_kg)
+        self.prices = _Prices(self.ac, self.s, capacity_kg, self.transit_factor)
 
     def point_at(self, k: int, f) -> np.ndarray:
         f = np.asarray(f, dtype=float)
@@ -253,7 +274,7 @@ class _Splitter:
             cum_kg = np.cumsum(kgs)
             p_end = load - cum_kg
             mean_p = np.clip(p_end + 0.5 * kgs, 0.0, None)
-            e_seg = pr.work_wh(lens, mean_p, self.working[k], s.work_speed_mps)
+            e_seg = pr.work_wh(lens, mean_p, self.working[k], s.work_speed_mps) * self.seg_factor[k]
             e_seg = e_seg + pr.corners_wh(self.corner_s[k], mean_p, self.working[k])
             cum_e = e_out + np.cumsum(e_seg)
             e_home = self.home_energy(self.pts[k + 1], np.clip(p_end, 0.0, None))
@@ -276,7 +297,7 @@ class _Splitter:
                 kg = self.seg_kg[seg] * (f - f_start)
                 p = np.maximum(load - base_kg - kg, 0.0)
                 mean_p = 0.5 * (load - base_kg + p)
-                e = base_e + pr.work_wh(
+                e = base_e + self.seg_factor[seg] * pr.work_wh(
                     self.seg_len[seg] * (f - f_start), mean_p, True, s.work_speed_mps
                 )
                 e = e + pr.corners_wh(self.corner_s[seg], mean_p, True)
@@ -320,7 +341,9 @@ class _Splitter:
         (the nearest by transit length unless ``land_i`` is given)."""
         s = self.s
         st = self.stations[station_i]
-        b = SortieBuilder(self.ac, (float(st[0]), float(st[1])), s.transit_height_m, load)
+        b = SortieBuilder(
+            self.ac, (float(st[0]), float(st[1])), s.transit_height_m, load, conditions=self.cond
+        )
         self.transit(b, self.point_at(*pos), s.work_height_m, LegKind.TRANSIT)
         payload, used = load, 0.0
         for k in range(pos[0], stop[0] + 1):
@@ -364,6 +387,7 @@ def split_sorties(
     settings: SortieSettings,
     *,
     name: str = "job",
+    conditions: Conditions | None = None,
 ) -> tuple[Sortie, ...]:
     """Cut a work path into priced sorties that each fit payload and battery with reserve.
 
@@ -378,6 +402,9 @@ def split_sorties(
     settings : SortieSettings
     name : str
         For messages.
+    conditions : Conditions, optional
+        The flight model with the wind (calm air when None); sorties are split on energies
+        scaled by each segment's wind power factor and priced exactly by the builder.
 
     Returns
     -------
@@ -391,7 +418,9 @@ def split_sorties(
     InfeasibleMissionError
         Even the smallest load cannot reach the next work and come back.
     """
-    sp = _Splitter(aircraft, path, np.asarray(stations, dtype=float).reshape(-1, 2), settings, name)
+    cond = Conditions(aircraft) if conditions is None else conditions.with_aircraft(aircraft)
+    st = np.asarray(stations, dtype=float).reshape(-1, 2)
+    sp = _Splitter(aircraft, path, st, settings, name, cond)
     sp.price(capacity_kg)
     budget = aircraft.mission_energy_wh
     longest: list[Sortie] = []

@@ -14,18 +14,17 @@ landing reserve and the flight home, allows no more; the next sortie resumes the
 
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
 from airwork.aircraft.model import Aircraft
-from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
+from airwork.errors import AircraftError, InfeasibleMissionError
+from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import WAYPOINT_ACCEL_MPS2
-from airwork.geo.frame import LocalFrame
-from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, LegKind, Mission
+from airwork.mission.model import Action, ActionKind, AltitudeRef, LegKind, Mission
 from airwork.planners.coverage import (
     candidate_angles_deg,
     cell_options,
@@ -33,11 +32,11 @@ from airwork.planners.coverage import (
     decompose,
     line_intervals,
     longest_edge_angle_deg,
-    obstacle_zones,
     order_options,
     sweep_lines,
     work_polyline,
 )
+from airwork.planners.fieldwork.model import SortieReport, SprayParams, SprayProblem, SprayResult
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
 
 __all__ = [
@@ -51,257 +50,6 @@ __all__ = [
 ]
 
 _EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class SprayProblem:
-    """What to spray, from where, with which aircraft (local frame, metres).
-
-    Attributes
-    ----------
-    field : shapely Polygon or MultiPolygon
-        Area to treat. [m]
-    stations : (n, 2) array-like
-        Take-off / refill / battery-swap points. [m]
-    aircraft : Aircraft
-        Needs a spray tank or a spreader.
-    frame : LocalFrame
-        For the exported mission.
-    features : tuple of Feature
-        Input features carried to maps and GeoJSON.
-    name : str
-    obstacles : geometry or None
-        Obstacle footprints (pylons, trees, buildings): never flown through, nor within
-        ``clearance_m`` of them, and never sprayed. [m]
-    clearance_m : float
-        Horizontal clearance kept from obstacles. [m]
-    no_spray : geometry or None
-        Zones that may be overflown but never sprayed (water buffers, neighbours). [m]
-    """
-
-    field: shapely.Geometry
-    stations: tuple[tuple[float, float], ...]
-    aircraft: Aircraft
-    frame: LocalFrame
-    features: tuple[Feature, ...] = ()
-    name: str = "spray"
-    obstacles: shapely.Geometry | None = None
-    clearance_m: float = 5.0
-    no_spray: shapely.Geometry | None = None
-
-    def __post_init__(self) -> None:
-        if self.field is None or self.field.is_empty:
-            raise GeometryError(f"{self.name}: the field is empty")
-        if self.field.geom_type not in ("Polygon", "MultiPolygon"):
-            raise GeometryError(
-                f"{self.name}: the field must be a polygon, got {self.field.geom_type}"
-            )
-        if not self.field.is_valid:
-            raise GeometryError(
-                f"{self.name}: invalid field geometry: {shapely.is_valid_reason(self.field)}"
-            )
-        if not self.stations:
-            raise GeometryError(f"{self.name}: no station to take off from")
-        if not (math.isfinite(self.clearance_m) and self.clearance_m >= 0):
-            raise GeometryError(f"{self.name}: clearance_m must be >= 0, got {self.clearance_m}")
-        for key in ("obstacles", "no_spray"):
-            g = getattr(self, key)
-            if g is not None and not g.is_empty and not g.is_valid:
-                raise GeometryError(
-                    f"{self.name}: invalid {key} geometry: {shapely.is_valid_reason(g)}"
-                )
-        if self.aircraft.spray_tank is None and self.aircraft.spreader is None:
-            raise AircraftError(
-                f"aircraft '{self.aircraft.name}' has no spray tank or spreader "
-                f"(payload: {self.aircraft.payload.name if self.aircraft.payload else 'none'})"
-            )
-
-    def replace(self, **changes) -> SprayProblem:
-        """A checked copy with some attributes changed (what-if variants)."""
-        return replace(self, **changes)
-
-    @property
-    def forbidden(self) -> shapely.Geometry | None:
-        """Obstacles grown by the clearance: the aircraft never enters them. [m]"""
-        return obstacle_zones(self.obstacles, self.clearance_m)
-
-    @property
-    def sprayable(self) -> shapely.Geometry:
-        """Field less obstacle zones and no-spray zones. [m]"""
-        area = self.field
-        for g in (self.forbidden, self.no_spray):
-            if g is not None and not g.is_empty:
-                area = shapely.difference(area, g)
-        return area
-
-
-@dataclass(frozen=True)
-class SprayParams:
-    """Settings of a spray or spread job.
-
-    Attributes
-    ----------
-    rate_per_ha : float
-        Application rate: litres per hectare for a sprayer, kilograms per hectare for a
-        spreader. [L/ha or kg/ha]
-    swath_m : float or None
-        Effective swath; default from the payload system. [m]
-    speed_mps : float or None
-        Work speed; default 6 m/s, lowered if the pump or spreader cannot deliver the rate.
-    height_m : float
-        Work height above the take-off point (≈ above crop on flat fields). [m]
-    transit_height_m : float
-        Height of take-off, ferry and return flights. [m]
-    transit_speed_mps : float or None
-        Ferry speed; default the aircraft's cruise speed.
-    angle_deg : float or None
-        Swath direction, degrees counter-clockwise from local east; default along the
-        longest field edge.
-    refill_time_s : float
-        Ground time to refill and swap batteries between sorties (for work rate). [s]
-    reserve_frac : float or None
-        Landing reserve as a share of usable energy; default the aircraft's.
-    boundary_passes : int
-        Passes flown around the edge of the sprayable area first (headland), each one swath
-        further in; the parallel lines then cover what is inside them.
-    start_corner : str or None
-        ``"sw"``, ``"se"``, ``"nw"`` or ``"ne"``: start the work at that corner of the
-        field instead of the one nearest the station.
-    overlap_frac : float
-        Overlap of neighbouring swaths: lines are spaced (1 - overlap) swaths apart. [-]
-    exclusion_rings : bool
-        Spray once around every obstacle zone, hole and no-spray zone, half a swath off its
-        edge, so the strips beside it that the cut lines leave are sprayed (as operators do
-        around pylons).  Implied by ``boundary_passes``.
-    """
-
-    rate_per_ha: float
-    swath_m: float | None = None
-    speed_mps: float | None = None
-    height_m: float = 3.0
-    transit_height_m: float = 10.0
-    transit_speed_mps: float | None = None
-    angle_deg: float | None = None
-    refill_time_s: float = 180.0
-    reserve_frac: float | None = None
-    boundary_passes: int = 0
-    start_corner: str | None = None
-    exclusion_rings: bool = True
-    overlap_frac: float = 0.0
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.overlap_frac) and 0.0 <= self.overlap_frac < 0.9):
-            raise ValueError(f"Expected overlap_frac in [0, 0.9), got {self.overlap_frac}.")
-        if not 0 <= self.boundary_passes <= 10:
-            raise ValueError(f"Expected boundary_passes in [0, 10], got {self.boundary_passes}.")
-        if self.start_corner not in (None, "sw", "se", "nw", "ne"):
-            raise ValueError(f"Expected start_corner in sw, se, nw, ne, got {self.start_corner!r}.")
-        checks = {
-            "rate_per_ha": (self.rate_per_ha, 0.0, 1000.0),
-            "height_m": (self.height_m, 0.5, 120.0),
-            "transit_height_m": (self.transit_height_m, 0.5, 120.0),
-            "refill_time_s": (self.refill_time_s, -_EPS, 7200.0),
-        }
-        for key in ("swath_m", "speed_mps", "transit_speed_mps"):
-            value = getattr(self, key)
-            if value is not None:
-                checks[key] = (value, 0.0, 100.0)
-        if self.reserve_frac is not None:
-            checks["reserve_frac"] = (self.reserve_frac, -_EPS, 0.9)
-        for key, (value, lo, hi) in checks.items():
-            if not (math.isfinite(value) and lo < value <= hi):
-                raise ValueError(f"Expected {key} in ({lo:g}, {hi:g}], got {value}.")
-
-
-@dataclass(frozen=True)
-class SortieReport:
-    """Figures of one sortie."""
-
-    sortie: int
-    area_ha: float
-    payload_kg: float
-    flight_time_s: float
-    energy_wh: float
-    battery_frac: float
-    work_distance_m: float
-    distance_m: float
-
-
-@dataclass(frozen=True)
-class SprayResult:
-    """Outcome of :func:`plan_spray`.
-
-    Areas in hectares, lengths in metres, times in seconds, energy in Wh, liquid in litres
-    (or product in kg for a spreader); fractions are of the field area.
-    """
-
-    mission: Mission
-    field_area_ha: float
-    covered_frac: float
-    overspray_frac: float
-    overlap_frac: float
-    product_total: float
-    product_unit: str
-    swath_m: float
-    speed_mps: float
-    angle_deg: float
-    line_count: int
-    lower_bound_m: float
-    work_path_m: float
-    cell_count: int
-    flight_time_s: float
-    ground_time_s: float
-    energy_wh: float
-    work_rate_ha_per_h: float
-    sorties: tuple[SortieReport, ...]
-    runtime_s: float
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def path_length_m(self) -> float:
-        return self.mission.distance_m
-
-    def summary(self) -> dict:
-        """Plain figures for tables and ``summary.json``."""
-        return {
-            "job": self.mission.kind,
-            "aircraft": self.mission.aircraft_name,
-            "sprayable_area_ha": round(self.field_area_ha, 4),
-            "covered_fraction": round(self.covered_frac, 5),
-            "overspray_fraction": round(self.overspray_frac, 5),
-            "overlap_fraction": round(self.overlap_frac, 5),
-            "swath_m": round(self.swath_m, 3),
-            "speed_mps": round(self.speed_mps, 3),
-            "angle_deg": round(self.angle_deg, 2),
-            "lines": self.line_count,
-            "sorties": len(self.sorties),
-            f"product_{self.product_unit.replace('/', '_')}": round(self.product_total, 3),
-            "path_length_m": round(self.path_length_m, 1),
-            "cells": self.cell_count,
-            "work_path_m": round(self.work_path_m, 1),
-            "work_path_over_lower_bound": round(self.work_path_m / self.lower_bound_m, 4)
-            if self.lower_bound_m > 0
-            else None,
-            "flight_time_s": round(self.flight_time_s, 1),
-            "ground_time_s": round(self.ground_time_s, 1),
-            "energy_wh": round(self.energy_wh, 1),
-            "work_rate_ha_per_h": round(self.work_rate_ha_per_h, 3),
-            "planning_time_s": round(self.runtime_s, 4),
-            "warnings": list(self.warnings),
-            "per_sortie": [
-                {
-                    "sortie": s.sortie,
-                    "area_ha": round(s.area_ha, 4),
-                    f"product_{self.product_unit}": round(s.payload_kg, 3),
-                    "flight_time_s": round(s.flight_time_s, 1),
-                    "energy_wh": round(s.energy_wh, 1),
-                    "battery_fraction": round(s.battery_frac, 4),
-                    "work_distance_m": round(s.work_distance_m, 1),
-                    "distance_m": round(s.distance_m, 1),
-                }
-                for s in self.sorties
-            ],
-        }
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -327,11 +75,67 @@ def _boustrophedon(segs: np.ndarray, lines: np.ndarray, station: np.ndarray) -> 
 
 
 # ----------------------------------------------------------------------------- planner
+@dataclass(frozen=True)
+class _Setup:
+    """The job's settled numbers: aircraft (with reserve), swath, speeds, load."""
+
+    aircraft: Aircraft
+    conditions: Conditions
+    swath_m: float
+    spacing_m: float
+    speed_mps: float
+    transit_speed_mps: float
+    capacity_kg: float
+    density_kg_per_unit: float
+    unit: str
+    warnings: tuple[str, ...]
+
+
+def _setup(problem: SprayProblem, params: SprayParams, conditions: Conditions | None) -> _Setup:
+    """Aircraft with the planning reserve, swath and line spacing, work speed (within what
+    the pump delivers and what the aircraft can fly in the wind), transit speed and load."""
+    ac = problem.aircraft
+    if params.reserve_frac is not None:
+        ac = ac.with_reserve(params.reserve_frac)
+    cond = Conditions(ac) if conditions is None else conditions.with_aircraft(ac)
+    tank, spreader = ac.spray_tank, ac.spreader
+    swath = float(params.swath_m or (tank.swath_m if tank else spreader.swath_m))
+    spacing = swath * (1.0 - params.overlap_frac)  # effective swath: lines and dose
+    speed, warns = _default_speed(ac, params, spacing, cond)
+    usual = min(ac.cruise_speed_mps, ac.max_speed_mps)
+    transit = float(params.transit_speed_mps or min(usual, cond.max_ground_speed_mps()))
+    if params.transit_speed_mps is None and transit < usual:
+        transit = max(transit, 2.0)
+        warns.append(
+            f"transit speed lowered to {transit:.1f} m/s so that the wind stays within the "
+            f"aircraft's {ac.max_speed_mps:g} m/s"
+        )
+    if tank:
+        density, unit = tank.liquid_density_kg_per_l, "l"
+        capacity_kg = min(tank.capacity_l * density, ac.max_payload_kg)
+    else:
+        density, unit = 1.0, "kg"
+        capacity_kg = min(spreader.capacity_kg, ac.max_payload_kg)
+    if capacity_kg <= 0:
+        raise InfeasibleMissionError(f"aircraft '{ac.name}' cannot lift any product")
+    return _Setup(
+        ac, cond, swath, spacing, speed, transit, capacity_kg, density, unit, tuple(warns)
+    )
+
+
 def _default_speed(
-    aircraft: Aircraft, params: SprayParams, swath_m: float
+    aircraft: Aircraft, params: SprayParams, swath_m: float, cond: Conditions
 ) -> tuple[float, list[str]]:
     warns: list[str] = []
-    speed = params.speed_mps if params.speed_mps is not None else min(6.0, aircraft.max_speed_mps)
+    speed = params.speed_mps
+    if speed is None:
+        speed = min(6.0, aircraft.max_speed_mps)
+        if cond.max_ground_speed_mps(params.height_m) < speed:
+            speed = max(cond.max_ground_speed_mps(params.height_m), 1.0)
+            warns.append(
+                f"work speed lowered to {speed:.1f} m/s so that the wind stays within the "
+                f"aircraft's {aircraft.max_speed_mps:g} m/s"
+            )
     if speed > aircraft.max_speed_mps:
         raise AircraftError(
             f"aircraft '{aircraft.name}': work speed {speed} m/s above its maximum "
@@ -357,13 +161,171 @@ def _default_speed(
     return float(speed), warns
 
 
-def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
+def _sprayable_area(problem: SprayProblem, swath_m: float) -> shapely.Geometry:
+    """Field less obstacle and no-spray zones; refused when nothing sprayable is left."""
+    area = problem.sprayable
+    if area.is_empty or area.area < 1.0:
+        raise InfeasibleMissionError(
+            f"{problem.name}: nothing left to spray once obstacles and no-spray zones are taken out"
+        )
+    if area.area < swath_m**2:
+        raise InfeasibleMissionError(
+            f"{problem.name}: the sprayable area ({area.area:.0f} m²) is smaller than one "
+            f"swath square ({swath_m:g} m x {swath_m:g} m): too small to spray with this aircraft"
+        )
+    return area
+
+
+def _exclusions(problem: SprayProblem) -> shapely.Geometry | None:
+    """Everything the swath lines are cut at: obstacle zones, no-spray zones, field holes."""
+    holes = (
+        shapely.union_all(
+            [shapely.Polygon(r) for p in shapely.get_parts(problem.field) for r in p.interiors]
+        )
+        if _has_holes(problem.field)
+        else None
+    )
+    parts = [g for g in (problem.forbidden, problem.no_spray, holes) if g is not None]
+    parts = [g for g in parts if not g.is_empty]
+    return shapely.union_all(parts) if parts else None
+
+
+def _checked_router(problem: SprayProblem, area: shapely.Geometry, stations: np.ndarray):
+    """The path-finder around obstacle zones, after checking every station can reach the
+    field without passing too near an obstacle (None without obstacles)."""
+    router = _router(problem.forbidden, problem.field)
+    if router is None:
+        return None
+    target = np.asarray(area.representative_point().coords[0])
+    for i, st in enumerate(stations):
+        where = f"{problem.name}: station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m)"
+        if not router.is_clear(st, st):
+            raise InfeasibleMissionError(
+                f"{where} lies within {problem.clearance_m:g} m of an obstacle"
+            )
+        try:
+            router.path(st, target)
+        except InfeasibleMissionError:
+            raise InfeasibleMissionError(
+                f"{where} cannot reach the field without passing within "
+                f"{problem.clearance_m:g} m of an obstacle"
+            ) from None
+    return router
+
+
+@dataclass
+class _Layout:
+    """The work before sorties: headland/exclusion runs and the cells' sweep variants."""
+
+    start: np.ndarray
+    runs: list[np.ndarray]
+    angle_deg: float
+    cells: list
+    intervals: object
+    variants: list
+
+
+def _work_layout(problem, params, area, exclusions, spacing, speed, start) -> _Layout:
+    """Headland rings, rings round exclusions, then the cells of parallel lines at the
+    sweep angle of least estimated time (and a variant with per-cell angles)."""
+    rings, inner = _boundary_rings(area, spacing, params.boundary_passes, start)
+    runs: list[np.ndarray] = list(rings)
+    if params.exclusion_rings and not params.boundary_passes and exclusions is not None:
+        runs += _exclusion_rings(area, exclusions, spacing, start)
+    layout = _Layout(start, runs, float(params.angle_deg or 0.0), [], None, [[]])
+    if inner.is_empty:
+        return layout
+    if params.angle_deg is not None:
+        iv = line_intervals(inner, spacing, layout.angle_deg, exclusions)
+    else:
+        layout.angle_deg, iv = _best_angle(inner, spacing, exclusions, speed)
+    layout.intervals = iv
+    layout.cells = decompose(iv, kink_m=KINK_SWATHS * spacing)
+    layout.variants = [[cell_options(c, iv) for c in layout.cells]]
+    if params.angle_deg is None:
+        first = layout.variants[0]
+        refined = _refine_cell_angles(layout.cells, iv, first, inner, spacing, exclusions, speed)
+        if any(r is not o for r, o in zip(refined, first, strict=True)):
+            layout.variants.append(refined)  # kept only if the whole mission is faster
+    return layout
+
+
+def _best_split(problem, params, setup: _Setup, layout: _Layout, router, stations):
+    """Fly each variant's work, split it into sorties, keep the quickest job.
+
+    Returns (points, spraying flags, product per segment [kg], sorties)."""
+    settings = SortieSettings(
+        work_speed_mps=setup.speed_mps,
+        transit_speed_mps=setup.transit_speed_mps,
+        work_height_m=params.height_m,
+        transit_height_m=params.transit_height_m,
+        on_actions=(Action(ActionKind.SPRAY_ON),),
+        off_actions=(Action(ActionKind.SPRAY_OFF),),
+        route=router.path if router is not None else None,
+        route_lengths=router.lengths_m if router is not None else None,
+        sortie_overhead_s=params.refill_time_s,
+    )
+    kg_per_m = params.rate_per_ha * setup.spacing_m / 10_000.0 * setup.density_kg_per_unit
+    best = None
+    for options in layout.variants:
+        here = layout.runs[-1][-1] if layout.runs else layout.start
+        flown = layout.runs + [seg for block in order_options(options, here) for seg in block]
+        if not flown:
+            raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
+        pts, spraying = work_polyline(flown, router)
+        seg_kg = np.where(spraying, np.hypot(*np.diff(pts, axis=0).T) * kg_per_m, 0.0)
+        path = WorkPath(pts, spraying, seg_kg)
+        sorties = split_sorties(
+            setup.aircraft,
+            path,
+            stations,
+            setup.capacity_kg,
+            settings,
+            name=problem.name,
+            conditions=setup.conditions,
+        )
+        total_s = sum(so.time_s for so in sorties) + params.refill_time_s * (len(sorties) - 1)
+        if best is None or total_s < best[0]:
+            best = (total_s, pts, spraying, seg_kg, sorties)
+    return best[1:]
+
+
+def _require_flyable(sorties, ac: Aircraft) -> None:
+    for s in sorties:  # every sortie must be flyable by the flight model
+        if s.energy_wh > ac.mission_energy_wh:
+            raise InfeasibleMissionError(
+                f"sortie {s.index}: needs {s.energy_wh:.0f} Wh, usable battery less reserve is "
+                f"{ac.mission_energy_wh:.0f} Wh (aircraft '{ac.name}')"
+            )
+
+
+def _geofence(problem: SprayProblem, stations: np.ndarray, swath_m: float) -> shapely.Polygon:
+    """Inclusion fence: the hull of field and stations grown by a swath (at least 20 m),
+    less half the planning clearance around obstacles (so GPS error near an obstacle does
+    not breach the fence while the plan keeps the full clearance)."""
+    fence = shapely.convex_hull(shapely.union(problem.field, shapely.multipoints(stations))).buffer(
+        max(swath_m, 20.0)
+    )
+    if problem.obstacles is not None and not problem.obstacles.is_empty:
+        fence = shapely.difference(
+            fence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
+        )
+        if fence.geom_type != "Polygon":
+            fence = max(shapely.get_parts(fence), key=lambda g: g.area)
+    return fence
+
+
+def plan_spray(
+    problem: SprayProblem, params: SprayParams, conditions: Conditions | None = None
+) -> SprayResult:
     """Plan complete coverage of ``problem.field`` with tank- and battery-split sorties.
 
     Parameters
     ----------
     problem : SprayProblem
     params : SprayParams
+    conditions : Conditions, optional
+        Wind and flight model the sorties are priced in (calm air when None).
 
     Returns
     -------
@@ -376,138 +338,26 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         cannot fly even the first metre of work and come back.
     """
     t0 = time.perf_counter()
-    ac = problem.aircraft
-    if params.reserve_frac is not None:
-        ac = ac.with_reserve(params.reserve_frac)
-    tank, spreader = ac.spray_tank, ac.spreader
-    swath = float(params.swath_m or (tank.swath_m if tank else spreader.swath_m))
-    spacing = swath * (1.0 - params.overlap_frac)  # effective swath: lines and dose
-    speed, warns = _default_speed(ac, params, spacing)
-    transit_speed = float(params.transit_speed_mps or min(ac.cruise_speed_mps, ac.max_speed_mps))
-    if tank:
-        density, unit = tank.liquid_density_kg_per_l, "l"
-        capacity_kg = min(tank.capacity_l * density, ac.max_payload_kg)
-    else:
-        density, unit = 1.0, "kg"
-        capacity_kg = min(spreader.capacity_kg, ac.max_payload_kg)
-    if capacity_kg <= 0:
-        raise InfeasibleMissionError(f"aircraft '{ac.name}' cannot lift any product")
-
-    area = problem.sprayable
-    if area.is_empty or area.area < 1.0:
-        raise InfeasibleMissionError(
-            f"{problem.name}: nothing left to spray once obstacles and no-spray zones are taken out"
-        )
-    if area.area < swath**2:
-        raise InfeasibleMissionError(
-            f"{problem.name}: the sprayable area ({area.area:.0f} m²) is smaller than one "
-            f"swath square ({swath:g} m x {swath:g} m): too small to spray with this aircraft"
-        )
-    forbidden = problem.forbidden
-    holes = (
-        shapely.union_all(
-            [shapely.Polygon(r) for p in shapely.get_parts(problem.field) for r in p.interiors]
-        )
-        if _has_holes(problem.field)
-        else None
-    )
-    exclusions = (
-        shapely.union_all(
-            [g for g in (forbidden, problem.no_spray, holes) if g is not None and not g.is_empty]
-        )
-        if any(g is not None for g in (forbidden, problem.no_spray, holes))
-        else None
-    )
+    setup = _setup(problem, params, conditions)
+    area = _sprayable_area(problem, setup.swath_m)
+    exclusions = _exclusions(problem)
     stations = np.asarray(problem.stations, dtype=float).reshape(-1, 2)
-    home = stations[0]
-    router = _router(forbidden, problem.field)
-    if router is not None:
-        for i, st in enumerate(stations):
-            if not router.is_clear(st, st):
-                raise InfeasibleMissionError(
-                    f"{problem.name}: station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m) lies "
-                    f"within {problem.clearance_m:g} m of an obstacle"
-                )
-            target = np.asarray(area.representative_point().coords[0])
-            try:
-                router.path(st, target)
-            except InfeasibleMissionError:
-                raise InfeasibleMissionError(
-                    f"{problem.name}: station {i + 1} (x={st[0]:.1f} m, y={st[1]:.1f} m) cannot "
-                    f"reach the field without passing within {problem.clearance_m:g} m of an "
-                    f"obstacle"
-                ) from None
-    start = home if params.start_corner is None else _corner(problem.field, params.start_corner)
-    rings, inner = _boundary_rings(area, spacing, params.boundary_passes, start)
-    runs: list[np.ndarray] = list(rings)
-    if params.exclusion_rings and not params.boundary_passes and exclusions is not None:
-        runs += _exclusion_rings(area, exclusions, spacing, start)
-    angle, cells = float(params.angle_deg or 0.0), []
-    variants: list[list[list[np.ndarray]]] = [[]]
-    if not inner.is_empty:
-        if params.angle_deg is not None:
-            iv = line_intervals(inner, spacing, angle, exclusions)
-        else:
-            angle, iv = _best_angle(inner, spacing, exclusions, speed)
-        cells = decompose(iv, kink_m=KINK_SWATHS * spacing)
-        variants = [[cell_options(c, iv) for c in cells]]
-        if params.angle_deg is None:
-            refined = _refine_cell_angles(cells, iv, variants[0], inner, spacing, exclusions, speed)
-            if any(r is not o for r, o in zip(refined, variants[0], strict=True)):
-                variants.append(refined)  # kept only if the whole mission is faster
-    kg_per_m = params.rate_per_ha * spacing / 10_000.0 * density
-    settings = SortieSettings(
-        work_speed_mps=speed,
-        transit_speed_mps=transit_speed,
-        work_height_m=params.height_m,
-        transit_height_m=params.transit_height_m,
-        on_actions=(Action(ActionKind.SPRAY_ON),),
-        off_actions=(Action(ActionKind.SPRAY_OFF),),
-        route=router.path if router is not None else None,
-        route_lengths=router.lengths_m if router is not None else None,
-        sortie_overhead_s=params.refill_time_s,
+    router = _checked_router(problem, area, stations)
+    start = (
+        stations[0] if params.start_corner is None else _corner(problem.field, params.start_corner)
     )
-    best = None
-    for options in variants:
-        here = runs[-1][-1] if runs else start
-        flown = runs + [seg for block in order_options(options, here) for seg in block]
-        if not flown:
-            raise InfeasibleMissionError(f"{problem.name}: no swath fits in the field")
-        pts, spraying = work_polyline(flown, router)
-        seg_kg = np.where(spraying, np.hypot(*np.diff(pts, axis=0).T) * kg_per_m, 0.0)
-        sorties = split_sorties(
-            ac, WorkPath(pts, spraying, seg_kg), stations, capacity_kg, settings, name=problem.name
-        )
-        total_s = sum(so.time_s for so in sorties) + params.refill_time_s * (len(sorties) - 1)
-        if best is None or total_s < best[0]:
-            best = (total_s, pts, spraying, seg_kg, sorties)
-    _, pts, spraying, seg_kg, sorties = best
-    segs_flown = np.stack([pts[:-1][spraying], pts[1:][spraying]], axis=1)
-    n_lines = len(np.unique(iv.line)) if cells else 0
-    for s in sorties:  # every sortie must be flyable by the aircraft model
-        if s.energy_wh > ac.mission_energy_wh:
-            raise InfeasibleMissionError(
-                f"sortie {s.index}: needs {s.energy_wh:.0f} Wh, usable battery less reserve is "
-                f"{ac.mission_energy_wh:.0f} Wh (aircraft '{ac.name}')"
-            )
+    layout = _work_layout(
+        problem, params, area, exclusions, setup.spacing_m, setup.speed_mps, start
+    )
+    pts, spraying, seg_kg, sorties = _best_split(problem, params, setup, layout, router, stations)
+    _require_flyable(sorties, setup.aircraft)
+    mission = _mission(problem, setup, sorties, stations)
+    return _result(problem, params, setup, area, layout, mission, pts, spraying, seg_kg, t0)
 
-    swaths = shapely.buffer(shapely.linestrings(segs_flown), swath / 2.0, cap_style="flat")
-    covered = shapely.union_all(swaths)
-    field_area = area.area
-    covered_in = shapely.intersection(covered, area).area
-    sum_swath = float(np.sum(shapely.area(swaths)))
-    geofence = shapely.convex_hull(
-        shapely.union(problem.field, shapely.multipoints(stations))
-    ).buffer(max(swath, 20.0))
-    if problem.obstacles is not None and not problem.obstacles.is_empty:
-        # exclusion zones for the autopilot: half the planning clearance, so GPS error near
-        # an obstacle does not breach the fence while the plan keeps the full clearance
-        geofence = shapely.difference(
-            geofence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
-        )
-        if geofence.geom_type != "Polygon":
-            geofence = max(shapely.get_parts(geofence), key=lambda g: g.area)
-    mission = Mission(
+
+def _mission(problem: SprayProblem, setup: _Setup, sorties, stations: np.ndarray) -> Mission:
+    ac = setup.aircraft
+    return Mission(
         name=problem.name,
         frame=problem.frame,
         altitude_ref=AltitudeRef.TAKEOFF,
@@ -517,12 +367,25 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
-        geofence=geofence,
+        geofence=_geofence(problem, stations, setup.swath_m),
         features=problem.features,
-        kind="spray" if tank else "spread",
-        cruise_speed_mps=transit_speed,
+        kind="spray" if ac.spray_tank else "spread",
+        cruise_speed_mps=setup.transit_speed_mps,
         vehicle=ac.airframe.vehicle,
     )
+
+
+def _result(problem, params, setup, area, layout, mission, pts, spraying, seg_kg, t0):
+    """Coverage, overspray and the figures of every sortie."""
+    sorties = mission.sorties
+    swath, density = setup.swath_m, setup.density_kg_per_unit
+    segs_flown = np.stack([pts[:-1][spraying], pts[1:][spraying]], axis=1)
+    swaths = shapely.buffer(shapely.linestrings(segs_flown), swath / 2.0, cap_style="flat")
+    covered = shapely.union_all(swaths)
+    field_area = area.area
+    covered_in = shapely.intersection(covered, area).area
+    sum_swath = float(np.sum(shapely.area(swaths)))
+    n_lines = len(np.unique(layout.intervals.line)) if layout.cells else 0
     reports = tuple(
         SortieReport(
             sortie=s.index,
@@ -540,7 +403,6 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
     )
     flight = mission.time_s
     ground = params.refill_time_s * (len(sorties) - 1)
-    lower = field_area / spacing + (n_lines - 1) * spacing
     work_m = float(
         sum(leg.distance_m for so in sorties for leg in so.legs if leg.kind == LegKind.WORK)
     )
@@ -551,21 +413,21 @@ def plan_spray(problem: SprayProblem, params: SprayParams) -> SprayResult:
         overspray_frac=max(covered.area - covered_in, 0.0) / field_area,
         overlap_frac=max(sum_swath - covered.area, 0.0) / field_area,
         product_total=float(np.sum(seg_kg)) / density,
-        product_unit=unit,
+        product_unit=setup.unit,
         swath_m=swath,
-        speed_mps=speed,
-        angle_deg=float(angle),
+        speed_mps=setup.speed_mps,
+        angle_deg=float(layout.angle_deg),
         line_count=n_lines,
-        lower_bound_m=lower,
+        lower_bound_m=field_area / setup.spacing_m + (n_lines - 1) * setup.spacing_m,
         work_path_m=work_m,
-        cell_count=len(cells),
+        cell_count=len(layout.cells),
         flight_time_s=flight,
         ground_time_s=ground,
         energy_wh=mission.energy_wh,
         work_rate_ha_per_h=field_area / 1e4 / ((flight + ground) / 3600.0),
         sorties=reports,
         runtime_s=time.perf_counter() - t0,
-        warnings=tuple(warns),
+        warnings=setup.warnings,
     )
 
 

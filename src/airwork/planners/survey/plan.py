@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -48,17 +48,16 @@ import shapely.affinity
 from airwork.aircraft.components import Camera
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
+from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import WAYPOINT_ACCEL_MPS2
-from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
-from airwork.mission.model import Action, ActionKind, AltitudeRef, Feature, Mission, Sortie
+from airwork.mission.model import Action, ActionKind, AltitudeRef, Mission, Sortie
 from airwork.planners.coverage import (
     Intervals,
     candidate_angles_deg,
     decompose,
     line_intervals,
     longest_edge_angle_deg,
-    obstacle_zones,
     order_cells,
     work_polyline,
 )
@@ -70,6 +69,14 @@ from airwork.planners.survey.camera import (
     line_spacing_m,
     photo_count,
     trigger_distance_m,
+)
+from airwork.planners.survey.model import (
+    DEFAULT_ALTITUDE_M,
+    MAX_ALTITUDE_M,
+    SurveyParams,
+    SurveyProblem,
+    SurveyResult,
+    SurveySortieReport,
 )
 
 __all__ = [
@@ -89,13 +96,6 @@ __all__ = [
     "trigger_distance_m",
 ]
 
-DEFAULT_ALTITUDE_M = 80.0
-"""Survey altitude above take-off when neither a GSD nor an altitude is given. [m]"""
-
-MAX_ALTITUDE_M = 120.0
-"""Default ceiling: the usual legal limit for drones (EU open category, 120 m above the
-closest point of the ground; US Part 107, 400 ft). [m]"""
-
 MAX_LINES = 20_000
 """Most flight lines one survey may have (guards against a tiny GSD over a huge area)."""
 
@@ -103,300 +103,6 @@ TURN_ACCEL_MPS2 = WAYPOINT_ACCEL_MPS2
 """Deceleration and acceleration in a turn, as the sortie builder prices it. [m/s²]"""
 
 _EPS = 1e-9
-
-
-# ----------------------------------------------------------------------------- problem, params
-@dataclass(frozen=True)
-class SurveyProblem:
-    """What to map, from where, with which aircraft (local frame, metres).
-
-    Attributes
-    ----------
-    area : shapely Polygon or MultiPolygon
-        Area to map. [m]
-    stations : (n, 2) array-like
-        Take-off / battery-swap points. [m]
-    aircraft : Aircraft
-        Must carry a :class:`~airwork.aircraft.components.Camera` unless
-        :attr:`SurveyParams.camera` is given (checked by :func:`plan_survey`).
-    frame : LocalFrame
-        For the exported mission.
-    features : tuple of Feature
-        Input features carried to maps and GeoJSON.
-    obstacles : geometry or None
-        Obstacle footprints (masts, pylons, tall trees): never flown through, nor within
-        ``clearance_m`` of them; photo lines are cut where they cross. [m]
-    clearance_m : float
-        Horizontal clearance kept from obstacles. [m]
-    name : str
-    """
-
-    area: shapely.Geometry
-    stations: tuple[tuple[float, float], ...]
-    aircraft: Aircraft
-    frame: LocalFrame
-    features: tuple[Feature, ...] = ()
-    obstacles: shapely.Geometry | None = None
-    clearance_m: float = 5.0
-    name: str = "survey"
-
-    def __post_init__(self) -> None:
-        if self.area is None or self.area.is_empty:
-            raise GeometryError(f"{self.name}: the area to map is empty")
-        if self.area.geom_type not in ("Polygon", "MultiPolygon"):
-            raise GeometryError(
-                f"{self.name}: the area to map must be a polygon, got {self.area.geom_type}"
-            )
-        if not self.area.is_valid:
-            raise GeometryError(
-                f"{self.name}: invalid area geometry: {shapely.is_valid_reason(self.area)}"
-            )
-        if self.area.area < 1.0:
-            raise GeometryError(f"{self.name}: the area to map is {self.area.area:.2f} m²")
-        if not len(self.stations):
-            raise GeometryError(f"{self.name}: no station to take off from")
-        st = np.asarray(self.stations, dtype=float)
-        if st.ndim != 2 or st.shape[1] != 2 or not np.isfinite(st).all():
-            raise GeometryError(f"{self.name}: stations must be finite (x, y) pairs, got {st}")
-        if not (math.isfinite(self.clearance_m) and self.clearance_m >= 0):
-            raise GeometryError(f"{self.name}: clearance_m must be >= 0, got {self.clearance_m}")
-        obstacles = self.obstacles
-        if obstacles is not None and not obstacles.is_empty and not obstacles.is_valid:
-            raise GeometryError(
-                f"{self.name}: invalid obstacles geometry: "
-                f"{shapely.is_valid_reason(self.obstacles)}"
-            )
-
-    def replace(self, **changes) -> SurveyProblem:
-        """A checked copy with some attributes changed (what-if variants)."""
-        return replace(self, **changes)
-
-    @property
-    def forbidden(self) -> shapely.Geometry | None:
-        """Obstacles grown by the clearance: the aircraft never enters them. [m]"""
-        return obstacle_zones(self.obstacles, self.clearance_m)
-
-
-@dataclass(frozen=True)
-class SurveyParams:
-    """Settings of a mapping survey.
-
-    Attributes
-    ----------
-    gsd_cm : float or None
-        Wanted ground sample distance; sets the altitude. [cm]
-    altitude_m : float or None
-        Survey altitude above take-off (≈ above ground on flat land); give this or
-        ``gsd_cm``, not both.  Default :data:`DEFAULT_ALTITUDE_M` when neither is given. [m]
-    front_overlap, side_overlap : float
-        Shares of an image seen again in the next photo / from the next line, in [0, 0.95). [-]
-    crosshatch : bool
-        Fly a second grid at 90° after the first (for 3D reconstruction).
-    angle_deg : float or None
-        Line direction, counter-clockwise from local east; default the candidate direction
-        (longest edges, compass directions) of least estimated flight time. [°]
-    speed_mps : float or None
-        Work speed; default the aircraft's cruise speed, lowered so photos ``trigger`` metres
-        apart are at least the camera's ``min_trigger_interval_s`` apart. [m/s]
-    transit_height_m : float or None
-        Height of take-off, ferry and return flights; default the survey altitude. [m]
-    extend_m : float or None
-        Length added to both ends of every line (camera on); default one footprint along
-        the track. [m]
-    camera : Camera or None
-        Camera to fly instead of the aircraft's payload (it becomes the aircraft's payload
-        for mass and power).
-    reserve_frac : float or None
-        Landing reserve as a share of usable energy; default the aircraft's. [-]
-    max_altitude_m : float
-        Highest survey or transit altitude accepted; raise it only where the operation is
-        authorised higher. [m]
-    """
-
-    gsd_cm: float | None = None
-    altitude_m: float | None = None
-    front_overlap: float = 0.75
-    side_overlap: float = 0.70
-    crosshatch: bool = False
-    angle_deg: float | None = None
-    speed_mps: float | None = None
-    transit_height_m: float | None = None
-    extend_m: float | None = None
-    camera: Camera | None = None
-    reserve_frac: float | None = None
-    max_altitude_m: float = MAX_ALTITUDE_M
-
-    def __post_init__(self) -> None:
-        if self.gsd_cm is not None and self.altitude_m is not None:
-            raise ValueError(
-                f"Give gsd_cm or altitude_m, not both (got gsd_cm={self.gsd_cm}, "
-                f"altitude_m={self.altitude_m}): the GSD sets the altitude."
-            )
-        if not (math.isfinite(self.max_altitude_m) and 0 < self.max_altitude_m <= 1000.0):
-            raise ValueError(f"Expected max_altitude_m in (0, 1000], got {self.max_altitude_m}.")
-        for key in ("front_overlap", "side_overlap"):
-            value = getattr(self, key)
-            if not (math.isfinite(value) and 0.0 <= value < 0.95):
-                raise ValueError(f"Expected {key} in [0, 0.95), got {value}.")
-        for key in ("altitude_m", "transit_height_m"):
-            value = getattr(self, key)
-            if value is None:
-                continue
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"Expected {key} > 0 m, got {value}.")
-            if value > self.max_altitude_m:
-                raise ValueError(
-                    f"{key} {value:g} m is above the {self.max_altitude_m:g} m ceiling "
-                    f"(the usual legal limit for drones); set max_altitude_m if the operation "
-                    f"is authorised higher."
-                )
-        checks = {}
-        if self.gsd_cm is not None:
-            checks["gsd_cm"] = (self.gsd_cm, 0.0, 100.0)
-        if self.speed_mps is not None:
-            checks["speed_mps"] = (self.speed_mps, 0.0, 100.0)
-        for key, (value, lo, hi) in checks.items():
-            if not (math.isfinite(value) and lo < value <= hi):
-                raise ValueError(f"Expected {key} in ({lo:g}, {hi:g}], got {value}.")
-        if self.extend_m is not None and not (
-            math.isfinite(self.extend_m) and 0 <= self.extend_m <= 1000
-        ):
-            raise ValueError(f"Expected extend_m in [0, 1000], got {self.extend_m}.")
-        if self.reserve_frac is not None and not (0.0 <= self.reserve_frac < 0.9):
-            raise ValueError(f"Expected reserve_frac in [0, 0.9), got {self.reserve_frac}.")
-        if self.angle_deg is not None and not math.isfinite(self.angle_deg):
-            raise ValueError(f"Expected a finite angle_deg, got {self.angle_deg}.")
-        if self.camera is not None and not isinstance(self.camera, Camera):
-            raise ValueError(f"Expected camera to be a Camera, got {type(self.camera).__name__}.")
-
-
-# ----------------------------------------------------------------------------- result
-@dataclass(frozen=True)
-class SurveySortieReport:
-    """Figures of one sortie: photos [-], times [s], energy [Wh], distances [m]."""
-
-    sortie: int
-    photos: int
-    flight_time_s: float
-    energy_wh: float
-    battery_frac: float
-    camera_distance_m: float
-    distance_m: float
-
-
-@dataclass(frozen=True)
-class SurveyResult:
-    """Outcome of :func:`plan_survey`.
-
-    Attributes
-    ----------
-    mission : Mission
-        Kind ``"survey"``; camera legs have ``leg.camera`` set.
-    gsd_m : float
-        Ground sample distance at the survey altitude. [m]
-    altitude_m : float
-        Survey altitude above take-off. [m]
-    footprint_across_m, footprint_along_m : float
-        Ground footprint of one image. [m]
-    line_spacing_m : float
-        Largest spacing the side overlap allows; lines are evenly spaced at most this. [m]
-    trigger_distance_m : float
-        Distance between photos. [m]
-    photo_count : int
-        Photos of every camera run, :func:`photo_count` summed. [-]
-    area_ha : float
-        Area to map. [ha]
-    speed_mps : float
-        Work speed. [m/s]
-    angle_deg : float
-        Direction of the first grid's lines, counter-clockwise from local east. [°]
-    line_count : int
-        Lines of all grids. [-]
-    cell_count : int
-        Blocks flown back and forth (several where lines split around gaps or obstacles). [-]
-    flight_time_s : float
-    energy_wh : float
-    sorties : tuple of SurveySortieReport
-    runtime_s : float
-        Planning time. [s]
-    warnings : tuple of str
-    """
-
-    mission: Mission
-    gsd_m: float
-    altitude_m: float
-    footprint_across_m: float
-    footprint_along_m: float
-    line_spacing_m: float
-    trigger_distance_m: float
-    photo_count: int
-    area_ha: float
-    speed_mps: float
-    angle_deg: float
-    line_count: int
-    cell_count: int
-    front_overlap: float
-    side_overlap: float
-    crosshatch: bool
-    flight_time_s: float
-    energy_wh: float
-    sorties: tuple[SurveySortieReport, ...]
-    runtime_s: float
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    def __post_init__(self) -> None:
-        if self.runtime_s < 0:
-            raise ValueError(f"Expected runtime_s >= 0, got {self.runtime_s}.")
-
-    @property
-    def path_length_m(self) -> float:
-        return self.mission.distance_m
-
-    @property
-    def camera_path_m(self) -> float:
-        """Distance flown with the camera trigger on. [m]"""
-        return float(sum(s.camera_distance_m for s in self.sorties))
-
-    def summary(self) -> dict:
-        """Plain figures for tables and ``summary.json``."""
-        return {
-            "job": self.mission.kind,
-            "aircraft": self.mission.aircraft_name,
-            "area_ha": round(self.area_ha, 4),
-            "gsd_cm": round(self.gsd_m * 100.0, 3),
-            "altitude_m": round(self.altitude_m, 2),
-            "footprint_across_m": round(self.footprint_across_m, 2),
-            "footprint_along_m": round(self.footprint_along_m, 2),
-            "front_overlap": self.front_overlap,
-            "side_overlap": self.side_overlap,
-            "line_spacing_m": round(self.line_spacing_m, 3),
-            "trigger_distance_m": round(self.trigger_distance_m, 3),
-            "speed_mps": round(self.speed_mps, 3),
-            "angle_deg": round(self.angle_deg, 2),
-            "crosshatch": self.crosshatch,
-            "lines": self.line_count,
-            "cells": self.cell_count,
-            "photos": self.photo_count,
-            "sorties": len(self.sorties),
-            "path_length_m": round(self.path_length_m, 1),
-            "camera_path_m": round(self.camera_path_m, 1),
-            "flight_time_s": round(self.flight_time_s, 1),
-            "energy_wh": round(self.energy_wh, 1),
-            "planning_time_s": round(self.runtime_s, 4),
-            "warnings": list(self.warnings),
-            "per_sortie": [
-                {
-                    "sortie": s.sortie,
-                    "photos": s.photos,
-                    "flight_time_s": round(s.flight_time_s, 1),
-                    "energy_wh": round(s.energy_wh, 1),
-                    "battery_fraction": round(s.battery_frac, 4),
-                    "camera_distance_m": round(s.camera_distance_m, 1),
-                    "distance_m": round(s.distance_m, 1),
-                }
-                for s in self.sorties
-            ],
-        }
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -589,7 +295,162 @@ def _work_speed(
     return float(speed), warns
 
 
-def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> SurveyResult:
+@dataclass(frozen=True)
+class _Setup:
+    """The survey's settled numbers from the camera, the overlaps and the aircraft."""
+
+    aircraft: Aircraft
+    conditions: Conditions
+    camera: Camera
+    altitude_m: float
+    transit_height_m: float
+    gsd_m: float
+    across_m: float
+    along_m: float
+    spacing_m: float
+    trigger_m: float
+    extend_m: float
+    speed_mps: float
+    transit_speed_mps: float
+    warnings: tuple[str, ...]
+
+
+def _setup(problem: SurveyProblem, params: SurveyParams, conditions: Conditions | None) -> _Setup:
+    """Camera, altitude from the GSD, footprint, line spacing and trigger distance from the
+    overlaps, work speed the camera keeps up with, and a transit speed the wind allows."""
+    ac = problem.aircraft
+    camera = params.camera or ac.camera
+    if camera is None:
+        raise AircraftError(
+            f"aircraft '{ac.name}' carries no camera (payload: "
+            f"{ac.payload.name if ac.payload else 'none'}); choose a mapping aircraft or give "
+            f"SurveyParams(camera=...)"
+        )
+    if params.camera is not None and ac.payload is not params.camera:
+        ac = replace(ac, payload=params.camera)
+    if params.reserve_frac is not None:
+        ac = ac.with_reserve(params.reserve_frac)
+    cond = Conditions(ac) if conditions is None else conditions.with_aircraft(ac)
+    altitude = _survey_altitude(camera, params)
+    transit_height = float(
+        params.transit_height_m if params.transit_height_m is not None else altitude
+    )
+    gsd = float(
+        ground_sample_distance_m(
+            altitude, camera.focal_length_mm, camera.sensor_width_mm, camera.image_width_px
+        )
+    )
+    across, along = footprint_m(altitude, camera)
+    spacing = float(line_spacing_m(across, params.side_overlap))
+    trigger = float(trigger_distance_m(along, params.front_overlap))
+    extend = float(params.extend_m if params.extend_m is not None else along)
+    speed, warns = _work_speed(ac, camera, params, trigger)
+    usual = float(min(ac.cruise_speed_mps, ac.max_speed_mps))
+    windy = cond.max_ground_speed_mps(altitude)
+    if params.speed_mps is None and windy < speed:
+        speed = max(windy, 1.0)
+        warns.append(f"work speed lowered to {speed:.1f} m/s so that the wind stays within limits")
+    transit = usual if windy >= usual else max(windy, 2.0)
+    return _Setup(
+        ac,
+        cond,
+        camera,
+        altitude,
+        transit_height,
+        gsd,
+        across,
+        along,
+        spacing,
+        trigger,
+        extend,
+        speed,
+        transit,
+        tuple(warns),
+    )
+
+
+def _photo_runs(problem: SurveyProblem, params: SurveyParams, setup: _Setup, stations, start):
+    """Photo lines of each grid (one, or two crossed), decomposed into cells flown nearest
+    first; returns the runs, the first grid's angle and the line and cell counts."""
+    forbidden = problem.forbidden
+    angle = float(
+        params.angle_deg
+        if params.angle_deg is not None
+        else _best_angle(problem.area, setup.spacing_m, setup.extend_m, setup.speed_mps)
+    )
+    angles = [angle, angle + 90.0] if params.crosshatch else [angle]
+    runs: list[np.ndarray] = []
+    here = start
+    n_lines = n_cells = 0
+    for a in angles:
+        iv = photo_intervals(
+            problem.area, setup.spacing_m, a, setup.extend_m, forbidden, reach_m=0.5 * setup.along_m
+        )
+        if len(iv) == 0:
+            raise InfeasibleMissionError(
+                f"{problem.name}: no photo line fits the area outside the obstacle zones"
+            )
+        cells = decompose(iv)
+        ordered = order_cells(cells, iv, here)
+        runs += [seg for cell in ordered for seg in cell]
+        here = runs[-1][-1]
+        n_lines += len(np.unique(iv.line))
+        n_cells += len(cells)
+    return runs, angle, n_lines, n_cells
+
+
+def _split(problem: SurveyProblem, setup: _Setup, pts, working, router, stations):
+    """Battery-split sorties with the camera trigger on along every photo run."""
+    settings = SortieSettings(
+        work_speed_mps=setup.speed_mps,
+        transit_speed_mps=setup.transit_speed_mps,
+        work_height_m=setup.altitude_m,
+        transit_height_m=setup.transit_height_m,
+        on_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=setup.trigger_m),),
+        off_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=0.0),),
+        flag="camera",
+        route=router.path if router is not None else None,
+        route_lengths=router.lengths_m if router is not None else None,
+    )
+    sorties = split_sorties(
+        setup.aircraft,
+        WorkPath(pts, working, np.zeros(len(working))),
+        stations,
+        0.0,
+        settings,
+        name=problem.name,
+        conditions=setup.conditions,
+    )
+    ac = setup.aircraft
+    for s in sorties:  # every sortie must be flyable by the flight model
+        if s.energy_wh > ac.mission_energy_wh * (1 + 1e-6):
+            raise InfeasibleMissionError(
+                f"sortie {s.index}: needs {s.energy_wh:.0f} Wh, usable battery less reserve is "
+                f"{ac.mission_energy_wh:.0f} Wh (aircraft '{ac.name}')"
+            )
+    return sorties
+
+
+def _geofence(problem: SurveyProblem, stations: np.ndarray, pts: np.ndarray) -> shapely.Polygon:
+    """Hull of area, stations and path grown by 20 m, less half the planning clearance
+    around obstacles (GPS error near an obstacle must not breach the fence)."""
+    fence = shapely.convex_hull(
+        shapely.union_all([problem.area, shapely.multipoints(np.vstack([stations, pts]))])
+    ).buffer(20.0)
+    if problem.obstacles is not None and not problem.obstacles.is_empty:
+        fence = shapely.difference(
+            fence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
+        )
+        if fence.geom_type != "Polygon":
+            fence = max(shapely.get_parts(fence), key=lambda g: g.area)
+    return fence
+
+
+def plan_survey(
+    problem: SurveyProblem,
+    params: SurveyParams | None = None,
+    conditions: Conditions | None = None,
+) -> SurveyResult:
     """Plan a mapping survey of ``problem.area`` with battery-split sorties.
 
     Parameters
@@ -597,6 +458,8 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
     problem : SurveyProblem
     params : SurveyParams or None
         Defaults: 80 m, 75 % front and 70 % side overlap.
+    conditions : Conditions, optional
+        Wind and flight model the sorties are priced in (calm air when None).
 
     Returns
     -------
@@ -613,100 +476,19 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
     """
     t0 = time.perf_counter()
     params = params or SurveyParams()
-    ac = problem.aircraft
-    camera = params.camera or ac.camera
-    if camera is None:
-        raise AircraftError(
-            f"aircraft '{ac.name}' carries no camera (payload: "
-            f"{ac.payload.name if ac.payload else 'none'}); choose a mapping aircraft or give "
-            f"SurveyParams(camera=...)"
-        )
-    if params.camera is not None and ac.payload is not params.camera:
-        ac = replace(ac, payload=params.camera)
-    if params.reserve_frac is not None:
-        ac = ac.with_reserve(params.reserve_frac)
-
-    altitude = _survey_altitude(camera, params)
-    transit_height = float(
-        params.transit_height_m if params.transit_height_m is not None else altitude
-    )
-    gsd = float(
-        ground_sample_distance_m(
-            altitude, camera.focal_length_mm, camera.sensor_width_mm, camera.image_width_px
-        )
-    )
-    across, along = footprint_m(altitude, camera)
-    spacing = float(line_spacing_m(across, params.side_overlap))
-    trigger = float(trigger_distance_m(along, params.front_overlap))
-    extend = float(params.extend_m if params.extend_m is not None else along)
-    speed, warns = _work_speed(ac, camera, params, trigger)
-    transit_speed = float(min(ac.cruise_speed_mps, ac.max_speed_mps))
-
-    area = problem.area
+    setup = _setup(problem, params, conditions)
     stations = np.asarray(problem.stations, dtype=float).reshape(-1, 2)
-    forbidden = problem.forbidden
-    router = _router(problem, forbidden, stations)
-    angle = float(
-        params.angle_deg
-        if params.angle_deg is not None
-        else _best_angle(area, spacing, extend, speed)
-    )
-    angles = [angle, angle + 90.0] if params.crosshatch else [angle]
-    runs: list[np.ndarray] = []
-    here = stations[0]
-    n_lines = n_cells = 0
-    for a in angles:
-        iv = photo_intervals(area, spacing, a, extend, forbidden, reach_m=0.5 * along)
-        if len(iv) == 0:
-            raise InfeasibleMissionError(
-                f"{problem.name}: no photo line fits the area outside the obstacle zones"
-            )
-        cells = decompose(iv)
-        ordered = order_cells(cells, iv, here)
-        runs += [seg for cell in ordered for seg in cell]
-        here = runs[-1][-1]
-        n_lines += len(np.unique(iv.line))
-        n_cells += len(cells)
+    router = _router(problem, problem.forbidden, stations)
+    runs, angle, n_lines, n_cells = _photo_runs(problem, params, setup, stations, stations[0])
     pts, working = work_polyline(runs, router)
+    sorties = _split(problem, setup, pts, working, router, stations)
+    mission = _mission(problem, setup, sorties, stations, pts)
+    return _result(problem, params, setup, mission, angle, n_lines, n_cells, t0)
 
-    settings = SortieSettings(
-        work_speed_mps=speed,
-        transit_speed_mps=transit_speed,
-        work_height_m=altitude,
-        transit_height_m=transit_height,
-        on_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=trigger),),
-        off_actions=(Action(ActionKind.CAMERA_TRIGGER_DISTANCE, value=0.0),),
-        flag="camera",
-        route=router.path if router is not None else None,
-        route_lengths=router.lengths_m if router is not None else None,
-    )
-    sorties = split_sorties(
-        ac,
-        WorkPath(pts, working, np.zeros(len(working))),
-        stations,
-        0.0,
-        settings,
-        name=problem.name,
-    )
-    for s in sorties:  # every sortie must be flyable by the aircraft model
-        if s.energy_wh > ac.mission_energy_wh * (1 + 1e-6):
-            raise InfeasibleMissionError(
-                f"sortie {s.index}: needs {s.energy_wh:.0f} Wh, usable battery less reserve is "
-                f"{ac.mission_energy_wh:.0f} Wh (aircraft '{ac.name}')"
-            )
 
-    geofence = shapely.convex_hull(
-        shapely.union_all([area, shapely.multipoints(np.vstack([stations, pts]))])
-    ).buffer(20.0)
-    if problem.obstacles is not None and not problem.obstacles.is_empty:
-        # exclusion zones for the autopilot: half the planning clearance, so GPS error near
-        # an obstacle does not breach the fence while the plan keeps the full clearance
-        geofence = shapely.difference(
-            geofence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
-        )
-        if geofence.geom_type != "Polygon":
-            geofence = max(shapely.get_parts(geofence), key=lambda g: g.area)
-    mission = Mission(
+def _mission(problem, setup: _Setup, sorties, stations, pts) -> Mission:
+    ac = setup.aircraft
+    return Mission(
         name=problem.name,
         frame=problem.frame,
         altitude_ref=AltitudeRef.TAKEOFF,
@@ -716,19 +498,22 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
-        geofence=geofence,
+        geofence=_geofence(problem, stations, pts),
         features=problem.features,
         kind="survey",
-        cruise_speed_mps=transit_speed,
+        cruise_speed_mps=setup.transit_speed_mps,
         vehicle=ac.airframe.vehicle,
     )
+
+
+def _result(problem, params, setup: _Setup, mission: Mission, angle, n_lines, n_cells, t0):
     reports = []
-    for s in sorties:
+    for s in mission.sorties:
         lengths = _camera_runs(s)
         reports.append(
             SurveySortieReport(
                 sortie=s.index,
-                photos=int(np.sum(photo_count(lengths, trigger))) if lengths else 0,
+                photos=int(np.sum(photo_count(lengths, setup.trigger_m))) if lengths else 0,
                 flight_time_s=s.time_s,
                 energy_wh=s.energy_wh,
                 battery_frac=s.battery_frac,
@@ -738,15 +523,15 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         )
     return SurveyResult(
         mission=mission,
-        gsd_m=gsd,
-        altitude_m=altitude,
-        footprint_across_m=across,
-        footprint_along_m=along,
-        line_spacing_m=spacing,
-        trigger_distance_m=trigger,
+        gsd_m=setup.gsd_m,
+        altitude_m=setup.altitude_m,
+        footprint_across_m=setup.across_m,
+        footprint_along_m=setup.along_m,
+        line_spacing_m=setup.spacing_m,
+        trigger_distance_m=setup.trigger_m,
         photo_count=int(sum(r.photos for r in reports)),
-        area_ha=area.area / 1e4,
-        speed_mps=speed,
+        area_ha=problem.area.area / 1e4,
+        speed_mps=setup.speed_mps,
         angle_deg=angle % 180.0,
         line_count=n_lines,
         cell_count=n_cells,
@@ -757,7 +542,7 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         energy_wh=mission.energy_wh,
         sorties=tuple(reports),
         runtime_s=time.perf_counter() - t0,
-        warnings=tuple(warns),
+        warnings=setup.warnings,
     )
 
 
