@@ -27,7 +27,6 @@ from airwork.errors import AircraftError, GeometryError, InputFileError
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
-from airwork.geo.synth_orders import generate_delivery
 from airwork.mission.model import ActionKind, LegKind
 from airwork.planners.delivery import (
     DeliveryParams,
@@ -44,6 +43,7 @@ from airwork.planners.delivery import (
     wind_vector_mps,
 )
 from airwork.planners.delivery import plan as plan_mod
+from airwork.testing.delivery import generate_delivery
 
 ROOT = Path(__file__).resolve().parents[2]
 HEX = load_aircraft("delivery-hex")
