@@ -418,6 +418,22 @@ def test_time_table_is_exact_when_clear_and_an_upper_bound_when_routed():
                 assert tt[i, j] >= exact - 1e-9
 
 
+def test_an_iteration_budget_makes_the_plan_independent_of_the_clock():
+    """With ``iterations`` PyVRP stops on its iteration count, not on ``runtime_s`` (here
+    20 s, 300 iterations take well under a second), and two runs give the same plan."""
+    fleet = [FleetType(HEX, count_per_hub=2)]
+    problem = generate_delivery(40, 2, 1, fleet=fleet, seed=5, spread_m=2000)
+    params = DeliveryParams(runtime_s=20.0, iterations=300, seed=1)
+    runs = [plan_delivery(problem, params) for _ in range(2)]
+    assert all(r.solve_time_s < 10.0 for r in runs)
+    a, b = (
+        [(t.drone, t.orders, t.depart_s, t.arrivals_s, t.energy_wh) for t in r.trips] for r in runs
+    )
+    assert a == b and len(a) > 0
+    with pytest.raises(ValueError, match="iterations"):
+        DeliveryParams(iterations=0)
+
+
 @pytest.mark.parametrize("late_weight", [0.0, 100.0])
 def test_late_tolerance_serves_late_and_reports_it(late_weight):
     """An order whose window closes before a drone can get there is served late within the

@@ -44,7 +44,7 @@ import numpy as np
 import pyvrp
 import shapely
 from pyvrp import PenaltyParams, SolveParams
-from pyvrp.stop import MaxRuntime
+from pyvrp.stop import MaxIterations, MaxRuntime
 
 from airwork.aircraft.model import Aircraft
 from airwork.airspace.terrain import ground_under_pieces
@@ -148,7 +148,10 @@ class DeliveryParams:
     late_tolerance_s : float
         Arrival allowed this long after an order's latest time (reported as late). [s]
     runtime_s : float
-        PyVRP search time. [s]
+        PyVRP search time (wall clock: a slower or busier machine searches less). [s]
+    iterations : int or None
+        If set, PyVRP stops after this many iterations instead of after ``runtime_s``: the
+        plan then depends only on the input and ``seed``, not on the machine's speed. [-]
     seed : int
     reserve_frac : float or None
         Landing reserve for every type (default each aircraft's own). [-]
@@ -164,6 +167,7 @@ class DeliveryParams:
     start_s: float | None = None
     late_tolerance_s: float = 0.0
     runtime_s: float = 10.0
+    iterations: int | None = None
     seed: int = 0
     reserve_frac: float | None = None
     weights: DeliveryWeights = field(default_factory=DeliveryWeights)
@@ -183,6 +187,8 @@ class DeliveryParams:
             raise ValueError("late_tolerance_s must be >= 0")
         if not self.runtime_s > 0:
             raise ValueError(f"runtime_s must be > 0, got {self.runtime_s}")
+        if self.iterations is not None and self.iterations < 1:
+            raise ValueError(f"iterations must be >= 1, got {self.iterations}")
 
 
 @dataclass(frozen=True)
@@ -884,9 +890,14 @@ def plan_delivery(problem: DeliveryProblem, params: DeliveryParams | None = None
             penalty = PenaltyParams(
                 max_penalty=10.0 * max(params.weights.unserved, 1.0) * _COST_SCALE
             )
+            stop = (
+                MaxRuntime(params.runtime_s)
+                if params.iterations is None
+                else MaxIterations(params.iterations)
+            )
             res = pyvrp.solve(
                 data,
-                stop=MaxRuntime(params.runtime_s),
+                stop=stop,
                 seed=params.seed,
                 display=False,
                 params=SolveParams(penalty=penalty),
