@@ -31,6 +31,7 @@ from airwork.mission.model import ActionKind, LegKind
 from airwork.planners.delivery import (
     DeliveryParams,
     DeliveryProblem,
+    DeliveryWeights,
     FleetType,
     Hub,
     NoFlyZone,
@@ -42,7 +43,10 @@ from airwork.planners.delivery import (
     plan_delivery,
     wind_vector_mps,
 )
-from airwork.planners.delivery import plan as plan_mod
+from airwork.planners.delivery import budget as budget_mod
+from airwork.planners.delivery.context import LAND_DROP_ALT_M, TERRAIN_PIECE_M
+from airwork.planners.delivery.routing import LATE_TIERS, late_tiers
+from airwork.planners.delivery.screen import FAR_FROM_HUB_M
 from airwork.testing.delivery import generate_delivery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -275,7 +279,7 @@ def test_exact_check_repairs_trips_an_optimistic_budget_lets_through(monkeypatch
     """Make the PyVRP energy budget far too generous: the exact check must split or drop
     trips so that every exported trip still fits the battery."""
     monkeypatch.setattr(
-        plan_mod,
+        budget_mod,
         "_fixed_energy_wh",
         lambda ft, alt, payload_kg=None: -2.0 * ft.aircraft.mission_energy_wh,
     )
@@ -444,7 +448,7 @@ def test_late_tolerance_serves_late_and_reports_it(late_weight):
         Order("easy", (X0 - 1000, Y0), 1.0, 9 * 3600, 11 * 3600),
     ]
     problem = small_problem(orders, hubs=(hub,))
-    weights = plan_mod.DeliveryWeights(late_hour=late_weight)
+    weights = DeliveryWeights(late_hour=late_weight)
     strict = plan_delivery(problem, DeliveryParams(runtime_s=0.5, weights=weights))
     assert [u.order_id for u in strict.unserved] == ["tight"]
     params = DeliveryParams(runtime_s=0.5, late_tolerance_s=900.0, weights=weights)
@@ -592,7 +596,7 @@ def test_drone_weight_prices_busy_time_and_objective_is_reported():
         Order("W", (X0 - 1500, Y0), 1.0, t0, t0 + 600),
     ]
     problem = small_problem(orders, hubs=(hub,))
-    W = plan_mod.DeliveryWeights
+    W = DeliveryWeights
     by_energy = W(drone=0, trip=0, flight_hour=0, energy_kwh=1000)
     by_fleet = W(drone=1000, trip=0, flight_hour=0, energy_kwh=0)
     results = {}
@@ -629,7 +633,7 @@ def test_order_thousands_of_km_away_is_a_coordinate_mistake():
     assert u.order_id == "swapped" and "latitude/longitude" in u.reason
     km = float(u.reason.split(" km")[0].replace(",", ""))
     assert km == pytest.approx(math.dist((sx, sy), (X0, Y0)) / 1000, rel=0.01)
-    assert km > plan_mod.FAR_FROM_HUB_M / 1000
+    assert km > FAR_FROM_HUB_M / 1000
     assert [t.orders for t in result.trips] == [("ok",)]
     with pytest.raises(GeometryError, match="every order is more than 200 km"):
         plan_delivery(small_problem([swapped]), DeliveryParams(runtime_s=0.3))
@@ -646,14 +650,14 @@ def test_late_tiers_price_lateness_within_half_a_tier(latest, tol, weight, late_
     """PyVRP takes the cheapest visit whose window admits the arrival: its price is within
     weight x tolerance / (2 x tiers) of the linear cost of the real lateness (a single
     late step, as before, was off by up to half the whole tolerance)."""
-    tiers = plan_mod.late_tiers(latest, tol, weight)
-    assert len(tiers) == plan_mod.LATE_TIERS + 1
+    tiers = late_tiers(latest, tol, weight)
+    assert len(tiers) == LATE_TIERS + 1
     assert tiers[0] == (latest, 0.0) and tiers[-1][0] == pytest.approx(latest + tol)
     late = late_share * tol
     arrival = latest + late
     price = min(c for close, c in tiers if arrival <= close + 1e-9)
     linear = weight * late / 3600
-    assert abs(price - linear) <= weight * tol / 3600 / (2 * plan_mod.LATE_TIERS) + 1e-9
+    assert abs(price - linear) <= weight * tol / 3600 / (2 * LATE_TIERS) + 1e-9
 
 
 class _Slope:
@@ -696,7 +700,7 @@ def test_trips_over_sloping_ground_keep_their_height_above_it():
     recheck(problem, params, result)
     assert result.served_count >= 10
     cruise = params.cruise_alt_m
-    piece = plan_mod.TERRAIN_PIECE_M
+    piece = TERRAIN_PIECE_M
     by_id = {o.id: o for o in orders}
     drops = 0
     for report, sortie in zip(result.trips, result.mission.sorties, strict=True):
@@ -715,7 +719,7 @@ def test_trips_over_sloping_ground_keep_their_height_above_it():
                 here = np.array([p.x_m, p.y_m])
                 o = min((by_id[k] for k in report.orders), key=lambda o: math.dist(o.xy_m, here))
                 h = p.alt_m + g_hub - float(slope.elevation_m(p.x_m, p.y_m))
-                expect = plan_mod.LAND_DROP_ALT_M if o.drop == "land" else params.winch_alt_m
+                expect = LAND_DROP_ALT_M if o.drop == "land" else params.winch_alt_m
                 assert h == pytest.approx(expect, abs=1e-6)
                 drops += 1
     assert drops == result.served_count
