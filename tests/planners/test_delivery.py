@@ -18,12 +18,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from delivery_checks import corner_losses, ground_speed
+from delivery_checks import (
+    DO_CHANGE_SPEED,
+    DO_GRIPPER,
+    DO_WINCH,
+    NAV_LAND,
+    NAV_TAKEOFF,
+    NAV_WAYPOINT,
+    corner_losses,
+    ground_speed,
+    replay_items,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from airwork.aircraft import load_aircraft
+from airwork.autopilot.items import MissionItem
 from airwork.errors import AircraftError, GeometryError, InputFileError
+from airwork.export.mavlink import mission_items
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
@@ -142,9 +154,13 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
                 o = parcels[k_order]
                 assert (p.x_m, p.y_m) == pytest.approx(o.xy_m)
                 assert leg.payload_kg - leg.payload_end_kg == pytest.approx(o.mass_kg)
-                kinds = {x.kind for x in p.actions}
-                assert ActionKind.PAYLOAD_RELEASE in kinds
-                assert (ActionKind.WINCH in kinds) == (o.drop == "winch")
+                # during the release hold, released on arrival at its start; a winch winds
+                # the line in after it (the drop's steps: test_drops_complete_on_the_autopilot)
+                assert ActionKind.PAYLOAD_RELEASE in {x.kind for x in p.actions}
+                assert q.hold_s > 0
+                wind_in = [x.value for x in q.actions if x.kind == ActionKind.WINCH]
+                assert (wind_in != []) == (o.drop == "winch")
+                assert all(x < 0 for x in wind_in)
                 assert dist == 0 and dz == 0
                 k_order += 1
             load = leg.payload_end_kg
@@ -731,3 +747,112 @@ def test_trips_over_sloping_ground_keep_their_height_above_it():
         if any(a.kind == ActionKind.PAYLOAD_RELEASE for a in w.actions)
     ]
     assert max(abs(r - params.winch_alt_m) for r in rel) > 50.0
+
+
+# ------------------------------------------------------------------ drops on the autopilot
+def _drop_items(items, xy, to_xy):
+    """The items from the arrival over ``xy`` to the top of the climb back, speed changes
+    left out."""
+    navs = [k for k, it in enumerate(items) if k > 0 and it.command in (NAV_WAYPOINT, NAV_LAND)]
+    at = [k for k in navs if math.dist(to_xy(items[k].lat_deg, items[k].lon_deg), xy) < 0.05]
+    assert at, "the trip flies over its drop point"
+    return [it for it in items[at[0] : at[-1] + 1] if it.command != DO_CHANGE_SPEED]
+
+
+def test_drops_complete_on_the_autopilot():
+    """Issue 13: at each drop the exported MAVLink items read, all at the drop point:
+    descend, winch pays out, hold >= line / rate, release, hold >= the release time, winch
+    winds in, hold >= line / rate, climb (a land drop: descend and hold, release, hold >=
+    the release time, climb); and a replay of the items as ArduPilot runs them (DO items
+    after a NAV run alongside the next one) runs every DO item, releases with the line
+    fully out, and has the line fully in before the drone climbs or moves away."""
+    rate, release = 0.8, 1.5  # not the defaults: the holds must follow the parameters
+    orders = [
+        Order("w1", (X0 + 1500, Y0 + 300), 1.0, service_s=20.0, drop="winch"),
+        Order("l1", (X0 + 1200, Y0 - 800), 0.6, service_s=27.0, drop="land"),
+        Order("w2", (X0 - 900, Y0 + 1100), 0.8, service_s=60.0, drop="winch"),
+    ]
+    problem = small_problem(orders)
+    params = DeliveryParams(iterations=300, winch_rate_mps=rate, release_s=release)
+    result = plan_delivery(problem, params)
+    recheck(problem, params, result)
+    assert result.served_count == 3
+    by_id = {o.id: o for o in orders}
+    frame = result.mission.frame
+
+    def to_xy(lat, lon):
+        return tuple(float(v) for v in frame.to_local(lon, lat))
+
+    winch_drops = 0
+    for report, sortie in zip(result.trips, result.mission.sorties, strict=True):
+        items = mission_items(result.mission, sortie)
+        for oid in report.orders:
+            o = by_id[oid]
+            seq = _drop_items(items, o.xy_m, to_xy)
+            cmds = [it.command for it in seq]
+            arrive, hover = seq[0], seq[1]
+            h = hover.alt_m
+            assert h < arrive.alt_m - 10.0  # descended from cruise
+            hovers = [it.alt_m for it in seq[1:-1] if it.command == NAV_WAYPOINT]
+            assert hovers == pytest.approx([h] * len(hovers))
+            assert seq[-1].alt_m > h + 10.0  # the climb, at the drop point too
+            if o.drop == "winch":
+                winch_drops += 1
+                w = NAV_WAYPOINT
+                assert cmds == [w, w, DO_WINCH, w, DO_GRIPPER, w, DO_WINCH, w, w]
+                line = seq[2].params[2]
+                assert line == pytest.approx(h) and seq[6].params[2] == pytest.approx(-line)
+                assert seq[3].params[0] >= line / rate  # hold while the line pays out
+                assert seq[5].params[0] >= release  # hold while the parcel is released
+                assert seq[7].params[0] >= line / rate  # hold while the line winds in
+            else:
+                assert h == pytest.approx(LAND_DROP_ALT_M)
+                w = NAV_WAYPOINT
+                assert cmds == [w, w, DO_GRIPPER, w, w]
+                assert seq[1].params[0] + seq[3].params[0] >= o.service_s
+                assert seq[3].params[0] >= release
+        replay = replay_items(items, to_xy, winch_rate_mps=rate, release_s=release)
+        assert replay["skipped"] == [] and replay["overlaps"] == []
+        assert len(replay["releases"]) == len(report.orders)
+        n_winch = sum(by_id[o].drop == "winch" for o in report.orders)
+        assert len(replay["winch"]) == 2 * n_winch
+        for (_, line_out), oid in zip(replay["releases"], report.orders, strict=True):
+            expect = params.winch_alt_m if by_id[oid].drop == "winch" else 0.0
+            assert line_out == pytest.approx(expect, abs=1e-9)  # the line is fully out
+        assert max(replay["line_out_on_moves"]) == pytest.approx(0.0, abs=1e-9)
+        assert replay["line_at_end"] == pytest.approx(0.0, abs=1e-9)
+        # the replay's time is the planner's flight time within the corner losses it ignores
+        assert replay["end_s"] == pytest.approx(report.return_s - report.depart_s, rel=0.05)
+    assert winch_drops == 2
+
+
+def test_the_replay_catches_the_flown_winch_left_out():
+    """The layout flown in SITL ``deliv02_payload`` (hold, release and retract after it,
+    then a waypoint without a hold at the same place): the replay skips the retract and
+    moves away with the line out, as the autopilot did."""
+    here, away = (43.6009570, 1.3972490), (43.5864327, 1.3973523)
+
+    def item(seq, cmd, p=(0.0, 0.0, 0.0, 0.0), at=(0.0, 0.0), alt=0.0):
+        return MissionItem(seq, 3, cmd, p, at[0], at[1], alt)
+
+    rows = [
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 0.0),
+        (NAV_TAKEOFF, (0, 0, 0, 0), here, 60.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 12.0),
+        (DO_WINCH, (1, 1, 12, 0), (0, 0), 0.0),
+        (NAV_WAYPOINT, (30, 0, 0, 0), here, 12.0),
+        (DO_GRIPPER, (1, 0, 0, 0), (0, 0), 0.0),
+        (DO_WINCH, (1, 1, -12, 0), (0, 0), 0.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 12.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 60.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), away, 60.0),
+    ]
+    items = [item(k, c, tuple(map(float, p)), at, alt) for k, (c, p, at, alt) in enumerate(rows)]
+    frame = LocalFrame.for_lonlat(here[1], here[0])
+
+    def to_xy(lat, lon):
+        return tuple(float(v) for v in frame.to_local(lon, lat))
+
+    replay = replay_items(items, to_xy, winch_rate_mps=1.0, release_s=0.5)
+    assert replay["skipped"] == [6]
+    assert max(replay["line_out_on_moves"]) == pytest.approx(12.0)

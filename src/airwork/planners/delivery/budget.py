@@ -18,6 +18,7 @@ import numpy as np
 
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
 from airwork.planners.delivery.context import FlightContext
+from airwork.planners.delivery.drop import drop_holds
 from airwork.planners.delivery.problem import FleetType, Order
 
 __all__ = ["TripProxies", "routable_orders", "trip_proxies"]
@@ -161,11 +162,14 @@ def _fixed_energy_wh(ft: FleetType, alt_m: float, payload_kg: float | None = Non
 def _stop_cost(
     ctx: FlightContext, ft: FleetType, orders: list[Order], payload_kg: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per order: (time [s], energy [Wh]) of descent, hold and climb carrying
+    """Per order: (time [s], energy [Wh]) of descent, the drop's holds
+    (:func:`~airwork.planners.delivery.drop.drop_holds`) and climb, all carrying
     ``payload_kg``."""
     alt = ctx.params.cruise_alt_m
     h = np.array([ctx.drop_alt(ft, o) for o in orders])
-    hold = np.array([o.service_s for o in orders])
+    hold = np.array(
+        [drop_holds(ft, o, line, ctx.params).total_s for o, line in zip(orders, h, strict=True)]
+    )
     a = ft.aircraft
     n = len(orders)
     zeros = np.zeros(n)

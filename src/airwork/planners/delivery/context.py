@@ -17,9 +17,10 @@ import shapely
 
 from airwork.airspace.terrain import ground_under_pieces
 from airwork.errors import AircraftError, GeometryError
-from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
+from airwork.flight.kinematics import CLIMB_SPEED_MPS
 from airwork.mission.build import SortieBuilder
-from airwork.mission.model import Action, ActionKind, LegKind, Sortie
+from airwork.mission.model import LegKind, Sortie
+from airwork.planners.delivery.drop import drop_holds, fly_drop
 from airwork.planners.delivery.params import DeliveryParams
 from airwork.planners.delivery.problem import DeliveryProblem, FleetType, Order, format_time
 from airwork.planners.delivery.travel import TravelModel, wind_vector_mps
@@ -215,39 +216,8 @@ class FlightContext:
             # the hover height above the ground at the order, relative to the hub
             line_m = self.drop_alt(ft, o)
             h = line_m + float(self.order_ground[trip.orders[k]] - self.hub_ground[trip.hub])
-            winch = o.drop == "winch"
-            # descend with the parcel; a winch starts paying out the line on arrival
-            b.goto(
-                xy[0],
-                xy[1],
-                h,
-                kind=LegKind.WORK,
-                speed_mps=DESCENT_SPEED_MPS,
-                actions=(Action(ActionKind.WINCH, value=line_m),) if winch else (),
-            )
-            # hold while the parcel goes down (priced with the parcel), then release it and
-            # wind the line back in
-            after = (Action(ActionKind.PAYLOAD_RELEASE),)
-            if winch:
-                after += (Action(ActionKind.WINCH, value=-line_m),)
-            b.goto(
-                xy[0],
-                xy[1],
-                h,
-                kind=LegKind.WORK,
-                speed_mps=DESCENT_SPEED_MPS,
-                hold_s=o.service_s,
-                actions=after,
-            )
-            # the parcel is gone: a zero-length step sets the new payload
-            b.goto(
-                xy[0],
-                xy[1],
-                h,
-                kind=LegKind.WORK,
-                speed_mps=DESCENT_SPEED_MPS,
-                payload_end_kg=b.payload_now_kg - o.mass_kg,
-            )
+            holds = drop_holds(ft, o, line_m, self.params)
+            fly_drop(b, o, xy, h, line_m, holds)
             b.goto(
                 xy[0],
                 xy[1],

@@ -68,6 +68,19 @@ class DeliveryParams:
         Distance kept from no-fly zones. [m]
     winch_alt_m : float
         Hover height of a winch drop (at most the winch length less 1 m). [m]
+    winch_rate_mps : float
+        Line speed of the winch, paying out and winding in, for a cargo bay that does not
+        give its own: ArduPilot's ``WINCH_RATE_MAX`` default (``AP_Winch``), the rate of
+        the SITL reference flights. [m/s]
+    winch_settle_s : float
+        Time the winch takes beyond ``line / rate`` to reach its length: ArduPilot's winch
+        slows down proportionally (``WINCH_POS_P`` 1/s) within ``rate / P`` = 1 m of the
+        target, which to 5 cm takes (ln 20 − 1)/P ≈ 2 s more; in the SITL flight
+        ``deliv02_payload`` 12 m of line took 13.2 s at 1 m/s to reach 11.9 m. [s]
+    release_s : float
+        Time the parcel release takes, for a cargo bay that does not give its own:
+        ArduPilot's servo gripper allows 0.5 s for the servo to move
+        (``SERVO_ACTUATION_TIME``, ``AP_Gripper_Servo.h``). [s]
     start_s : float or None
         Planning start ("now"); windows closing before it are unserved.  Default the first
         hub opening. [s of day]
@@ -90,6 +103,9 @@ class DeliveryParams:
     wind_from_deg: float = 0.0
     clearance_m: float = 30.0
     winch_alt_m: float = 12.0
+    winch_rate_mps: float = 1.0
+    winch_settle_s: float = 2.0
+    release_s: float = 0.5
     start_s: float | None = None
     late_tolerance_s: float = 0.0
     runtime_s: float = 10.0
@@ -109,6 +125,10 @@ class DeliveryParams:
             raise ValueError(f"clearance_m must be >= 0, got {self.clearance_m}")
         if not 1.0 <= self.winch_alt_m < self.cruise_alt_m:
             raise ValueError(f"winch_alt_m must be in [1, cruise_alt_m), got {self.winch_alt_m}")
+        if not (self.winch_rate_mps > 0 and math.isfinite(self.winch_rate_mps)):
+            raise ValueError(f"winch_rate_mps must be > 0, got {self.winch_rate_mps}")
+        if not (self.winch_settle_s >= 0 and self.release_s >= 0):
+            raise ValueError("winch_settle_s and release_s must be >= 0")
         if self.late_tolerance_s < 0:
             raise ValueError("late_tolerance_s must be >= 0")
         if not self.runtime_s > 0:
