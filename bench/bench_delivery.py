@@ -137,8 +137,8 @@ def _reason_kind(reason: str) -> str:
 
 
 def headline() -> None:
-    from airwork.geo.synth_orders import generate_delivery
     from airwork.planners.delivery import DeliveryParams, baseline_plan, plan_delivery
+    from airwork.testing.delivery import generate_delivery
 
     problem = generate_delivery(1000, 10, 5, fleet=_fleet(), seed=0)
     params = DeliveryParams(runtime_s=HEADLINE_RUNTIME_S, wind_speed_mps=5.0, wind_from_deg=250.0)
@@ -189,8 +189,8 @@ def peak_mb() -> float:
 
 
 def one(n: int, hubs: int, zones: int, runtime_s: float) -> dict:
-    from airwork.geo.synth_orders import generate_delivery
     from airwork.planners.delivery import DeliveryParams, plan_delivery
+    from airwork.testing.delivery import generate_delivery
 
     problem = generate_delivery(n, hubs, zones, fleet=_fleet(), seed=0)
     params = DeliveryParams(runtime_s=runtime_s, wind_speed_mps=5.0, wind_from_deg=250.0)

@@ -18,20 +18,32 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from delivery_checks import corner_losses, ground_speed
+from delivery_checks import (
+    DO_CHANGE_SPEED,
+    DO_GRIPPER,
+    DO_WINCH,
+    NAV_LAND,
+    NAV_TAKEOFF,
+    NAV_WAYPOINT,
+    corner_losses,
+    ground_speed,
+    replay_items,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from airwork.aircraft import load_aircraft
+from airwork.autopilot.items import MissionItem
 from airwork.errors import AircraftError, GeometryError, InputFileError
+from airwork.export.mavlink import mission_items
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder
-from airwork.geo.synth_orders import generate_delivery
 from airwork.mission.model import ActionKind, LegKind
 from airwork.planners.delivery import (
     DeliveryParams,
     DeliveryProblem,
+    DeliveryWeights,
     FleetType,
     Hub,
     NoFlyZone,
@@ -43,7 +55,11 @@ from airwork.planners.delivery import (
     plan_delivery,
     wind_vector_mps,
 )
-from airwork.planners.delivery import plan as plan_mod
+from airwork.planners.delivery import budget as budget_mod
+from airwork.planners.delivery.context import LAND_DROP_ALT_M, TERRAIN_PIECE_M
+from airwork.planners.delivery.routing import LATE_TIERS, late_tiers
+from airwork.planners.delivery.screen import FAR_FROM_HUB_M
+from airwork.testing.delivery import generate_delivery
 
 ROOT = Path(__file__).resolve().parents[2]
 HEX = load_aircraft("delivery-hex")
@@ -138,9 +154,13 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
                 o = parcels[k_order]
                 assert (p.x_m, p.y_m) == pytest.approx(o.xy_m)
                 assert leg.payload_kg - leg.payload_end_kg == pytest.approx(o.mass_kg)
-                kinds = {x.kind for x in p.actions}
-                assert ActionKind.PAYLOAD_RELEASE in kinds
-                assert (ActionKind.WINCH in kinds) == (o.drop == "winch")
+                # during the release hold, released on arrival at its start; a winch winds
+                # the line in after it (the drop's steps: test_drops_complete_on_the_autopilot)
+                assert ActionKind.PAYLOAD_RELEASE in {x.kind for x in p.actions}
+                assert q.hold_s > 0
+                wind_in = [x.value for x in q.actions if x.kind == ActionKind.WINCH]
+                assert (wind_in != []) == (o.drop == "winch")
+                assert all(x < 0 for x in wind_in)
                 assert dist == 0 and dz == 0
                 k_order += 1
             load = leg.payload_end_kg
@@ -275,7 +295,7 @@ def test_exact_check_repairs_trips_an_optimistic_budget_lets_through(monkeypatch
     """Make the PyVRP energy budget far too generous: the exact check must split or drop
     trips so that every exported trip still fits the battery."""
     monkeypatch.setattr(
-        plan_mod,
+        budget_mod,
         "_fixed_energy_wh",
         lambda ft, alt, payload_kg=None: -2.0 * ft.aircraft.mission_energy_wh,
     )
@@ -418,6 +438,22 @@ def test_time_table_is_exact_when_clear_and_an_upper_bound_when_routed():
                 assert tt[i, j] >= exact - 1e-9
 
 
+def test_an_iteration_budget_makes_the_plan_independent_of_the_clock():
+    """With ``iterations`` PyVRP stops on its iteration count, not on ``runtime_s`` (here
+    20 s, 300 iterations take well under a second), and two runs give the same plan."""
+    fleet = [FleetType(HEX, count_per_hub=2)]
+    problem = generate_delivery(40, 2, 1, fleet=fleet, seed=5, spread_m=2000)
+    params = DeliveryParams(runtime_s=20.0, iterations=300, seed=1)
+    runs = [plan_delivery(problem, params) for _ in range(2)]
+    assert all(r.solve_time_s < 10.0 for r in runs)
+    a, b = (
+        [(t.drone, t.orders, t.depart_s, t.arrivals_s, t.energy_wh) for t in r.trips] for r in runs
+    )
+    assert a == b and len(a) > 0
+    with pytest.raises(ValueError, match="iterations"):
+        DeliveryParams(iterations=0)
+
+
 @pytest.mark.parametrize("late_weight", [0.0, 100.0])
 def test_late_tolerance_serves_late_and_reports_it(late_weight):
     """An order whose window closes before a drone can get there is served late within the
@@ -428,7 +464,7 @@ def test_late_tolerance_serves_late_and_reports_it(late_weight):
         Order("easy", (X0 - 1000, Y0), 1.0, 9 * 3600, 11 * 3600),
     ]
     problem = small_problem(orders, hubs=(hub,))
-    weights = plan_mod.DeliveryWeights(late_hour=late_weight)
+    weights = DeliveryWeights(late_hour=late_weight)
     strict = plan_delivery(problem, DeliveryParams(runtime_s=0.5, weights=weights))
     assert [u.order_id for u in strict.unserved] == ["tight"]
     params = DeliveryParams(runtime_s=0.5, late_tolerance_s=900.0, weights=weights)
@@ -576,7 +612,7 @@ def test_drone_weight_prices_busy_time_and_objective_is_reported():
         Order("W", (X0 - 1500, Y0), 1.0, t0, t0 + 600),
     ]
     problem = small_problem(orders, hubs=(hub,))
-    W = plan_mod.DeliveryWeights
+    W = DeliveryWeights
     by_energy = W(drone=0, trip=0, flight_hour=0, energy_kwh=1000)
     by_fleet = W(drone=1000, trip=0, flight_hour=0, energy_kwh=0)
     results = {}
@@ -613,7 +649,7 @@ def test_order_thousands_of_km_away_is_a_coordinate_mistake():
     assert u.order_id == "swapped" and "latitude/longitude" in u.reason
     km = float(u.reason.split(" km")[0].replace(",", ""))
     assert km == pytest.approx(math.dist((sx, sy), (X0, Y0)) / 1000, rel=0.01)
-    assert km > plan_mod.FAR_FROM_HUB_M / 1000
+    assert km > FAR_FROM_HUB_M / 1000
     assert [t.orders for t in result.trips] == [("ok",)]
     with pytest.raises(GeometryError, match="every order is more than 200 km"):
         plan_delivery(small_problem([swapped]), DeliveryParams(runtime_s=0.3))
@@ -630,14 +666,14 @@ def test_late_tiers_price_lateness_within_half_a_tier(latest, tol, weight, late_
     """PyVRP takes the cheapest visit whose window admits the arrival: its price is within
     weight x tolerance / (2 x tiers) of the linear cost of the real lateness (a single
     late step, as before, was off by up to half the whole tolerance)."""
-    tiers = plan_mod.late_tiers(latest, tol, weight)
-    assert len(tiers) == plan_mod.LATE_TIERS + 1
+    tiers = late_tiers(latest, tol, weight)
+    assert len(tiers) == LATE_TIERS + 1
     assert tiers[0] == (latest, 0.0) and tiers[-1][0] == pytest.approx(latest + tol)
     late = late_share * tol
     arrival = latest + late
     price = min(c for close, c in tiers if arrival <= close + 1e-9)
     linear = weight * late / 3600
-    assert abs(price - linear) <= weight * tol / 3600 / (2 * plan_mod.LATE_TIERS) + 1e-9
+    assert abs(price - linear) <= weight * tol / 3600 / (2 * LATE_TIERS) + 1e-9
 
 
 class _Slope:
@@ -680,7 +716,7 @@ def test_trips_over_sloping_ground_keep_their_height_above_it():
     recheck(problem, params, result)
     assert result.served_count >= 10
     cruise = params.cruise_alt_m
-    piece = plan_mod.TERRAIN_PIECE_M
+    piece = TERRAIN_PIECE_M
     by_id = {o.id: o for o in orders}
     drops = 0
     for report, sortie in zip(result.trips, result.mission.sorties, strict=True):
@@ -699,7 +735,7 @@ def test_trips_over_sloping_ground_keep_their_height_above_it():
                 here = np.array([p.x_m, p.y_m])
                 o = min((by_id[k] for k in report.orders), key=lambda o: math.dist(o.xy_m, here))
                 h = p.alt_m + g_hub - float(slope.elevation_m(p.x_m, p.y_m))
-                expect = plan_mod.LAND_DROP_ALT_M if o.drop == "land" else params.winch_alt_m
+                expect = LAND_DROP_ALT_M if o.drop == "land" else params.winch_alt_m
                 assert h == pytest.approx(expect, abs=1e-6)
                 drops += 1
     assert drops == result.served_count
@@ -711,3 +747,112 @@ def test_trips_over_sloping_ground_keep_their_height_above_it():
         if any(a.kind == ActionKind.PAYLOAD_RELEASE for a in w.actions)
     ]
     assert max(abs(r - params.winch_alt_m) for r in rel) > 50.0
+
+
+# ------------------------------------------------------------------ drops on the autopilot
+def _drop_items(items, xy, to_xy):
+    """The items from the arrival over ``xy`` to the top of the climb back, speed changes
+    left out."""
+    navs = [k for k, it in enumerate(items) if k > 0 and it.command in (NAV_WAYPOINT, NAV_LAND)]
+    at = [k for k in navs if math.dist(to_xy(items[k].lat_deg, items[k].lon_deg), xy) < 0.05]
+    assert at, "the trip flies over its drop point"
+    return [it for it in items[at[0] : at[-1] + 1] if it.command != DO_CHANGE_SPEED]
+
+
+def test_drops_complete_on_the_autopilot():
+    """Issue 13: at each drop the exported MAVLink items read, all at the drop point:
+    descend, winch pays out, hold >= line / rate, release, hold >= the release time, winch
+    winds in, hold >= line / rate, climb (a land drop: descend and hold, release, hold >=
+    the release time, climb); and a replay of the items as ArduPilot runs them (DO items
+    after a NAV run alongside the next one) runs every DO item, releases with the line
+    fully out, and has the line fully in before the drone climbs or moves away."""
+    rate, release = 0.8, 1.5  # not the defaults: the holds must follow the parameters
+    orders = [
+        Order("w1", (X0 + 1500, Y0 + 300), 1.0, service_s=20.0, drop="winch"),
+        Order("l1", (X0 + 1200, Y0 - 800), 0.6, service_s=27.0, drop="land"),
+        Order("w2", (X0 - 900, Y0 + 1100), 0.8, service_s=60.0, drop="winch"),
+    ]
+    problem = small_problem(orders)
+    params = DeliveryParams(iterations=300, winch_rate_mps=rate, release_s=release)
+    result = plan_delivery(problem, params)
+    recheck(problem, params, result)
+    assert result.served_count == 3
+    by_id = {o.id: o for o in orders}
+    frame = result.mission.frame
+
+    def to_xy(lat, lon):
+        return tuple(float(v) for v in frame.to_local(lon, lat))
+
+    winch_drops = 0
+    for report, sortie in zip(result.trips, result.mission.sorties, strict=True):
+        items = mission_items(result.mission, sortie)
+        for oid in report.orders:
+            o = by_id[oid]
+            seq = _drop_items(items, o.xy_m, to_xy)
+            cmds = [it.command for it in seq]
+            arrive, hover = seq[0], seq[1]
+            h = hover.alt_m
+            assert h < arrive.alt_m - 10.0  # descended from cruise
+            hovers = [it.alt_m for it in seq[1:-1] if it.command == NAV_WAYPOINT]
+            assert hovers == pytest.approx([h] * len(hovers))
+            assert seq[-1].alt_m > h + 10.0  # the climb, at the drop point too
+            if o.drop == "winch":
+                winch_drops += 1
+                w = NAV_WAYPOINT
+                assert cmds == [w, w, DO_WINCH, w, DO_GRIPPER, w, DO_WINCH, w, w]
+                line = seq[2].params[2]
+                assert line == pytest.approx(h) and seq[6].params[2] == pytest.approx(-line)
+                assert seq[3].params[0] >= line / rate  # hold while the line pays out
+                assert seq[5].params[0] >= release  # hold while the parcel is released
+                assert seq[7].params[0] >= line / rate  # hold while the line winds in
+            else:
+                assert h == pytest.approx(LAND_DROP_ALT_M)
+                w = NAV_WAYPOINT
+                assert cmds == [w, w, DO_GRIPPER, w, w]
+                assert seq[1].params[0] + seq[3].params[0] >= o.service_s
+                assert seq[3].params[0] >= release
+        replay = replay_items(items, to_xy, winch_rate_mps=rate, release_s=release)
+        assert replay["skipped"] == [] and replay["overlaps"] == []
+        assert len(replay["releases"]) == len(report.orders)
+        n_winch = sum(by_id[o].drop == "winch" for o in report.orders)
+        assert len(replay["winch"]) == 2 * n_winch
+        for (_, line_out), oid in zip(replay["releases"], report.orders, strict=True):
+            expect = params.winch_alt_m if by_id[oid].drop == "winch" else 0.0
+            assert line_out == pytest.approx(expect, abs=1e-9)  # the line is fully out
+        assert max(replay["line_out_on_moves"]) == pytest.approx(0.0, abs=1e-9)
+        assert replay["line_at_end"] == pytest.approx(0.0, abs=1e-9)
+        # the replay's time is the planner's flight time within the corner losses it ignores
+        assert replay["end_s"] == pytest.approx(report.return_s - report.depart_s, rel=0.05)
+    assert winch_drops == 2
+
+
+def test_the_replay_catches_the_flown_winch_left_out():
+    """The layout flown in SITL ``deliv02_payload`` (hold, release and retract after it,
+    then a waypoint without a hold at the same place): the replay skips the retract and
+    moves away with the line out, as the autopilot did."""
+    here, away = (43.6009570, 1.3972490), (43.5864327, 1.3973523)
+
+    def item(seq, cmd, p=(0.0, 0.0, 0.0, 0.0), at=(0.0, 0.0), alt=0.0):
+        return MissionItem(seq, 3, cmd, p, at[0], at[1], alt)
+
+    rows = [
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 0.0),
+        (NAV_TAKEOFF, (0, 0, 0, 0), here, 60.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 12.0),
+        (DO_WINCH, (1, 1, 12, 0), (0, 0), 0.0),
+        (NAV_WAYPOINT, (30, 0, 0, 0), here, 12.0),
+        (DO_GRIPPER, (1, 0, 0, 0), (0, 0), 0.0),
+        (DO_WINCH, (1, 1, -12, 0), (0, 0), 0.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 12.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), here, 60.0),
+        (NAV_WAYPOINT, (0, 0, 0, 0), away, 60.0),
+    ]
+    items = [item(k, c, tuple(map(float, p)), at, alt) for k, (c, p, at, alt) in enumerate(rows)]
+    frame = LocalFrame.for_lonlat(here[1], here[0])
+
+    def to_xy(lat, lon):
+        return tuple(float(v) for v in frame.to_local(lon, lat))
+
+    replay = replay_items(items, to_xy, winch_rate_mps=1.0, release_s=0.5)
+    assert replay["skipped"] == [6]
+    assert max(replay["line_out_on_moves"]) == pytest.approx(12.0)

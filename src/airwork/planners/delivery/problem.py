@@ -2,7 +2,7 @@
 
 Everything is in a local metric frame (:class:`~airwork.geo.frame.LocalFrame`) and times are
 seconds of the planning day (``"09:30"`` is 34 200 s).  Input comes from a job file whose
-features carry a ``role`` (read with :func:`airwork.geo.read.read_job`, which keeps the
+features carry a ``role`` (read with :func:`airwork.site.load_site`, which keeps the
 delivery roles in ``Site.other``):
 
 ``hub`` (Point)
@@ -11,7 +11,7 @@ delivery roles in ``Site.other``):
     whole day).
 ``order`` (Point)
     ``id``, ``mass_kg``, ``earliest``/``latest`` (arrival window over the drop point),
-    ``service_s`` (hold for the drop, default 30), ``drop`` (``winch`` or ``land``).
+    ``service_s`` (least hover at the drop, default 30), ``drop`` (``winch`` or ``land``).
 ``no_fly`` (Polygon/MultiPolygon)
     Optional ``floor_m``/``ceiling_m`` altitude band above take-off; a zone applies when its
     band reaches below the cruise altitude (a drone descends through it to a drop or a hub);
@@ -151,7 +151,9 @@ class Order:
     earliest_s, latest_s : float
         Window for the arrival over the drop point. [s of day]
     service_s : float
-        Hold at the drop height while the parcel is lowered or set down. [s]
+        Least time hovering at the drop height (lowering, release, winding in); each
+        step is at least as long as the cargo system needs
+        (:func:`~airwork.planners.delivery.drop.drop_holds`). [s]
     drop : str
         ``winch`` (hover and lower on the winch) or ``land`` (descend to 1 m and release).
     """
