@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from airwork.cli.main import app
-from airwork.cli.powerline import lines_from_job
 from airwork.geo.read import read_job
+from airwork.planners.powerline import lines_from_job
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "planners"))
 from powerline_checks import (

@@ -27,7 +27,6 @@ from airwork.aircraft import load_aircraft
 from airwork.errors import GeometryError, InfeasibleMissionError
 from airwork.export.outputs import render_outputs
 from airwork.geo.frame import LocalFrame
-from airwork.geo.synth_lines import KINDS, synth_line_job
 from airwork.planners.powerline import (
     PowerLine,
     PowerlineParams,
@@ -38,6 +37,7 @@ from airwork.planners.powerline import (
     plan_powerline,
     sag_m,
 )
+from airwork.testing.powerline import KINDS, synth_line_job
 
 FRAME = LocalFrame.for_lonlat(11.0, 48.0)
 AIRCRAFT = load_aircraft("inspector-quad")
