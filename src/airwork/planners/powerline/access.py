@@ -22,8 +22,8 @@ __all__ = ["StationAccess", "drive_matrix", "nearest_tower", "station_access"]
 
 class StationAccess(NamedTuple):
     """How every station of a job reaches one line: its nearest tower, the priced climb to
-    above it (energy [Wh], time [s]) and descent from it (inf: unusable station), and the
-    bends of the leg around no-fly zones (k, 2). [m]"""
+    above it (energy [Wh], time [s]) and descent from it (inf: unusable station), the bends
+    of the leg around no-fly zones (k, 2) [m], and the mission items of both legs."""
 
     tower: np.ndarray
     up_e: np.ndarray
@@ -31,6 +31,8 @@ class StationAccess(NamedTuple):
     down_e: np.ndarray
     down_t: np.ndarray
     vias: list[np.ndarray]
+    up_n: np.ndarray  # mission items after the take-off: the bends and the tower top
+    down_n: np.ndarray  # ... and before the landing: the bends and above the station
 
 
 def nearest_tower(ln: PowerLine, stations: np.ndarray) -> np.ndarray:
@@ -87,7 +89,8 @@ def station_access(
     ue, ut = _price(design.aircraft, up)
     de, dt = _price(design.aircraft, down)
     inf = np.where(usable, 0.0, np.inf)
-    return StationAccess(t_s, ue + inf, ut + inf, de + inf, dt + inf, vias)
+    n_items = np.array([len(v) + 1.0 for v in vias])
+    return StationAccess(t_s, ue + inf, ut + inf, de + inf, dt + inf, vias, n_items, n_items)
 
 
 def _route_around(ln, stations, t_s, forbidden, row, usable, segs, vias) -> np.ndarray:

@@ -17,6 +17,7 @@ exactly (the cheapest entry and exit bound every choice).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,8 +69,9 @@ def _directions(lp: LinePlan) -> list[dict]:
     the entry tower and exit (m, n) at the exit tower, from and to every station (energy,
     time), the turn costs at b and at a, and whether entry / exit are at a or b."""
     n, P = lp.line.n, len(lp.passes)
-    t_s, ue, ut, de, dt, _vias = lp.access
+    t_s, ue, ut, de, dt, _vias, up_n, down_n = lp.access
     towers = np.arange(n)
+    hops_in = np.abs(t_s[:, None] - towers[None, :])  # overhead pieces, one item each
     ov_in_e = _overhead(lp, t_s[:, None], towers[None, :], "e")
     ov_in_t = _overhead(lp, t_s[:, None], towers[None, :], "t")
     ov_out_e = _overhead(lp, towers[None, :], t_s[:, None], "e")
@@ -85,6 +87,10 @@ def _directions(lp: LinePlan) -> list[dict]:
             ext=(lp.out_e[None, :] + ov_out_e + de[:, None], lp.out_t + ov_out_t + dt[:, None]),
             tb=(tsum(lp.turn_e, even), tsum(lp.turn_t, even)),  # after forward passes
             ta=(tsum(lp.turn_e, ~even), tsum(lp.turn_t, ~even)),
+            ent_n=up_n[:, None] + hops_in + lp.in_n[None, :],
+            ext_n=lp.out_n[None, :] + hops_in + down_n[:, None],
+            tb_n=tsum(lp.turn_n, even),
+            ta_n=tsum(lp.turn_n, ~even),
             enter_b=False,
             exit_b=P % 2 == 1,
         )
@@ -103,6 +109,10 @@ def _directions(lp: LinePlan) -> list[dict]:
                 # reversed: the turn from pass j + 1 to pass j is at a for even j
                 tb=(tsum(lp.rev_turn_e, ~even), tsum(lp.rev_turn_t, ~even)),
                 ta=(tsum(lp.rev_turn_e, even), tsum(lp.rev_turn_t, even)),
+                ent_n=up_n[:, None] + hops_in + lp.in_rev_n[None, :],
+                ext_n=lp.out_rev_n[None, :] + hops_in + down_n[:, None],
+                tb_n=tsum(lp.rev_turn_n, ~even),
+                ta_n=tsum(lp.rev_turn_n, even),
                 enter_b=True,
                 exit_b=True,
             )
@@ -124,6 +134,10 @@ class _FlightSearch:
     endv_e: float  # vantages of the last tower, all passes [Wh]
     endv_t: float  # [s]
     dirs: list[dict]
+    wn: np.ndarray  # prefix sums of the span pieces' mission items over all passes
+    endv_n: float  # mission items of the last tower's vantages
+    fixed_n: float  # items of every flight: home, take-off, landing, speed changes
+    max_n: float  # most mission items a flight may have (inf: no limit)
 
     @classmethod
     def for_line(cls, lp: LinePlan, drive, emax, params: PowerlineParams) -> _FlightSearch:
@@ -140,6 +154,11 @@ class _FlightSearch:
             endv_e=float(lp.endv_e.sum()),
             endv_t=float(lp.endv_t.sum()),
             dirs=_directions(lp),
+            wn=np.concatenate([[0.0], np.cumsum(lp.span_n.sum(axis=0))]),
+            endv_n=float(lp.endv_n.sum()),
+            # home, take-off, landing, the first speed, into and out of every fast pass
+            fixed_n=4.0 + 2.0 * lp.fast_passes,
+            max_n=math.inf if params.max_mission_items is None else params.max_mission_items,
         )
 
     def run(self, init: np.ndarray, name: str) -> tuple[list[tuple], np.ndarray]:
@@ -176,13 +195,19 @@ class _FlightSearch:
         e_out = bs if d["exit_b"] else np.full(len(bs), a)
         ent = d["ent"][0][:, e_in]  # (m, nb)
         ext = d["ext"][0][:, e_out]
-        # prune: ranges, take-off and landing stations that cannot fit the battery
+        w_n = self.fixed_n + self.wn[bs] - self.wn[a] + d["tb_n"][bs] + d["ta_n"][a]
+        w_n = w_n + np.where(bs == n - 1, self.endv_n, 0.0)
+        ent_n, ext_n = d["ent_n"][:, e_in], d["ext_n"][:, e_out]
+        # prune: ranges, take-off and landing stations that cannot fit the battery (or the
+        # mission-item limit)
         keep_b = ent.min(axis=0) + w_e + ext.min(axis=0) <= lim
+        keep_b &= ent_n.min(axis=0) + w_n + ext_n.min(axis=0) <= self.max_n
         if not keep_b.any():
             return
         nb = int(np.flatnonzero(keep_b).max()) + 1
         bs, w_e, e_in, e_out = bs[:nb], w_e[:nb], e_in[:nb], e_out[:nb]
         ent, ext = ent[:, :nb], ext[:, :nb]
+        w_n, ent_n, ext_n = w_n[:nb], ent_n[:, :nb], ext_n[:, :nb]
         i1 = np.flatnonzero((ent + w_e[None, :] + ext.min(axis=0)[None, :] <= lim).any(1))
         i2 = np.flatnonzero((ext + w_e[None, :] + ent.min(axis=0)[None, :] <= lim).any(1))
         if not len(i1) or not len(i2):
@@ -197,6 +222,9 @@ class _FlightSearch:
         # energy and time (b, s1, s2)
         E = ent[i1].T[:, :, None] + w_e[:, None, None] + ext[i2].T[:, None, :]
         ok = lim >= E
+        if math.isfinite(self.max_n):
+            n_items = ent_n[i1].T[:, :, None] + w_n[:, None, None] + ext_n[i2].T[:, None, :]
+            ok &= n_items <= self.max_n
         if not ok.any():
             return
         T = (
@@ -225,10 +253,11 @@ class _FlightSearch:
         reach = np.isfinite(self.cost).any(axis=1)
         last = int(np.flatnonzero(reach).max())
         emax = self.emax_wh
+        items = "" if not math.isfinite(self.max_n) else f" and {self.max_n:.0f} mission items"
         raise InfeasibleMissionError(
             f"{name}: {self.lp.line.span_label(last)} cannot be covered by any flight from any "
-            f"station within the battery ({emax:.0f} Wh with reserve): add a station nearer "
-            "to it, inspect fewer modes or use a bigger battery"
+            f"station within the battery ({emax:.0f} Wh with reserve){items}: add a station "
+            "nearer to it, inspect fewer modes, use a bigger battery or allow more items"
         )
 
     def _backtrack(self) -> list[tuple]:

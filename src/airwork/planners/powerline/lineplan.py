@@ -15,6 +15,7 @@ along the line fly above the centre line at these altitudes (an *overhead track*
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,8 +24,8 @@ from airwork.aircraft.model import Aircraft
 from airwork.errors import InfeasibleMissionError
 from airwork.planners.powerline.design import Design
 from airwork.planners.powerline.line import PowerLine
-from airwork.planners.powerline.passes import Pass, pass_pieces, pass_track
-from airwork.planners.powerline.pieces import TRANSIT, Piece, _price, spec
+from airwork.planners.powerline.passes import Pass, pass_pieces, pass_speed_mps, pass_track
+from airwork.planners.powerline.pieces import TRANSIT, Piece, _price, item_counts, spec
 from airwork.planners.powerline.vantage import TowerVantages
 
 __all__ = ["LinePlan", "cross_alt", "line_plan"]
@@ -69,6 +70,17 @@ class LinePlan:
     out_rev_t: np.ndarray | None = None
     access: tuple = ()
     lanes: list = field(default_factory=list)
+    # mission items of the same pieces (:func:`~.pieces.item_counts`), shaped as the prices
+    span_n: np.ndarray | None = None
+    endv_n: np.ndarray | None = None
+    turn_n: np.ndarray | None = None
+    rev_turn_n: np.ndarray | None = None
+    over_n: np.ndarray | None = None  # (n-1,) either way
+    in_n: np.ndarray | None = None
+    out_n: np.ndarray | None = None
+    in_rev_n: np.ndarray | None = None
+    out_rev_n: np.ndarray | None = None
+    fast_passes: int = 0  # passes flown at another speed than transit (2 speed items each)
 
 
 def cross_alt(line: PowerLine, clearance: float) -> np.ndarray:
@@ -93,7 +105,7 @@ def line_plan(ln: PowerLine, passes: list[Pass], design: Design) -> LinePlan:
     tw = design.transit_speed_mps
     vantages = None
     if design.standoff_m is not None:
-        vantages = TowerVantages.for_line(ln, design.standoff_m, design.params, tw)
+        vantages = TowerVantages.for_line(ln, design.standoff_m, design.lateral_m, design.params)
     span_pieces: list[list[Piece]] = []
     end_vantage: list[Piece | None] = []
     ends_xyz: list[np.ndarray] = []
@@ -121,7 +133,12 @@ def line_plan(ln: PowerLine, passes: list[Pass], design: Design) -> LinePlan:
         out_rev=[_exit(ln, X, e, first[e], tw) for e in range(n)],
     )
     prices = _prices(design.aircraft, pieces, len(passes), n)
-    return LinePlan(line=ln, passes=passes, cross_alt=X, **pieces, **prices)
+    counts = _counts(pieces, len(passes), n)
+    tw = design.transit_speed_mps
+    fast = sum(not math.isclose(pass_speed_mps(ps, design), tw, abs_tol=1e-6) for ps in passes)
+    return LinePlan(
+        line=ln, passes=passes, cross_alt=X, **pieces, **prices, **counts, fast_passes=fast
+    )
 
 
 def _check_ceiling(ln: PowerLine, X: np.ndarray, design: Design) -> None:
@@ -240,3 +257,32 @@ def _prices(ac: Aircraft, pieces: dict, n_pass: int, n: int) -> dict:
     ):
         out[e_name], out[t_name] = _price(ac, pieces[key])
     return out
+
+
+def _count_rows(rows: list[list[Piece]], n_pass: int, n: int) -> np.ndarray:
+    """Mission items (n_pass, n) of per-pass, per-tower pieces whose last row is empty."""
+    out = np.zeros((n_pass, n))
+    if n_pass > 1:
+        out[:-1] = item_counts([pc for row in rows for pc in row]).reshape(n_pass - 1, n)
+    return out
+
+
+def _counts(pieces: dict, n_pass: int, n: int) -> dict:
+    """The mission-item arrays of :class:`LinePlan` for its ``pieces``."""
+    ends = pieces["end_vantage"]
+    endv = item_counts([pc for pc in ends if pc is not None])
+    endv_n = np.zeros(n_pass)
+    endv_n[[j for j, pc in enumerate(ends) if pc is not None]] = endv
+    return dict(
+        span_n=item_counts([pc for row in pieces["span_pieces"] for pc in row]).reshape(
+            n_pass, n - 1
+        ),
+        endv_n=endv_n,
+        turn_n=_count_rows(pieces["turn_pieces"], n_pass, n),
+        rev_turn_n=_count_rows(pieces["rev_turn_pieces"], n_pass, n),
+        over_n=item_counts(pieces["over_f"]),
+        in_n=item_counts(pieces["in_pieces"]),
+        out_n=item_counts(pieces["out_pieces"]),
+        in_rev_n=item_counts(pieces["in_rev"]),
+        out_rev_n=item_counts(pieces["out_rev"]),
+    )

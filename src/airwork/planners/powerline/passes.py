@@ -24,7 +24,14 @@ from airwork.planners.powerline.pieces import TRANSIT, WORK, Piece, spec
 from airwork.planners.powerline.problem import PowerlineParams
 from airwork.planners.powerline.vantage import TowerVantages
 
-__all__ = ["TERRAIN_PIECE_M", "TERRAIN_STEP_M", "Pass", "line_passes", "pass_pieces"]
+__all__ = [
+    "TERRAIN_PIECE_M",
+    "TERRAIN_STEP_M",
+    "Pass",
+    "line_passes",
+    "pass_pieces",
+    "pass_speed_mps",
+]
 
 TERRAIN_PIECE_M = 100.0
 """Longest straight piece of a mapping strip over terrain. [m]"""
@@ -125,6 +132,14 @@ def pass_track(
     return np.column_stack([xy, z]), inner
 
 
+def pass_speed_mps(ps: Pass, design: Design) -> float:
+    """Commanded speed of every leg of a pass: the corridor speed on a low pass taking
+    corridor photos, else the transit speed. [m/s]"""
+    if ps.kind == "low" and ps.corridor:
+        return design.corridor_speed_mps
+    return design.transit_speed_mps
+
+
 def _camera_actions(ps: Pass, design: Design) -> tuple[tuple, tuple]:
     """Actions switching the photos on at the start and off at the end of a span."""
     side = 1.0 if ps.lateral_m >= 0 else -1.0
@@ -164,11 +179,11 @@ def pass_pieces(
     span from tower ``i + 1`` to ``i``), with the vantages of the tower it starts from, and
     the vantage piece of the last tower (None without towers mode)."""
     n = ln.n
-    tw = design.transit_speed_mps
     side = 1.0 if ps.lateral_m >= 0 else -1.0
     fwd = ps.forward
     cam = ps.kind == "map" or ps.corridor
-    speed = (design.corridor_speed_mps if ps.kind == "low" else tw) if cam else tw
+    # one speed for the whole pass (vantage moves never reach it): no speed-change items
+    speed = pass_speed_mps(ps, design)
     on, off = _camera_actions(ps, design)
     per_tower = 2 * design.params.vantage_per_side
     pieces: list[Piece] = []
@@ -179,10 +194,10 @@ def pass_pieces(
             a_pt, b_pt, mids = b_pt, a_pt, mids[::-1]
         specs: list = []
         if ps.towers and fwd:
-            specs += vantages.excursion(i, side, True, a_pt)
+            specs += vantages.excursion(i, side, True, a_pt, speed)
         photos = 0
         if on:
-            specs.append(spec(*a_pt, TRANSIT, tw, actions=on))
+            specs.append(spec(*a_pt, TRANSIT, speed, actions=on))
         kind = WORK if cam else TRANSIT
         for q in mids:
             specs.append(spec(*q, kind, speed, cam))
@@ -191,7 +206,7 @@ def pass_pieces(
             trig = design.mapping_trigger_m if ps.kind == "map" else design.corridor_trigger_m
             photos += math.floor(_path_len(a_pt, mids, b_pt) / trig + 1e-9) + 2
         if ps.towers and not fwd:
-            specs += vantages.excursion(i, side, False, b_pt)
+            specs += vantages.excursion(i, side, False, b_pt, speed)
         if ps.towers:
             photos += per_tower
         label = f"{ln.span_label(i)} ({pass_name(ps)})"
@@ -201,7 +216,7 @@ def pass_pieces(
         e = n - 1
         st = tower_pts[e]
         label = f"{ln.tower_label(e)} ({pass_name(ps)})"
-        end = Piece(tuple(st), vantages.excursion(e, side, fwd, st), label, per_tower)
+        end = Piece(tuple(st), vantages.excursion(e, side, fwd, st, speed), label, per_tower)
     return pieces, end
 
 

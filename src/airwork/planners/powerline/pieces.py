@@ -4,7 +4,13 @@ A *spec* is one waypoint reached by one leg: ``(x, y, z, kind, speed, camera, ho
 actions)`` in the job's datum frame (see :mod:`.line`), speeds in m/s and holds in s.  A
 :class:`Piece` is a run of specs from a start point (a span of one pass, a turn, an overhead
 transit, a station's climb); flights are concatenations of pieces, so their energy and time
-are sums of the pieces' prices (:func:`_price`).
+are sums of the pieces' prices (:func:`_price`) and their mission items
+(:func:`item_counts`).
+
+A spec at the very position of the one before it, without a hold, is no waypoint of its
+own: :func:`merge_repeats` runs its actions on arrival at the one before (a zero-length
+leg costs a mission item, and an autopilot reaching it at once may skip the DO items
+before it).
 """
 
 from __future__ import annotations
@@ -23,7 +29,16 @@ from airwork.flight.kinematics import (
 )
 from airwork.mission.model import LegKind
 
-__all__ = ["TRANSIT", "WORK", "Piece", "Spec", "_price", "spec"]
+__all__ = [
+    "TRANSIT",
+    "WORK",
+    "Piece",
+    "Spec",
+    "_price",
+    "item_counts",
+    "merge_repeats",
+    "spec",
+]
 
 TRANSIT, WORK = LegKind.TRANSIT, LegKind.WORK
 
@@ -108,3 +123,35 @@ def _price(aircraft: Aircraft, pieces: list[Piece]) -> tuple[np.ndarray, np.ndar
     e[nz] = np.add.reduceat(perf.energy_wh, starts[nz])
     t[nz] = np.add.reduceat(perf.time_s, starts[nz])
     return e, t
+
+
+def merge_repeats(specs: list[Spec]) -> list[Spec]:
+    """``specs`` with every spec at the position of the one before it and without a hold
+    merged into that one: its actions run on arrival there, after that one's own (the
+    order they ran in before)."""
+    out: list[Spec] = []
+    for s in specs:
+        prev = out[-1] if out else None
+        if prev is not None and s[:3] == prev[:3] and s[6] == 0.0:
+            out[-1] = (*prev[:7], prev[7] + s[7])
+        else:
+            out.append(s)
+    return out
+
+
+def item_counts(pieces: list[Piece]) -> np.ndarray:
+    """MAVLink mission items each piece adds to a flight: one navigation item per spec that
+    moves or holds (a spec repeating the position before it, the piece's start for the
+    first, without a hold is merged into the one before) and one item per action.  The
+    flight adds home, take-off, landing and speed changes. [-]"""
+    out = np.zeros(len(pieces))
+    for k, p in enumerate(pieces):
+        prev = tuple(float(v) for v in p.start[:3])
+        n = 0
+        for s in p.specs:
+            if not (s[:3] == prev and s[6] == 0.0):
+                n += 1
+            n += len(s[7])
+            prev = s[:3]
+        out[k] = n
+    return out

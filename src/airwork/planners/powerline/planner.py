@@ -105,9 +105,12 @@ def plan_powerline(
         check_allowed(plans, allowed)
     drive = drive_matrix(stations)
     chosen = choose_flights(plans, drive, ac.mission_energy_wh, params, problem.name)
-    sorties, photos = build_sorties(plans, chosen, stations, ground, ac)
+    sorties, photos, items = build_sorties(
+        plans, chosen, stations, ground, ac, params.max_mission_items
+    )
     crew = crew_schedule(chosen, sorties, drive, params)
-    reports = flight_reports(plans, chosen, sorties, photos, crew, "towers" in params.modes)
+    towers = "towers" in params.modes
+    reports = flight_reports(plans, chosen, sorties, photos, items, crew, towers)
     mission = powerline_mission(
         problem, ac, sorties, stations, ground, fence, design.transit_speed_mps
     )

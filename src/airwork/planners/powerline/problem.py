@@ -16,11 +16,15 @@ from airwork.geo.frame import LocalFrame
 from airwork.mission.model import Feature
 from airwork.planners.powerline.line import PowerLine
 
-__all__ = ["MODES", "PowerlineParams", "PowerlineProblem"]
+__all__ = ["MIN_ITEMS", "MODES", "PowerlineParams", "PowerlineProblem"]
 
 MODES = ("corridor", "towers", "mapping")
 """Kinds of imagery: corridor tracks beside the line, tower vantage photos, a nadir
 mapping strip."""
+
+MIN_ITEMS = 50
+"""Least ``max_mission_items``: a flight over one span with every mode needs more than a
+few dozen items. [-]"""
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,13 @@ class PowerlineParams:
         A station serves a line only if it is at most this far from it. [m]
     seg_m : float
         Longest corridor leg (the track follows the sag in legs of at most this). [m]
+    max_mission_items : int or None
+        Most MAVLink mission items one flight may have, counted as the ArduPilot export
+        writes them (home, take-off, a navigation item per waypoint, an item per action, a
+        speed change where the speed changes, landing); flights are split to fit.  650:
+        ArduCopter without SD-card mission storage ("Only 650 items are supported", a
+        larger mission is refused at upload with ``MAV_MISSION_NO_SPACE``); None: no
+        limit. [-]
     """
 
     modes: tuple[str, ...] = ("corridor", "towers")
@@ -193,6 +204,7 @@ class PowerlineParams:
     mobilisation_h: float = 1.5
     max_access_m: float = 1500.0
     seg_m: float = 60.0
+    max_mission_items: int | None = 650
 
     def __post_init__(self) -> None:
         modes = tuple(str(m).lower() for m in self.modes)
@@ -257,5 +269,12 @@ class PowerlineParams:
         ):
             if not (math.isfinite(getattr(self, key)) and getattr(self, key) >= 0):
                 raise ValueError(f"Expected {key} >= 0, got {getattr(self, key)}.")
+        if self.max_mission_items is not None and not (
+            isinstance(self.max_mission_items, int) and self.max_mission_items >= MIN_ITEMS
+        ):
+            raise ValueError(
+                f"Expected max_mission_items an integer >= {MIN_ITEMS} or None, got "
+                f"{self.max_mission_items!r}."
+            )
         if self.reserve_frac is not None and not 0.0 <= self.reserve_frac < 0.9:
             raise ValueError(f"Expected reserve_frac in [0, 0.9), got {self.reserve_frac}.")

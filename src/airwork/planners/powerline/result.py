@@ -11,7 +11,8 @@ __all__ = ["FlightReport", "PowerlineResult"]
 
 @dataclass(frozen=True)
 class FlightReport:
-    """Figures of one flight: line km, counts, times [s], energy [Wh], crew move [m]."""
+    """Figures of one flight: line km, counts, times [s], energy [Wh], crew move [m], and
+    the MAVLink mission items of its ArduPilot export."""
 
     sortie: int
     line_id: str
@@ -27,6 +28,7 @@ class FlightReport:
     takeoff_station: int
     landing_station: int
     drive_before_m: float
+    mission_items: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class PowerlineResult:
                     "takeoff_station": f.takeoff_station,
                     "landing_station": f.landing_station,
                     "drive_before_km": round(f.drive_before_m / 1000.0, 3),
+                    "mission_items": f.mission_items,
                 }
                 for f in self.flights
             ],

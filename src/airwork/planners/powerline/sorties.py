@@ -7,6 +7,7 @@ relative to its own take-off station, as flown.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ from airwork.mission.build import SortieBuilder, shift_altitudes
 from airwork.mission.model import AltitudeRef, LegKind, Mission, Sortie
 from airwork.planners.powerline.flights import Flight
 from airwork.planners.powerline.lineplan import LinePlan
-from airwork.planners.powerline.pieces import TRANSIT, Piece, Spec, spec
+from airwork.planners.powerline.pieces import TRANSIT, Piece, Spec, merge_repeats, spec
 from airwork.planners.powerline.problem import PowerlineParams, PowerlineProblem
 from airwork.planners.powerline.result import FlightReport
 
@@ -29,13 +30,15 @@ __all__ = [
     "crew_schedule",
     "flight_reports",
     "flight_specs",
+    "mission_item_count",
     "powerline_mission",
 ]
 
 
 def flight_specs(lp: LinePlan, flight: Flight, stations: np.ndarray) -> tuple[list[Spec], int]:
     """Every waypoint of a flight after its take-off, up to above its landing station (the
-    landing itself is not a spec), in the datum frame; and the photos it takes."""
+    landing itself is not a spec), in the datum frame, with repeated points merged
+    (:func:`~.pieces.merge_repeats`); and the photos it takes."""
     _li, a, b, s1, s2, rev = flight
     ln = lp.line
     X = lp.cross_alt
@@ -71,7 +74,7 @@ def flight_specs(lp: LinePlan, flight: Flight, stations: np.ndarray) -> tuple[li
         out += pc.specs
     for x, y in [*vias[s2][::-1], stations[s2]]:
         out.append(spec(x, y, X[t2], LegKind.RETURN, tw))
-    return out, photos
+    return merge_repeats(out), photos
 
 
 def _overhead_pieces(lp: LinePlan, t_from: int, t_to: int) -> list[Piece]:
@@ -116,28 +119,58 @@ def build_sorties(
     stations: np.ndarray,
     ground: np.ndarray,
     ac: Aircraft,
-) -> tuple[list[Sortie], list[int]]:
-    """Every chosen flight as a sortie (numbered from 1) and its photo count.
+    max_items: int | None,
+) -> tuple[list[Sortie], list[int], list[int]]:
+    """Every chosen flight as a sortie (numbered from 1), its photo count and its mission
+    items (:func:`mission_item_count`).
 
     Raises
     ------
     InfeasibleMissionError
-        A built flight over the energy allowed (the programme chose it within).
+        A built flight over the energy or the mission items allowed (the programme chose
+        it within both).
     """
     emax = ac.mission_energy_wh
-    sorties, photos = [], []
+    sorties, photos, items = [], [], []
     for k, flight in enumerate(chosen, start=1):
         lp = plans[flight[0]]
         sortie, n_photos = build_sortie(lp, flight, stations, ground, ac, k)
+        n_items = mission_item_count(sortie)
+        a, b = flight[1], flight[2]
+        what = f"flight {k} ({lp.line.span_label(a)} to {lp.line.tower_label(b)})"
         if sortie.energy_wh > emax * (1 + 1e-6):
-            a, b = flight[1], flight[2]
             raise InfeasibleMissionError(
-                f"flight {k} ({lp.line.span_label(a)} to {lp.line.tower_label(b)}) needs "
-                f"{sortie.energy_wh:.0f} Wh, more than the {emax:.0f} Wh allowed"
+                f"{what} needs {sortie.energy_wh:.0f} Wh, more than the {emax:.0f} Wh allowed"
+            )
+        if max_items is not None and n_items > max_items:
+            raise InfeasibleMissionError(
+                f"{what} has {n_items} mission items, more than the {max_items} allowed"
             )
         sorties.append(sortie)
         photos.append(n_photos)
-    return sorties, photos
+        items.append(n_items)
+    return sorties, photos, items
+
+
+def mission_item_count(sortie: Sortie) -> int:
+    """MAVLink mission items of a sortie as the ArduPilot export writes them
+    (:func:`airwork.export.mavlink.mission_items`): home, the actions on the ground,
+    take-off (and a hold waypoint at its top), a navigation item per later waypoint and an
+    item per action, a ``DO_CHANGE_SPEED`` before the first horizontal leg and before
+    every horizontal leg whose speed differs from the last one, and the landing. [-]"""
+    wps, legs = sortie.waypoints, sortie.legs
+    vertical = (LegKind.TAKEOFF, LegKind.LANDING)
+    n = 2 + len(wps[0].actions) + (round(wps[1].hold_s) > 0) + len(wps[1].actions)
+    speed = None
+    for k in range(2, len(wps) - 1):
+        leg = legs[k - 1]
+        if leg.kind not in vertical and (
+            speed is None or not math.isclose(leg.speed_mps, speed, abs_tol=1e-6)
+        ):
+            speed = leg.speed_mps
+            n += 1
+        n += 1 + len(wps[k].actions)
+    return n + 1 + len(wps[-1].actions)
 
 
 @dataclass(frozen=True)
@@ -197,6 +230,7 @@ def flight_reports(
     chosen: list[Flight],
     sorties: list[Sortie],
     photos: list[int],
+    items: list[int],
     crew: CrewSchedule,
     towers_mode: bool,
 ) -> list[FlightReport]:
@@ -221,6 +255,7 @@ def flight_reports(
                 takeoff_station=s1,
                 landing_station=s2,
                 drive_before_m=crew.drive_before_m[k],
+                mission_items=items[k],
             )
         )
     return reports

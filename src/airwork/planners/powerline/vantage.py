@@ -8,16 +8,20 @@ At tower ``i`` the forward ray points along span ``i`` and the backward ray alon
 bisector.  A vantage point at horizontal standoff ``S`` from the tower axis in a direction
 at ``gamma`` from the line is ``S sin(gamma)`` from it, so ``S >= lateral / sin(gamma)``
 keeps the low-flight distance from the centre line (see :mod:`.line`).  Moves between
-vantage points follow the standoff circle in steps of at most 15°
-(:func:`vantage_standoff_m` adds a 2 % margin for them).
+vantage points go around the standoff circle in the fewest straight chords that keep that
+distance (checked exactly; a chord between directions ``a`` and ``a + d`` passes
+``S cos(d / 2)`` from the tower axis), at most 15° apart: every chord is a mission item,
+and the autopilot brakes and speeds up on every one of them.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import shapely
 
 from airwork.errors import InfeasibleMissionError
 from airwork.mission.model import Action, ActionKind
@@ -96,18 +100,6 @@ def vantage_standoff_m(lines, lateral: float, params: PowerlineParams) -> float:
     return float(params.standoff_m)
 
 
-def _arc(center, r, a0, a1, sign, z, speed, ray) -> list[Spec]:
-    """Points along the standoff circle from angle a0 to a1 (from ``ray``, towards the side
-    ``sign``), at most :data:`ARC_STEP_DEG` apart, excluding a0."""
-    n = max(1, math.ceil(abs(a1 - a0) / ARC_STEP_DEG))
-    out = []
-    for k in range(1, n + 1):
-        a = a0 + (a1 - a0) * k / n
-        d = _rot(ray[None, :], sign * a)[0]
-        out.append(spec(center[0] + r * d[0], center[1] + r * d[1], z, TRANSIT, speed))
-    return out
-
-
 @dataclass(frozen=True)
 class TowerVantages:
     """Vantage excursions around the towers of one line.
@@ -117,14 +109,14 @@ class TowerVantages:
     line : PowerLine
     standoff_m : float
         Horizontal distance of the vantage points from the tower axis. [m]
+    lateral_m : float
+        Least horizontal distance of every move from the line's centre line. [m]
     per_side : int
         Vantage directions per side of a tower. [-]
     pitch_deg : float
         Downward look of the photos. [°]
     hold_s : float
         Hover before each photo. [s]
-    speed_mps : float
-        Speed of the moves between vantage points. [m/s]
     ray : ndarray
         (n, 2) forward ray at every tower.
     beta_deg, gamma_deg : ndarray
@@ -135,41 +127,53 @@ class TowerVantages:
 
     line: PowerLine
     standoff_m: float
+    lateral_m: float
     per_side: int
     pitch_deg: float
     hold_s: float
-    speed_mps: float
     ray: np.ndarray
     beta_deg: np.ndarray
     gamma_deg: np.ndarray
     insulator_m: np.ndarray
+    chords: dict = field(default_factory=dict)
 
     @classmethod
     def for_line(
-        cls, ln: PowerLine, standoff_m: float, params: PowerlineParams, speed_mps: float
+        cls, ln: PowerLine, standoff_m: float, lateral_m: float, params: PowerlineParams
     ) -> TowerVantages:
-        """The vantages of ``ln`` at ``standoff_m`` with the photo settings of ``params``."""
+        """The vantages of ``ln`` at ``standoff_m`` with the photo settings of ``params``,
+        every move at least ``lateral_m`` from the centre line."""
         r_f, _r_b, beta = sectors(ln)
+        gamma = _vantage_gamma(ln, params)
+        arcs = []  # (tower, side index, angle from, angle to) of every move on the circle
+        for i in range(ln.n):
+            for sidx in (0, 1):
+                b, g = float(beta[i, sidx]), float(gamma[i, sidx])
+                stops = [b / 2.0, *_vantage_angles(b, g, params.vantage_per_side), b / 2.0]
+                arcs += [(i, sidx, a0, a1) for a0, a1 in itertools.pairwise(stops)]
+        chords = _fewest_chords(ln, r_f, standoff_m, lateral_m, arcs)
         return cls(
             line=ln,
             standoff_m=standoff_m,
+            lateral_m=lateral_m,
             per_side=params.vantage_per_side,
             pitch_deg=params.vantage_pitch_deg,
             hold_s=params.photo_hold_s,
-            speed_mps=speed_mps,
             ray=r_f,
             beta_deg=beta,
-            gamma_deg=_vantage_gamma(ln, params),
+            gamma_deg=gamma,
             insulator_m=ln.attach_height_m.mean(axis=1),
+            chords=chords,
         )
 
-    def excursion(self, i: int, side: float, forward: bool, start) -> list[Spec]:
-        """Excursion from the track point ``start`` at tower ``i`` on ``side`` and back:
-        out to the standoff circle on the sector bisector, along the circle to every
-        vantage direction, a photo at the insulator and the top height at each (pointing
-        the camera from the waypoint before, hovering ``hold_s``), back to ``start``."""
+    def excursion(self, i: int, side: float, forward: bool, start, speed_mps: float) -> list[Spec]:
+        """Excursion from the track point ``start`` at tower ``i`` on ``side`` and back, at
+        ``speed_mps``: out to the standoff circle on the sector bisector, around the circle
+        to every vantage direction, a photo at the insulator and the top height at each
+        (the camera pointed from the waypoint before, hovering ``hold_s``), back to
+        ``start``.  Moves around the circle are the fewest chords that keep
+        ``lateral_m`` from the centre line (at most :data:`ARC_STEP_DEG` apart)."""
         S = self.standoff_m
-        tw = self.speed_mps
         sidx = 0 if side > 0 else 1
         b, g = float(self.beta_deg[i, sidx]), float(self.gamma_deg[i, sidx])
         angles = _vantage_angles(b, g, self.per_side)
@@ -181,35 +185,88 @@ class TowerVantages:
         z_ins, z_top = float(self.insulator_m[i]), float(self.line.top_m[i])
         lift = S * math.tan(math.radians(self.pitch_deg))
         specs = []
-        # radial move out to the circle on the sector bisector, then along the circle
+        # radial move out to the circle on the sector bisector, then around the circle
         mid = b / 2.0
         d = _rot(ray[None, :], sign * mid)[0]
         z_cur = start[2]
-        specs.append(spec(c[0] + S * d[0], c[1] + S * d[1], z_cur, TRANSIT, tw))
+        specs.append(spec(c[0] + S * d[0], c[1] + S * d[1], z_cur, TRANSIT, speed_mps))
         cur = mid
         heights = [(z_ins, z_ins + lift), (z_top, z_top + lift)]
         for k, a in enumerate(angles):
             if abs(a - cur) > 1e-9:
-                specs += _arc(c, S, cur, a, sign, z_cur, tw, ray)
+                specs += self._chords(c, cur, a, sign, z_cur, speed_mps, ray, i)
             cur = a
             hs = heights if k % 2 == 0 else heights[::-1]
             for aim, zc in hs:
-                specs += self._photo(specs, (float(c[0]), float(c[1]), aim), zc)
+                self._photo(specs, (float(c[0]), float(c[1]), aim), zc, speed_mps)
                 z_cur = zc
         if abs(cur - mid) > 1e-9:
-            specs += _arc(c, S, cur, mid, sign, z_cur, tw, ray)
+            specs += self._chords(c, cur, mid, sign, z_cur, speed_mps, ray, i)
         back = (Action(ActionKind.POINT_CAMERA, target_m=None),)
-        specs.append(spec(start[0], start[1], start[2], TRANSIT, tw, actions=back))
+        specs.append(spec(start[0], start[1], start[2], TRANSIT, speed_mps, actions=back))
         return specs
 
-    def _photo(self, specs: list[Spec], aim_at: tuple, z_m: float) -> list[Spec]:
-        """Point the camera at ``aim_at`` from the last spec (changed in place), then climb
-        or descend to ``z_m`` above it, hover and photograph on arrival."""
-        w = specs[-1]
+    def _chords(self, center, a0, a1, sign, z, speed, ray, i: int) -> list[Spec]:
+        """Points around the standoff circle from angle a0 to a1 (from ``ray``, towards the
+        side ``sign``), excluding a0, in the fewest chords of :func:`_fewest_chords`."""
+        sidx = 0 if sign > 0 else 1
+        n = self.chords[(i, sidx, min(a0, a1), max(a0, a1))]
+        a = a0 + (a1 - a0) * np.arange(1, n + 1) / n
+        pts = center[None, :] + self.standoff_m * _rot(ray[None, :], sign * a)
+        return [spec(x, y, z, TRANSIT, speed) for x, y in pts]
+
+    def _photo(self, specs: list[Spec], aim_at: tuple, z_m: float, speed_mps: float) -> None:
+        """Point the camera at ``aim_at``, then go to ``z_m`` above the last spec, hover
+        and photograph there (specs changed in place).  The camera is pointed on arrival at
+        the waypoint before the photo point, so that it turns while the aircraft moves and
+        the hover lets it settle; a photo at the last spec's own height is taken there
+        (no zero-length leg, whose mission items an autopilot may skip)."""
         point = (
             Action(ActionKind.POINT_CAMERA, target_m=aim_at),
             Action(ActionKind.GIMBAL, value=-self.pitch_deg, value2=0.0),
         )
-        specs[-1] = (*w[:7], w[7] + point)
         shot = (Action(ActionKind.CAMERA_PHOTO),)
-        return [spec(w[0], w[1], z_m, TRANSIT, self.speed_mps, hold=self.hold_s, actions=shot)]
+        w = specs[-1]
+        if w[2] == z_m and w[6] == 0.0 and len(specs) > 1:
+            v = specs[-2]
+            specs[-2] = (*v[:7], v[7] + point)
+            specs[-1] = (*w[:6], self.hold_s, w[7] + shot)
+            return
+        specs[-1] = (*w[:7], w[7] + point)
+        specs.append(spec(w[0], w[1], z_m, TRANSIT, speed_mps, hold=self.hold_s, actions=shot))
+
+
+def _fewest_chords(ln: PowerLine, ray, radius: float, lateral: float, arcs) -> dict:
+    """For every move ``(tower, side index, a0, a1)`` around the standoff circle, the fewest
+    equal chords (at most :data:`ARC_STEP_DEG` apart) that keep ``lateral`` from the whole
+    centre line (shapely's exact distance, one vectorised call per chord count); where none
+    does, the most.  Keyed ``(tower, side index, smaller angle, larger angle)``."""
+    if not arcs:
+        return {}
+    tower = np.array([a[0] for a in arcs])
+    sign = np.where(np.array([a[1] for a in arcs]) == 0, 1.0, -1.0)
+    a0 = np.array([a[2] for a in arcs])
+    a1 = np.array([a[3] for a in arcs])
+    n_max = np.maximum(1, np.ceil(np.abs(a1 - a0) / ARC_STEP_DEG)).astype(int)
+    best = n_max.copy()
+    found = np.abs(a1 - a0) <= 1e-9  # no move
+    centre = ln.xy_m[tower]
+    c, s = ray[tower, 0], ray[tower, 1]
+    for n in range(1, int(n_max.max()) + 1):
+        todo = np.flatnonzero(~found & (n <= n_max))
+        if not todo.size:
+            continue
+        ang = np.radians(
+            sign[todo, None] * (a0[todo, None] + (a1 - a0)[todo, None] * np.arange(n + 1) / n)
+        )
+        cos, sin = np.cos(ang), np.sin(ang)
+        x = centre[todo, 0, None] + radius * (cos * c[todo, None] - sin * s[todo, None])
+        y = centre[todo, 1, None] + radius * (sin * c[todo, None] + cos * s[todo, None])
+        paths = shapely.linestrings(np.stack([x, y], axis=-1))
+        clear = shapely.distance(paths, ln.centreline) >= lateral * (1 - 1e-9)
+        best[todo[clear]] = n
+        found[todo[clear]] = True
+    return {
+        (int(t), int(sd), min(x0, x1), max(x0, x1)): int(n)
+        for (t, sd, x0, x1), n in zip(arcs, best, strict=True)
+    }
