@@ -1,7 +1,7 @@
 """Benchmark of issue 5 (power-line inspection): planning time of long lines.
 
 The issue's bar: 100 km of line with 300 towers, both modes (corridor + towers), planned in
-at most 5 s on one core.  The synthetic lines (:func:`airwork.geo.synth_lines.synth_line_job`)
+at most 5 s on one core.  The synthetic lines (:func:`airwork.testing.powerline.synth_line_job`)
 have 300 towers 333 m apart (about 100 km), stations beside every 6th tower and an 80 m
 right-of-way; each kind is planned ``REPEATS`` times and the median planning time is printed
 with the flights, crew time and km per crew-day.  Prints Markdown; run with
@@ -25,8 +25,8 @@ def main() -> None:
             os.sched_setaffinity(0, {0})
     from airwork.aircraft import load_aircraft
     from airwork.geo.frame import LocalFrame
-    from airwork.geo.synth_lines import synth_line_job
     from airwork.planners.powerline import PowerlineParams, PowerlineProblem, plan_powerline
+    from airwork.testing.powerline import synth_line_job
 
     ac = load_aircraft("inspector-quad")
     frame = LocalFrame.for_lonlat(11.0, 48.0)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from airwork.cli.main import app
-from airwork.cli.powerline import lines_from_job
+from airwork.planners.powerline import lines_from_job
 from airwork.site import load_site
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "planners"))

@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,9 +26,9 @@ from powerline_checks import (
 
 from airwork.aircraft import load_aircraft
 from airwork.errors import GeometryError, InfeasibleMissionError
+from airwork.export.mavlink import mission_items
 from airwork.export.outputs import render_outputs
 from airwork.geo.frame import LocalFrame
-from airwork.geo.synth_lines import KINDS, synth_line_job
 from airwork.planners.powerline import (
     PowerLine,
     PowerlineParams,
@@ -36,8 +37,11 @@ from airwork.planners.powerline import (
     conductor_height_m,
     min_approach_distance_m,
     plan_powerline,
+    powerline_problem,
     sag_m,
 )
+from airwork.site import load_site
+from airwork.testing.powerline import KINDS, synth_line_job
 
 FRAME = LocalFrame.for_lonlat(11.0, 48.0)
 AIRCRAFT = load_aircraft("inspector-quad")
@@ -588,3 +592,83 @@ def test_mapping_on_uneven_towers_without_terrain_refused():
     pb, *_ = _on_hill()
     with pytest.raises(InfeasibleMissionError, match="mapping mode"):
         plan_powerline(replace(pb, terrain=None), PowerlineParams(modes=("mapping",)))
+
+
+# ----------------------------------------------------------------------------- mission items
+EXAMPLE = Path(__file__).parents[2] / "examples" / "powerline.geojson"
+
+
+def _example_problem():
+    problem, _notes = powerline_problem(load_site(EXAMPLE), "inspector-quad", "powerline")
+    return problem
+
+
+def _item_counts(res) -> list[int]:
+    """Items of every flight as the ArduPilot export writes them (the exporter's count)."""
+    return [len(mission_items(res.mission, s)) for s in res.mission.sorties]
+
+
+def test_example_fits_arducopter_without_sd_card():
+    """The example line (10 towers, corridor + towers) was refused at upload with 855
+    items (issue 13, ``MAV_MISSION_NO_SPACE``: "Only 650 items are supported"); every flight
+    now has at most 650 items counted by the exporter, and the report gives that count."""
+    res = plan_powerline(_example_problem())
+    counts = _item_counts(res)
+    assert max(counts) <= 650, counts
+    assert [f.mission_items for f in res.flights] == counts
+    assert (
+        json.loads(render_outputs(res.mission, res.summary())["summary.json"])["per_flight"][0][
+            "mission_items"
+        ]
+        == counts[0]
+    )
+    assert res.photos == 686  # every photo is still taken: nothing was cut
+
+
+@pytest.mark.parametrize("kind", ["straight", "zigzag"])
+def test_300_tower_line_fits_the_item_limit(kind):
+    """The bench's 100 km, 300-tower line: every flight within 650 items (the exporter's
+    count) and within the battery, every span and tower still inspected."""
+    job = synth_line_job(kind, 300, span_m=333.0, seed=1)
+    pb = PowerlineProblem(
+        lines=job.lines,
+        stations=tuple(map(tuple, job.stations)),
+        aircraft=AIRCRAFT,
+        frame=FRAME,
+        right_of_way=job.right_of_way,
+    )
+    res = plan_powerline(pb, PowerlineParams(modes=("corridor", "towers")))
+    counts = _item_counts(res)
+    assert max(counts) <= 650, max(counts)
+    assert [f.mission_items for f in res.flights] == counts
+    assert sum(f.spans for f in res.flights) == 299
+    assert sum(f.towers for f in res.flights) == 300
+    assert all(f.energy_wh <= AIRCRAFT.mission_energy_wh * (1 + 1e-9) for f in res.flights)
+
+
+def test_a_small_item_limit_splits_the_flight():
+    """With 300 items allowed the example's one flight becomes several, each within 300
+    items (the exporter's count), covering every span with every photo."""
+    pb = _example_problem()
+    one = plan_powerline(pb)
+    res = plan_powerline(pb, PowerlineParams(max_mission_items=300))
+    counts = _item_counts(res)
+    assert len(res.flights) > len(one.flights)
+    assert max(counts) <= 300, counts
+    assert sum(f.spans for f in res.flights) == 9
+    assert res.photos == one.photos
+    with pytest.raises(ValueError, match="max_mission_items"):
+        PowerlineParams(max_mission_items=10)
+
+
+@pytest.mark.parametrize("kind", ["zigzag", "branch"])
+def test_no_zero_length_legs_between_do_items(kind):
+    """No navigation item repeats the position of the one before it without a hold: such a
+    waypoint is reached at once and ArduPilot may skip the DO items before it (issue 13's
+    SITL flight deliv02_payload skipped a DO_WINCH that way)."""
+    _pb, _job, _res, files = planned(kind)
+    for name, items, _plan in plan_items(files):
+        navs = [(c, p) for c, p in items if c in (16, 21, 22)]
+        for (_, p), (c, q) in itertools.pairwise(navs):
+            same = p[4:7] == q[4:7]
+            assert not (same and c == 16 and not q[0]), f"{name}: repeated waypoint {q[4:7]}"

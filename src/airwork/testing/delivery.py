@@ -157,7 +157,7 @@ def generate_delivery(
 
 
 def delivery_geojson(problem: DeliveryProblem) -> dict[str, Any]:
-    """The problem as a GeoJSON FeatureCollection (WGS84) with roles for ``read_job``."""
+    """The problem as a GeoJSON FeatureCollection (WGS84) with roles for ``load_site``."""
     if problem.frame is None:
         raise ValueError("the problem has no frame to convert to lon/lat")
     frame = problem.frame

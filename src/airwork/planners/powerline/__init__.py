@@ -1,5 +1,6 @@
 """Power-line inspection: line model with sagged conductors and the planner."""
 
+from airwork.planners.powerline.inputs import lines_from_job, powerline_problem
 from airwork.planners.powerline.line import (
     DEFAULT_PHASES,
     PowerLine,
@@ -8,15 +9,10 @@ from airwork.planners.powerline.line import (
     min_approach_distance_m,
     sag_m,
 )
-from airwork.planners.powerline.planner import (
-    MODES,
-    FlightReport,
-    PowerlineParams,
-    PowerlineProblem,
-    PowerlineResult,
-    on_terrain,
-    plan_powerline,
-)
+from airwork.planners.powerline.planner import plan_powerline
+from airwork.planners.powerline.problem import MODES, PowerlineParams, PowerlineProblem
+from airwork.planners.powerline.result import FlightReport, PowerlineResult
+from airwork.planners.powerline.terrain import on_terrain
 
 __all__ = [
     "DEFAULT_PHASES",
@@ -28,8 +24,10 @@ __all__ = [
     "PowerlineResult",
     "Tower",
     "conductor_height_m",
+    "lines_from_job",
     "min_approach_distance_m",
     "on_terrain",
     "plan_powerline",
+    "powerline_problem",
     "sag_m",
 ]

@@ -16,11 +16,11 @@ Kinds of line (heading east from the first tower):
 Stations are road-side points beside every ``station_every`` towers, alternately left and
 right of the line, ``station_offset_m`` from it, inside the right-of-way.  Coordinates are
 metres in the UTM frame of ``origin_lonlat``, the first tower at that origin.
+:meth:`SynthLineJob.to_geojson` gives the job as a GeoJSON dict for callers to write.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
@@ -78,10 +78,6 @@ class SynthLineJob:
             holes = [np.round(np.asarray(r.coords), 8).tolist() for r in part.interiors]
             feats.append(_feature("Polygon", [ring, *holes], {"role": "right_of_way"}))
         return {"type": "FeatureCollection", "features": feats}
-
-    def write_geojson(self, path) -> None:
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.to_geojson(), f)
 
 
 def _feature(kind: str, coords, props: dict) -> dict:
