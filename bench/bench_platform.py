@@ -29,26 +29,37 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
     from airwork.aircraft import load_aircraft
-    from airwork.cli.plan import job_from_files, spray_problem
-    from airwork.export.outputs import png_picture, render_outputs, write_outputs
-    from airwork.planners.fieldwork.spray import SprayParams, plan_spray
+    from airwork.export.registry import ExportOptions, render
+    from airwork.export.write import write_files
+    from airwork.jobs import run_job
+    from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, plan_spray
+    from airwork.site import load_site
 
     example = Path(str(resources.files("airwork").joinpath("data/example_field.geojson")))
     rows = []
-    job = job_from_files([example], None, None, None, 5000.0)
-    t_read = _median_time(lambda: job_from_files([example], None, None, None, 5000.0), 20)
-    problem, _ = spray_problem(job, "sprayer-40", "example")
+    site = load_site(example)
+    t_read = _median_time(lambda: load_site(example), 20)
+    problem = SprayProblem(
+        field=site.field_union,
+        stations=tuple(map(tuple, site.station_xy.tolist())),
+        aircraft=load_aircraft("sprayer-40"),
+        frame=site.frame,
+        name="example",
+    )
     params = SprayParams(rate_per_ha=15.0)
     result = plan_spray(problem, params)
     t_plan = _median_time(lambda: plan_spray(problem, params), 20)
-    t_render = _median_time(lambda: render_outputs(result.mission, result.summary()), 10)
-    pic = png_picture(result.swath_m)
-    t_png = _median_time(lambda: pic(result.mission), 3)
+    text_formats = ["qgc-plan", "waypoints", "geojson", "kml"]
+    t_render = _median_time(lambda: render(result.mission, text_formats), 10)
+    options = ExportOptions(swath_m=result.swath_m)
+    t_png = _median_time(lambda: render(result.mission, ["png"], options), 3)
+    request = {"kind": "spray", "site": {"files": [str(example)]}}
+    t_job = _median_time(lambda: run_job(request), 3)
 
     def full() -> None:
-        files = render_outputs(result.mission, result.summary(), picture=pic)
+        outcome = run_job(request)
         with tempfile.TemporaryDirectory() as d:
-            write_outputs(files, Path(d) / "out")
+            write_files(outcome.files, Path(d) / "out")
 
     t_full = _median_time(full, 3)
     rows += [
@@ -58,9 +69,10 @@ def main() -> None:
             f"{len(result.sorties)} sorties)",
             t_plan,
         ),
-        ("render .plan/.waypoints/GeoJSON/KML/summary (no picture)", t_render),
+        ("render .plan/.waypoints/GeoJSON/KML (no picture)", t_render),
         ("render mission.png", t_png),
-        ("render + write every output", t_full),
+        ("run_job: read, plan, pre-flight check, render every output", t_job),
+        ("run_job + write every output", t_full),
     ]
     ac = load_aircraft("sprayer-40")
     t_perf = _median_time(lambda: ac.performance(20.0), 50)

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from click.testing import CliRunner
 from conftest import X0, Y0, write_dem, write_geojson
-from typer.testing import CliRunner
 
 from airwork.cli.main import app
 
@@ -275,7 +275,7 @@ def test_plan_survey_and_spray_terrain_follow(tmp_path, frame):
         [(field, {"role": "field"}), (station, {"role": "station"})],
     )
     out = tmp_path / "s1"
-    res = run("plan", "survey", job, "--out", out, "--altitude-m", "40", "--dem", dem)
+    res = run("plan", "survey", job, "--out", out, "--height-m", "40", "--dem", dem)
     assert res.exit_code == 1 and "relative_altitude_terrain" in res.output
     out = tmp_path / "s2"
     res = run(
@@ -284,7 +284,7 @@ def test_plan_survey_and_spray_terrain_follow(tmp_path, frame):
         job,
         "--out",
         out,
-        "--altitude-m",
+        "--height-m",
         "40",
         "--dem",
         dem,

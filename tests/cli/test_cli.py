@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from airwork.cli.main import app
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from airwork.autopilot.read import parse_qgc_plan
 from airwork.cli.main import app
@@ -161,7 +161,7 @@ def test_bad_csv_and_fleet_fail_cleanly(tmp_path):
     csv.write_text("id,lat,mass_kg\na,43.6,1\n")
     out = tmp_path / "out"
     res = run("plan", "delivery", EXAMPLE, "--orders", csv, "--out", out)
-    assert res.exit_code == 1 and "missing column(s) lon" in res.output
+    assert res.exit_code == 1 and "needs lat and lon columns" in res.output
     res = run("plan", "delivery", EXAMPLE, "-a", "sprayer-40", "--out", out)
     assert res.exit_code == 1 and "no cargo bay" in res.output
     res = run("plan", "delivery", EXAMPLE, "-a", "delivery-hex:x", "--out", out)

@@ -495,13 +495,26 @@ def test_unreadable_file(tmp_path):
 
 def test_unsupported_extension(tmp_path):
     """An unknown suffix is an InputFileError listing the supported ones."""
-    (tmp_path / "f.csv").write_text("x,y\n1,2\n")
-    with pytest.raises(InputFileError, match=r"f\.csv: unsupported file type '\.csv'.*\.gpkg"):
-        read_features(tmp_path / "f.csv")
+    (tmp_path / "f.txt").write_text("x,y\n1,2\n")
+    with pytest.raises(InputFileError, match=r"f\.txt: unsupported file type '\.txt'.*\.gpkg"):
+        read_features(tmp_path / "f.txt")
+
+
+def test_csv_of_points(tmp_path):
+    """A CSV with lat/lon columns gives points with the other columns as properties, each
+    named by its line; x/y columns need the data's CRS."""
+    (tmp_path / "p.csv").write_text("id,lat,lon,mass_kg\nA,43.6,1.44,2.5\n")
+    (f,) = read_features(tmp_path / "p.csv", force_role="order")
+    assert f.role == "order" and f.properties == {"id": "A", "mass_kg": "2.5"}
+    assert (f.geometry_lonlat.x, f.geometry_lonlat.y) == (1.44, 43.6)
+    assert f.source == "p.csv line 2 (id 'A')"
+    (tmp_path / "q.csv").write_text("x,y\n1,2\n")
+    with pytest.raises(InputFileError, match=r"x/y columns need the CRS"):
+        read_features(tmp_path / "q.csv")
 
 
 def test_no_sources():
-    """read_job needs at least one file."""
+    """load_site needs at least one file."""
     with pytest.raises(InputFileError, match="no input files"):
         load_site()
 

@@ -27,7 +27,7 @@ from powerline_checks import (
 from airwork.aircraft import load_aircraft
 from airwork.errors import GeometryError, InfeasibleMissionError
 from airwork.export.mavlink import mission_items
-from airwork.export.outputs import render_outputs
+from airwork.export.registry import render
 from airwork.geo.frame import LocalFrame
 from airwork.planners.powerline import (
     PowerLine,
@@ -62,6 +62,13 @@ def problem(kind: str, n: int = 8, **kw) -> tuple[PowerlineProblem, object]:
         right_of_way=job.right_of_way,
     )
     return pb, job
+
+
+def render_outputs(mission, summary) -> dict[str, bytes]:
+    """The mission's .plan, .waypoints, GeoJSON and KML files (no picture) and the summary."""
+    files = render(mission, ["qgc-plan", "waypoints", "geojson", "kml"])
+    files["summary.json"] = json.dumps(summary, default=float).encode()
+    return files
 
 
 _CACHE: dict = {}

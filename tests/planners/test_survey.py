@@ -10,15 +10,12 @@ import math
 import numpy as np
 import pytest
 import shapely
-import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
-from typer.testing import CliRunner
 
 from airwork.aircraft import load_aircraft
 from airwork.aircraft.components import Camera
-from airwork.cli import survey as survey_cli
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.export.mavlink import mission_items
 from airwork.geo import LocalFrame
@@ -484,114 +481,3 @@ def test_bad_area():
         problem(shapely.Polygon())
     with pytest.raises(GeometryError, match="polygon"):
         problem(shapely.LineString([(X0, Y0), (X0 + 10, Y0)]))
-
-
-# ----------------------------------------------------------------------------- CLI
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        pass
-
-    app.command("survey")(survey_cli.survey)
-    return app
-
-
-def _geojson(path, with_obstacle=False, obstacle_at=(1.452, 43.5515)):
-    ring = [[1.450, 43.550], [1.454, 43.550], [1.454, 43.553], [1.450, 43.553], [1.450, 43.550]]
-    feats = [
-        {
-            "type": "Feature",
-            "properties": {"role": "field"},
-            "geometry": {"type": "Polygon", "coordinates": [ring]},
-        },
-        {
-            "type": "Feature",
-            "properties": {"role": "station"},
-            "geometry": {"type": "Point", "coordinates": [1.4498, 43.5498]},
-        },
-    ]
-    if with_obstacle:
-        feats.append(
-            {
-                "type": "Feature",
-                "properties": {"role": "obstacle", "radius_m": 5},
-                "geometry": {"type": "Point", "coordinates": list(obstacle_at)},
-            }
-        )
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    return path
-
-
-def test_cli_survey_end_to_end(tmp_path):
-    """`plan survey` writes .plan/.waypoints per sortie and a summary with GSD and photo
-    count equal to the library's; the .plan holds DO_SET_CAM_TRIGG_DIST items."""
-    src = _geojson(tmp_path / "area.geojson")
-    out = tmp_path / "out"
-    res = CliRunner().invoke(
-        _app(),
-        ["survey", str(src), "--gsd-cm", "2", "--crosshatch", "--out", str(out)],
-        env={"COLUMNS": "200"},
-    )
-    assert res.exit_code == 0, res.output
-    summary = json.loads((out / "summary.json").read_text())
-    names = {p.name for p in out.iterdir()}
-    n = summary["sorties"]
-    assert len([x for x in names if x.endswith(".plan")]) == n >= 1
-    assert len([x for x in names if x.endswith(".waypoints")]) == n
-    assert {"mission.geojson", "mission.kml", "mission.png"} <= names
-    assert summary["job"] == "survey" and summary["gsd_cm"] == pytest.approx(2.0)
-    assert summary["crosshatch"] is True
-
-    job = survey_cli.job_from_files([src], None, None, None, 5000.0)
-    prob, _ = survey_cli.survey_problem(job, "mapper-quad", "area")
-    direct = plan_survey(prob, SurveyParams(gsd_cm=2.0, crosshatch=True))
-    assert summary["photos"] == direct.photo_count > 0
-
-    plan = json.loads(sorted(out.glob("sortie-*.plan"))[0].read_text())
-    cmds = [it.get("command") for it in plan["mission"]["items"]]
-    assert MAV_CMD_DO_SET_CAM_TRIGG_DIST in cmds
-    wpl = sorted(out.glob("sortie-*.waypoints"))[0].read_text().splitlines()
-    assert any(line.split("\t")[3] == "206" for line in wpl[1:])
-
-
-def test_cli_obstacle_clearance(tmp_path):
-    """A job with a mast (5 m radius) planned with --clearance-m 15: the summary matches the
-    library's plan, and no leg comes within 15 m of the mast."""
-    src = _geojson(tmp_path / "area.geojson", with_obstacle=True)
-    out = tmp_path / "out"
-    res = CliRunner().invoke(
-        _app(),
-        ["survey", str(src), "--clearance-m", "15", "--out", str(out)],
-        env={"COLUMNS": "200"},
-    )
-    assert res.exit_code == 0, res.output
-    summary = json.loads((out / "summary.json").read_text())
-    job = survey_cli.job_from_files([src], None, None, None, 5000.0)
-    prob, _ = survey_cli.survey_problem(job, "mapper-quad", "area", clearance_m=15.0)
-    direct = plan_survey(prob, SurveyParams())
-    assert summary["photos"] == direct.photo_count and summary["cells"] == direct.cell_count
-    assert min(shapely.distance(all_legs(direct.mission), prob.obstacles)) >= 15.0 - 0.02
-
-
-def test_cli_bad_input_leaves_nothing(tmp_path):
-    """A tree 10 m from the station with --clearance-m 20: exits 1 with one clear line naming
-    the station, and writes no output."""
-    src = _geojson(tmp_path / "area.geojson", with_obstacle=True, obstacle_at=(1.4499, 43.5498))
-    out = tmp_path / "out"
-    res = CliRunner().invoke(_app(), ["survey", str(src), "--clearance-m", "20", "--out", str(out)])
-    assert res.exit_code == 1
-    assert "station 1" in res.output and "within 20 m of an obstacle" in res.output
-    assert not out.exists()
-
-
-def test_cli_refuses_both_gsd_and_altitude(tmp_path):
-    """--gsd-cm with --altitude-m exits 1 naming the conflict."""
-    src = _geojson(tmp_path / "area.geojson")
-    res = CliRunner().invoke(
-        _app(),
-        ["survey", str(src), "--gsd-cm", "2", "--altitude-m", "80", "--out", str(tmp_path / "o")],
-    )
-    assert res.exit_code == 1
-    assert "not both" in res.output

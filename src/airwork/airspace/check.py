@@ -830,11 +830,13 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             if np.any(~s.vertical)
             else None,
         }
-        craft = aircraft
-        if cfg.aircraft is None and track.aircraft is not None:
-            craft = track.aircraft  # a fleet mission: each sortie's own aircraft
+        craft, r = aircraft, reserve
+        own = track.aircraft is not None and track.aircraft != flight.aircraft
+        if cfg.aircraft is None and own:
+            craft = track.aircraft  # a fleet mission: each sortie's own aircraft and reserve
+            r = craft.reserve_frac
         if craft is not None:
-            r = craft.reserve_frac if reserve is None else reserve
+            r = craft.reserve_frac if r is None else r
             _check_aircraft(c, cfg, craft, craft.usable_energy_wh * (1.0 - r), stats)
         if autopilot is not None:
             _check_commands(flight, track, c, autopilot)

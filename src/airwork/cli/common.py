@@ -1,18 +1,18 @@
-"""Shared CLI pieces: consoles, error handling, options defined once."""
+"""Shared command-line pieces: consoles, one-line errors, options defined once."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
+import click
 import typer
 from rich.console import Console
-
-from airwork.errors import AirworkError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -27,46 +27,65 @@ AircraftOpt = Annotated[
 ]
 OutOpt = Annotated[str, typer.Option("--out", "-o", help="Output folder.")]
 OverwriteOpt = Annotated[
-    bool, typer.Option("--overwrite", help="Replace airwork outputs in a non-empty folder.")
+    bool, typer.Option("--overwrite", help="Replace the outputs of an earlier run there.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear error and exit non-zero (no traceback)."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+    raise click.exceptions.Exit(code)
 
 
-def handle_errors(func: F) -> F:
+@contextlib.contextmanager
+def fail_on_errors() -> Iterator[None]:
     """Turn airwork errors into one line and exit 1; unexpected errors exit 2 with a hint.
 
     Set ``AIRWORK_DEBUG=1`` to see the full traceback of an unexpected error.
     """
+    from pydantic import ValidationError
+
+    from airwork.errors import AirworkError
+
+    try:
+        yield
+    except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit):
+        raise
+    except AirworkError as exc:
+        fail(str(exc))
+    except ValidationError as exc:
+        fail("; ".join(_validation_lines(exc)))
+    except (ValueError, OSError) as exc:
+        if os.environ.get("AIRWORK_DEBUG"):
+            raise
+        fail(str(exc))
+    except Exception as exc:  # pragma: no cover - a bug of ours
+        if os.environ.get("AIRWORK_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in airwork; rerun with AIRWORK_DEBUG=1 for the traceback "
+            "and report it.",
+            highlight=False,
+        )
+        raise click.exceptions.Exit(2) from None
+
+
+def _validation_lines(exc) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in e['loc'])} = {e.get('input')!r}: {e['msg']}"
+        for e in exc.errors()
+    ]
+
+
+def handle_errors(func: F) -> F:
+    """:func:`fail_on_errors` around a command function."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
+        with fail_on_errors():
             return func(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except AirworkError as exc:
-            fail(str(exc))
-        except (ValueError, OSError) as exc:
-            if os.environ.get("AIRWORK_DEBUG"):
-                raise
-            fail(str(exc))
-        except Exception as exc:  # pragma: no cover - a bug of ours
-            if os.environ.get("AIRWORK_DEBUG"):
-                raise
-            err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
-                "This is a bug in airwork; rerun with AIRWORK_DEBUG=1 for the traceback "
-                "and report it.",
-                highlight=False,
-            )
-            raise typer.Exit(2) from None
-        return None
 
     return wrapper  # type: ignore[return-value]
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from airwork.cli.common import AircraftOpt, console, handle_errors
-from airwork.cli.plan import run_field_job
 
 
 @handle_errors
@@ -20,14 +18,20 @@ def demo(
     aircraft: AircraftOpt = "sprayer-40",
 ) -> None:
     """Plan spraying of the bundled example field at 15 L/ha and write every output."""
+    from importlib import resources
+
+    from airwork.cli.execute import execute
+    from airwork.jobs.request import JobRequest
+
     with resources.as_file(resources.files("airwork").joinpath("data/example_field.geojson")) as f:
         console.print(f"example job: {f}", highlight=False)
-        run_field_job(
-            [f],
-            kind="spray",
-            aircraft=aircraft,
-            rate=15.0,
-            out=out,
-            overwrite=True,
-            name="example-field",
+        request = JobRequest.parse(
+            {
+                "kind": "spray",
+                "site": {"files": [str(f)]},
+                "aircraft": [aircraft],
+                "params": {"rate_l_per_ha": 15.0},
+                "name": "example-field",
+            }
         )
+        execute(request, out, overwrite=True)

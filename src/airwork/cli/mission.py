@@ -7,18 +7,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pymavlink.dialects.v20 import ardupilotmega as mav
-from rich.table import Table
 
-from airwork.autopilot.read import mission_file_summary, read_mission_file
 from airwork.cli.common import JsonOpt, console, handle_errors
 
 app = typer.Typer(help="Read mission files back.", no_args_is_help=True)
 
 
 def _cmd_name(cmd: int) -> str:
-    entry = mav.enums["MAV_CMD"].get(cmd)
-    return entry.name.removeprefix("MAV_CMD_") if entry else str(cmd)
+    from airwork.autopilot.items import command_name
+
+    return command_name(cmd)
 
 
 def _num(v: float) -> float | None:
@@ -37,6 +35,10 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Print the mission items and a summary."""
+    from rich.table import Table
+
+    from airwork.autopilot.read import mission_file_summary, read_mission_file
+
     mf = read_mission_file(file)
     summary = mission_file_summary(mf)
     if as_json:

@@ -1,443 +1,309 @@
-"""``airwork plan spray|spread``: plan a field job and write every output."""
+"""``airwork plan KIND``: one command per kind of job, made from the kind's declared
+parameters, so a new kind needs no command-line code.
+
+Every command has the same shape: job files, the aircraft, the kind's own options (from its
+parameter model: ``swath_m`` is ``--swath-m``), the site, conditions and output options
+every kind shares; it builds a :class:`~airwork.jobs.request.JobRequest`, runs
+:func:`airwork.jobs.run_job` with a progress bar, prints the kind's table and writes every
+output at once.  The kinds are imported only when their command is used.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-from typing import Annotated
+import types
+import typing
+from typing import Any, Literal
 
-import shapely
-import typer
-from rich.table import Table
+import click
+from click.core import ParameterSource
 
-from airwork.aircraft import load_aircraft
-from airwork.autopilot import Autopilot, SprayOutput
-from airwork.cli.check import (
-    AirspaceOpt,
-    DemOpt,
-    FollowOpt,
-    FollowTolOpt,
-    MaxAglOpt,
-    ObstaclesOpt,
-    SafetyOptions,
-    WindFromOpt,
-    WindOpt,
-    plan_checked,
-    wind_transit_speed_mps,
-)
-from airwork.cli.common import (
-    AircraftOpt,
-    OutOpt,
-    OverwriteOpt,
-    console,
-    handle_errors,
-    print_notes,
-)
-from airwork.errors import GeometryError
-from airwork.export.outputs import check_out_dir, png_picture, render_outputs, write_outputs
-from airwork.mission.model import Feature
-from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, SprayResult, plan_spray
-from airwork.site import Site, load_site
+__all__ = ["PlanGroup"]
 
-app = typer.Typer(help="Plan a job and write its mission files.", no_args_is_help=True)
-
-FilesArg = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Site file(s): GeoJSON, KML/KMZ, Shapefile, GeoPackage or WKT, with "
-        "features whose 'role' is field, obstacle, no_spray or station."
-    ),
-]
-StationOpt = Annotated[
-    list[Path] | None, typer.Option("--stations", help="File of station points (role forced).")
-]
-NoSprayOpt = Annotated[
-    list[Path] | None, typer.Option("--no-spray", help="File of no-spray zones (role forced).")
-]
-CrsOpt = Annotated[
-    str | None, typer.Option("--crs", help="CRS of files that carry none, e.g. EPSG:2154.")
-]
-AutopilotOpt = Annotated[
-    Autopilot, typer.Option("--autopilot", help="Target of .plan/.waypoints files.")
-]
-MaxFieldOpt = Annotated[
-    float, typer.Option("--max-field-ha", help="Refuse fields larger than this (ha).")
-]
-SwathOpt = Annotated[
-    float | None,
-    typer.Option("--swath-m", help="Swath width (m); default from the payload system."),
-]
-SpeedOpt = Annotated[float | None, typer.Option("--speed-mps", help="Work speed (m/s).")]
-HeightOpt = Annotated[float, typer.Option("--height-m", help="Work height above take-off (m).")]
-TransitOpt = Annotated[float, typer.Option("--transit-height-m", help="Ferry height (m).")]
-AngleOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--angle-deg",
-        help="Swath direction, ° counter-clockwise from east; default along the longest edge.",
-    ),
-]
-RefillOpt = Annotated[float, typer.Option("--refill-time-s", help="Refill + battery swap (s).")]
-ReserveOpt = Annotated[
-    float | None, typer.Option("--reserve", help="Landing reserve, share of usable energy.")
-]
-BoundaryOpt = Annotated[
-    int, typer.Option("--boundary-passes", help="Headland passes around the edge first.")
-]
-CornerOpt = Annotated[
-    str | None, typer.Option("--start-corner", help="Start at the sw, se, nw or ne corner.")
-]
-OverlapOpt = Annotated[
-    float, typer.Option("--overlap", help="Overlap of neighbouring swaths, 0 to 0.9.")
-]
-ClearanceOpt = Annotated[
-    float, typer.Option("--clearance-m", help="Horizontal clearance from obstacles (m).")
-]
-ServoOpt = Annotated[int, typer.Option("--spray-servo", help="SERVOn output of the pump.")]
+_ROLE_FILE_OPTIONS = {
+    "station": ("--stations", "File of station points (take-off, landing, refill)."),
+    "no_spray": ("--no-spray", "File of no-spray zones."),
+    "order": ("--orders", "Orders (CSV with id, lat, lon, mass_kg, ... or any point file)."),
+    "hub": ("--hubs", "File of delivery hubs."),
+}
 
 
-def job_from_files(
-    files: list[Path],
-    stations: list[Path] | None,
-    no_spray: list[Path] | None,
-    crs: str | None,
-    max_field_ha: float,
-) -> Site:
-    """Read the job files (roles from features, or forced for --stations/--no-spray)."""
-    sources: list = list(files)
-    sources += [(p, "station") for p in stations or []]
-    sources += [(p, "no_spray") for p in no_spray or []]
-    return load_site(*sources, crs=crs, max_field_area_ha=max_field_ha)
+class PlanGroup(click.Group):
+    """The ``plan`` group: its commands are the registered kinds, built on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from airwork.jobs.registry import kind_names
+
+        return kind_names()
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from airwork.jobs.registry import UnknownKindError, kind
+
+        try:
+            job_kind = kind(name)
+        except UnknownKindError:
+            return None
+        return kind_command(job_kind)
 
 
-def job_stations(
-    job: Site, area: shapely.Geometry, notes: list[str]
-) -> tuple[tuple[float, float], ...]:
-    """The job's stations; without any, the southernmost corner of the area (noted)."""
-    if job.stations:
-        return tuple((p.geometry.x, p.geometry.y) for p in job.stations)
-    ring = area.exterior if area.geom_type == "Polygon" else area.convex_hull.exterior
-    xy = shapely.get_coordinates(ring)
-    corner = xy[xy[:, 1].argmin()]
-    notes.append("no station given: taking off from the southernmost corner of the area")
-    return ((float(corner[0]), float(corner[1])),)
+def kind_command(job_kind) -> click.Command:
+    """The click command of one kind: shared options plus the kind's parameters."""
+    params: list[click.Parameter] = [
+        click.Argument(["files"], nargs=-1, required=True, type=click.Path(dir_okay=False))
+    ]
+    params += _aircraft_options(job_kind)
+    own = _param_options(job_kind.Params)
+    shared = _site_options(job_kind) + _condition_options() + _output_options(job_kind)
+    clash = {p.name for p in own} & {p.name for p in shared}
+    assert not clash, f"kind {job_kind.name}: parameters {clash} clash with shared options"
+    params += own + shared
 
+    def callback(**kw: Any) -> None:
+        from airwork.cli.common import fail_on_errors
+        from airwork.cli.execute import execute
 
-def spray_problem(
-    job: Site, aircraft: str, name: str, clearance_m: float = 5.0
-) -> tuple[SprayProblem, list[str]]:
-    """Turn a read job into a spray problem: fields, obstacles (with clearance), no-spray
-    zones and stations."""
-    notes: list[str] = []
-    if not job.fields:
-        raise GeometryError("the job has no feature with role 'field'")
-    field = shapely.union_all([f.geometry for f in job.fields])
-    obstacles = shapely.union_all([f.geometry for f in job.obstacles]) if job.obstacles else None
-    no_spray = shapely.union_all([f.geometry for f in job.no_spray]) if job.no_spray else None
-    stations = job_stations(job, field, notes)
-    features = tuple(
-        Feature(f.role, f.geometry, dict(f.properties))
-        for f in (*job.fields, *job.obstacles, *job.no_spray, *job.stations)
+        ctx = click.get_current_context()
+        with fail_on_errors():
+            request = _request(job_kind, own, ctx, kw)
+            execute(request, kw["out"], overwrite=kw["overwrite"], as_json=kw["as_json"])
+
+    return click.Command(
+        job_kind.name,
+        params=params,
+        callback=callback,
+        help=f"{job_kind.title}.",
+        short_help=job_kind.title,
     )
-    problem = SprayProblem(
-        field=field,
-        stations=stations,
-        aircraft=load_aircraft(aircraft),
-        frame=job.frame,
-        features=features,
-        name=name,
-        obstacles=obstacles,
-        clearance_m=clearance_m,
-        no_spray=no_spray,
-    )
-    return problem, notes
 
 
-def print_result(result: SprayResult, out: Path | None, notes: list[str]) -> None:
-    """The summary table a person reads after planning."""
-    s = result.summary()
-    unit = result.product_unit
-    table = Table(title=f"{s['job']} plan: {s['aircraft']}")
-    for col in (
-        "sortie",
-        "area ha",
-        f"product {unit}",
-        "flight min",
-        "energy Wh",
-        "battery %",
-        "work km",
-        "total km",
-    ):
-        table.add_column(col, justify="right")
-    for r in result.sorties:
-        table.add_row(
-            str(r.sortie),
-            f"{r.area_ha:.2f}",
-            f"{r.payload_kg:.1f}",
-            f"{r.flight_time_s / 60:.1f}",
-            f"{r.energy_wh:.0f}",
-            f"{r.battery_frac * 100:.0f}",
-            f"{r.work_distance_m / 1000:.2f}",
-            f"{r.distance_m / 1000:.2f}",
+# ---------------------------------------------------------------------------- kind params
+def _param_options(model) -> list[click.Option]:
+    """One option per field of a kind's parameter model."""
+    out = []
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        decls = ["--" + name.replace("_", "-")]
+        if extra.get("cli_short"):
+            decls.append(str(extra["cli_short"]))
+        ctype, multiple, is_bool = _click_type(field.annotation)
+        default = field.get_default(call_default_factory=True)
+        shown = ", ".join(default) if isinstance(default, list) else default
+        help_text = (field.description or "") + (
+            f" [default: {shown}]" if shown is not None else ""
         )
-    table.add_section()
-    table.add_row(
-        "total",
-        f"{result.field_area_ha:.2f}",
-        f"{result.product_total:.1f}",
-        f"{result.flight_time_s / 60:.1f}",
-        f"{result.energy_wh:.0f}",
-        "",
-        "",
-        f"{result.path_length_m / 1000:.2f}",
-    )
-    console.print(table)
-    console.print(
-        f"covered {result.covered_frac * 100:.2f}% of {result.field_area_ha:.2f} ha, "
-        f"overspray {result.overspray_frac * 100:.2f}%, swath {result.swath_m:g} m at "
-        f"{result.speed_mps:.2f} m/s, {result.line_count} lines at {result.angle_deg:.1f}°; "
-        f"work rate {result.work_rate_ha_per_h:.2f} ha/h with "
-        f"{result.ground_time_s / 60:.0f} min on the ground; planned in "
-        f"{result.runtime_s * 1000:.0f} ms",
-        highlight=False,
-    )
-    print_notes((*notes, *result.warnings), out)
+        if is_bool:
+            out.append(
+                click.Option(
+                    [f"{decls[0]}/--no-{name.replace('_', '-')}"],
+                    default=bool(default),
+                    help=field.description,
+                )
+            )
+        else:
+            out.append(
+                click.Option(
+                    decls, type=ctype, multiple=multiple, default=None, help=help_text.strip()
+                )
+            )
+    return out
 
 
-def run_field_job(
-    files,
-    *,
-    kind: str,
-    aircraft: str,
-    rate: float,
-    out: Path,
-    overwrite: bool,
-    stations=None,
-    no_spray=None,
-    crs=None,
-    max_field_ha=5000.0,
-    params: dict | None = None,
-    autopilot=Autopilot.ARDUPILOT,
-    servo=9,
-    name: str | None = None,
-    safety: SafetyOptions | None = None,
-) -> SprayResult:
-    """Read, plan, export: shared by ``plan spray``, ``plan spread`` and ``demo``."""
-    check_out_dir(out, overwrite=overwrite)
-    job = job_from_files(files, stations, no_spray, crs, max_field_ha)
-    clearance = (params or {}).pop("clearance_m", 5.0)
-    problem, notes = spray_problem(job, aircraft, name or Path(files[0]).stem, clearance)
-    if kind == "spray" and problem.aircraft.spray_tank is None:
-        raise GeometryError(
-            f"aircraft '{problem.aircraft.name}' has no spray tank "
-            f"(use 'airwork plan spread' for a spreader)"
+def _click_type(annotation) -> tuple[click.ParamType | type, bool, bool]:
+    """(click type, multiple, boolean flag) of a parameter's annotation."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        return _click_type(args[0])
+    if origin is list:
+        inner, _, _ = _click_type(args[0])
+        return inner, True, False
+    if origin is Literal:
+        return click.Choice([str(a) for a in typing.get_args(annotation)]), False, False
+    if annotation is bool:
+        return click.BOOL, False, True
+    if annotation is int:
+        return click.INT, False, False
+    if annotation is float:
+        return click.FLOAT, False, False
+    return click.STRING, False, False
+
+
+# ---------------------------------------------------------------------------- shared options
+def _aircraft_options(job_kind) -> list[click.Option]:
+    if job_kind.fleet:
+        return [
+            click.Option(
+                ["--aircraft", "-a"],
+                multiple=True,
+                help="Fleet type: preset or YAML spec, optionally ':COUNT' drones per hub and "
+                "'@LIMIT' payload (kg), e.g. delivery-hex:3@2.5; repeat for several types "
+                f"[default: {job_kind.default_aircraft}, each hub's drone_count].",
+            )
+        ]
+    return [
+        click.Option(
+            ["--aircraft", "-a"],
+            default=job_kind.default_aircraft,
+            show_default=True,
+            help="Preset name (airwork aircraft list) or a YAML spec file.",
         )
-    if kind == "spread" and problem.aircraft.spreader is None:
-        raise GeometryError(f"aircraft '{problem.aircraft.name}' has no spreader")
-    spray_params = SprayParams(rate_per_ha=rate, **(params or {}))
-    windy = wind_transit_speed_mps(problem.aircraft, safety)
-    if windy is not None and spray_params.transit_speed_mps is None:
-        spray_params = replace(spray_params, transit_speed_mps=windy)
-        notes.append(
-            f"transit speed lowered to {windy:.1f} m/s so that a {safety.wind_mps:g} m/s "
-            f"headwind stays within the aircraft's {problem.aircraft.max_speed_mps:g} m/s"
+    ]
+
+
+def _site_options(job_kind) -> list[click.Option]:
+    opts = [
+        click.Option(["--crs"], help="CRS of files that declare none, e.g. EPSG:2154."),
+        click.Option(
+            ["--max-field-ha"],
+            type=click.FLOAT,
+            default=5000.0,
+            show_default=True,
+            help="Refuse a field larger than this (ha).",
+        ),
+        click.Option(
+            ["--unlabelled"],
+            help="Role of job features that have none, e.g. obstacle (never guessed).",
+        ),
+    ]
+    for role in job_kind.role_files:
+        flag, text = _ROLE_FILE_OPTIONS[role]
+        opts.append(click.Option([flag, f"role_file_{role}"], multiple=True, help=text))
+    return opts
+
+
+def _condition_options() -> list[click.Option]:
+    return [
+        click.Option(["--wind-mps"], type=click.FLOAT, default=0.0, help="Wind speed (m/s)."),
+        click.Option(
+            ["--wind-from-deg"],
+            type=click.FLOAT,
+            default=0.0,
+            help="Direction the wind blows from, ° clockwise from north.",
+        ),
+        click.Option(
+            ["--wind-band"],
+            multiple=True,
+            help="Wind per height band TOP_M:SPEED_MPS:FROM_DEG (repeatable).",
+        ),
+        click.Option(
+            ["--airspace"],
+            multiple=True,
+            help="Geofences / no-fly zones (roles geofence, no_fly; floor_m, ceiling_m, "
+            "altitude_ref agl|amsl; circles as Point + radius_m).",
+        ),
+        click.Option(
+            ["--obstacles"],
+            multiple=True,
+            help="Tall obstacles (Points/Lines/Polygons with height_m).",
+        ),
+        click.Option(["--dem"], help="Terrain GeoTIFF (any CRS); default flat ground."),
+        click.Option(
+            ["--max-agl-m"],
+            type=click.FLOAT,
+            default=120.0,
+            show_default=True,
+            help="Height limit above the ground (m).",
+        ),
+        click.Option(
+            ["--terrain-follow"],
+            is_flag=True,
+            help="Fly the planned heights above the DEM's ground (needs --dem).",
+        ),
+        click.Option(
+            ["--follow-tolerance-m"],
+            type=click.FLOAT,
+            default=1.0,
+            help="Terrain-following tolerance (m).",
+        ),
+    ]
+
+
+def _output_options(job_kind) -> list[click.Option]:
+    from airwork.autopilot.items import Autopilot
+
+    opts = [
+        click.Option(
+            ["--out", "-o"], default="airwork-out", show_default=True, help="Output folder."
+        ),
+        click.Option(
+            ["--overwrite"], is_flag=True, help="Replace the outputs of an earlier run there."
+        ),
+        click.Option(
+            ["--format", "formats"],
+            multiple=True,
+            help="Output format (repeatable; default qgc-plan, waypoints, geojson, kml, png; "
+            "see airwork formats).",
+        ),
+        click.Option(["--no-picture"], is_flag=True, help="Do not draw mission.png."),
+        click.Option(
+            ["--autopilot"],
+            type=click.Choice([a.value for a in Autopilot]),
+            default="ardupilot",
+            show_default=True,
+            help="Target of .plan/.waypoints files.",
+        ),
+        click.Option(["--json", "as_json"], is_flag=True, help="Print summary.json to stdout."),
+    ]
+    if job_kind.sprays:
+        opts.append(
+            click.Option(
+                ["--spray-servo"],
+                type=click.INT,
+                default=9,
+                show_default=True,
+                help="SERVOn output (1-32) switching the pump.",
+            )
         )
-    result, mission, preflight = plan_checked(
-        lambda r: plan_spray(problem, replace(spray_params, reserve_frac=r)),
-        problem.aircraft,
-        safety,
-        reserve_frac=spray_params.reserve_frac,
-        autopilot=autopilot,
-    )
-    files_out = render_outputs(
-        mission,
-        {**result.summary(), "preflight": preflight},
-        autopilot=autopilot,
-        spray=SprayOutput(servo=servo),
-        picture=png_picture(result.swath_m),
-    )
-    write_outputs(files_out, out, overwrite=overwrite)
-    print_result(result, out, notes)
-    return result
+    return opts
 
 
-def _params(
-    overlap,
-    boundary_passes,
-    start_corner,
-    swath_m,
-    speed_mps,
-    height_m,
-    transit_height_m,
-    angle_deg,
-    refill_time_s,
-    reserve,
-    clearance_m=5.0,
-):
-    return {
-        "overlap_frac": overlap,
-        "boundary_passes": boundary_passes,
-        "start_corner": start_corner,
-        "clearance_m": clearance_m,
-        "swath_m": swath_m,
-        "speed_mps": speed_mps,
-        "height_m": height_m,
-        "transit_height_m": transit_height_m,
-        "angle_deg": angle_deg,
-        "refill_time_s": refill_time_s,
-        "reserve_frac": reserve,
+# ---------------------------------------------------------------------------- the request
+def _request(job_kind, own: list[click.Option], ctx: click.Context, kw: dict[str, Any]):
+    from airwork.jobs.request import JobRequest
+    from airwork.jobs.run import DEFAULT_FORMATS
+    from airwork.site.wind import parse_wind_band
+
+    params = {}
+    for opt in own:
+        if ctx.get_parameter_source(opt.name) is ParameterSource.DEFAULT:
+            continue
+        value = kw[opt.name]
+        params[opt.name] = list(value) if isinstance(value, tuple) else value
+    role_files = {
+        role: list(kw[f"role_file_{role}"])
+        for role in job_kind.role_files
+        if kw.get(f"role_file_{role}")
     }
-
-
-@app.command()
-@handle_errors
-def spray(
-    files: FilesArg,
-    aircraft: AircraftOpt = "sprayer-40",
-    rate_l_per_ha: Annotated[
-        float, typer.Option("--rate-l-per-ha", help="Liquid rate (L/ha).")
-    ] = 15.0,
-    out: OutOpt = Path("airwork-out"),
-    overwrite: OverwriteOpt = False,
-    stations: StationOpt = None,
-    no_spray: NoSprayOpt = None,
-    swath_m: SwathOpt = None,
-    speed_mps: SpeedOpt = None,
-    height_m: HeightOpt = 3.0,
-    transit_height_m: TransitOpt = 10.0,
-    angle_deg: AngleOpt = None,
-    refill_time_s: RefillOpt = 180.0,
-    reserve: ReserveOpt = None,
-    crs: CrsOpt = None,
-    max_field_ha: MaxFieldOpt = 5000.0,
-    autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
-    spray_servo: ServoOpt = 9,
-    clearance_m: ClearanceOpt = 5.0,
-    boundary_passes: BoundaryOpt = 0,
-    start_corner: CornerOpt = None,
-    overlap: OverlapOpt = 0.0,
-    airspace: AirspaceOpt = None,
-    dem: DemOpt = None,
-    obstacles: ObstaclesOpt = None,
-    wind_mps: WindOpt = 0.0,
-    wind_from_deg: WindFromOpt = 0.0,
-    max_agl_m: MaxAglOpt = 120.0,
-    terrain_follow: FollowOpt = False,
-    follow_tolerance_m: FollowTolOpt = 1.0,
-) -> None:
-    """Plan spraying of a field: swaths, spray on/off, sorties by tank and battery."""
-    run_field_job(
-        files,
-        kind="spray",
-        aircraft=aircraft,
-        rate=rate_l_per_ha,
-        out=Path(out),
-        overwrite=overwrite,
-        stations=stations,
-        no_spray=no_spray,
-        crs=crs,
-        max_field_ha=max_field_ha,
-        autopilot=autopilot,
-        servo=spray_servo,
-        params=_params(
-            overlap,
-            boundary_passes,
-            start_corner,
-            swath_m,
-            speed_mps,
-            height_m,
-            transit_height_m,
-            angle_deg,
-            refill_time_s,
-            reserve,
-            clearance_m,
-        ),
-        safety=SafetyOptions(
-            tuple(airspace or ()),
-            dem,
-            tuple(obstacles or ()),
-            wind_mps,
-            wind_from_deg,
-            max_agl_m,
-            terrain_follow,
-            follow_tolerance_m,
-            crs,
-        ),
-    )
-
-
-@app.command()
-@handle_errors
-def spread(
-    files: FilesArg,
-    aircraft: AircraftOpt = "spreader-50",
-    rate_kg_per_ha: Annotated[
-        float, typer.Option("--rate-kg-per-ha", help="Granule rate (kg/ha).")
-    ] = 100.0,
-    out: OutOpt = Path("airwork-out"),
-    overwrite: OverwriteOpt = False,
-    stations: StationOpt = None,
-    no_spray: NoSprayOpt = None,
-    swath_m: SwathOpt = None,
-    speed_mps: SpeedOpt = None,
-    height_m: HeightOpt = 3.0,
-    transit_height_m: TransitOpt = 10.0,
-    angle_deg: AngleOpt = None,
-    refill_time_s: RefillOpt = 180.0,
-    reserve: ReserveOpt = None,
-    crs: CrsOpt = None,
-    max_field_ha: MaxFieldOpt = 5000.0,
-    autopilot: AutopilotOpt = Autopilot.ARDUPILOT,
-    spray_servo: ServoOpt = 9,
-    clearance_m: ClearanceOpt = 5.0,
-    boundary_passes: BoundaryOpt = 0,
-    start_corner: CornerOpt = None,
-    overlap: OverlapOpt = 0.0,
-    airspace: AirspaceOpt = None,
-    dem: DemOpt = None,
-    obstacles: ObstaclesOpt = None,
-    wind_mps: WindOpt = 0.0,
-    wind_from_deg: WindFromOpt = 0.0,
-    max_agl_m: MaxAglOpt = 120.0,
-    terrain_follow: FollowOpt = False,
-    follow_tolerance_m: FollowTolOpt = 1.0,
-) -> None:
-    """Plan granule spreading of a field (same planner, kg/ha)."""
-    run_field_job(
-        files,
-        kind="spread",
-        aircraft=aircraft,
-        rate=rate_kg_per_ha,
-        out=Path(out),
-        overwrite=overwrite,
-        stations=stations,
-        no_spray=no_spray,
-        crs=crs,
-        max_field_ha=max_field_ha,
-        autopilot=autopilot,
-        servo=spray_servo,
-        params=_params(
-            overlap,
-            boundary_passes,
-            start_corner,
-            swath_m,
-            speed_mps,
-            height_m,
-            transit_height_m,
-            angle_deg,
-            refill_time_s,
-            reserve,
-            clearance_m,
-        ),
-        safety=SafetyOptions(
-            tuple(airspace or ()),
-            dem,
-            tuple(obstacles or ()),
-            wind_mps,
-            wind_from_deg,
-            max_agl_m,
-            terrain_follow,
-            follow_tolerance_m,
-            crs,
-        ),
+    formats = list(kw["formats"]) or list(DEFAULT_FORMATS)
+    if kw["no_picture"]:
+        formats = [f for f in formats if f != "png"]
+    aircraft = kw["aircraft"]
+    return JobRequest.parse(
+        {
+            "kind": job_kind.name,
+            "site": {
+                "files": list(kw["files"]),
+                "role_files": role_files,
+                "crs": kw["crs"],
+                "max_field_ha": kw["max_field_ha"],
+                "unlabelled": kw["unlabelled"],
+            },
+            "aircraft": list(aircraft) if isinstance(aircraft, tuple) else [aircraft],
+            "params": params,
+            "conditions": {
+                "wind_mps": kw["wind_mps"],
+                "wind_from_deg": kw["wind_from_deg"],
+                "wind_bands": [parse_wind_band(b) for b in kw["wind_band"]],
+                "airspace": list(kw["airspace"]),
+                "obstacles": list(kw["obstacles"]),
+                "dem": kw["dem"],
+                "max_agl_m": kw["max_agl_m"],
+                "terrain_follow": kw["terrain_follow"],
+                "follow_tolerance_m": kw["follow_tolerance_m"],
+            },
+            "output": {
+                "formats": formats,
+                "autopilot": kw["autopilot"],
+                "spray_servo": kw.get("spray_servo", 9),
+            },
+        }
     )

@@ -124,6 +124,8 @@ class Conditions:
         [m/s²]
     climb_speed_mps, descent_speed_mps : float
         Vertical speeds of climbs and descents. [m/s]
+    max_agl_m : float
+        Height limit above the ground (law or operator). [m]
     """
 
     aircraft: Aircraft
@@ -133,6 +135,7 @@ class Conditions:
     accel_mps2: float = WAYPOINT_ACCEL_MPS2
     climb_speed_mps: float = CLIMB_SPEED_MPS
     descent_speed_mps: float = DESCENT_SPEED_MPS
+    max_agl_m: float = 120.0
 
     def with_aircraft(self, aircraft: Aircraft) -> Conditions:
         """The same conditions for another aircraft (or another reserve)."""

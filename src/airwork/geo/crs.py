@@ -91,7 +91,7 @@ def reproject_to_wgs84(
                     f"(e.g. x={bad[0]:.3f}, y={bad[1]:.3f} is outside lon/lat range); "
                     "give the CRS of the data, e.g. --crs EPSG:2154 (crs='EPSG:2154')"
                 )
-            if kind != "WKT":
+            if kind not in ("WKT", "CSV"):
                 warnings.warn(
                     f"{path}: the file has no CRS; its coordinates are in lon/lat range, so "
                     "they are read as WGS84 lon/lat (pass --crs to say otherwise)",

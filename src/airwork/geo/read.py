@@ -9,6 +9,7 @@ validation are the site's (:func:`airwork.site.load_site`); CRS handling is
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
     ".fgb": "FlatGeobuf",
     ".parquet": "GeoParquet",
     ".wkt": "WKT",
+    ".csv": "CSV",
 }
 
 #: Geometry types a site may hold.
@@ -156,6 +158,12 @@ def read_features(
             raise InputFileError(f"{path}: the file contains no geometries")
         return _reprojected(feats, None, crs, path, kind)
 
+    if kind == "CSV":
+        feats = parse_csv_points(path, default_role=default_role, crs_given=crs is not None)
+        if force_role is not None:
+            feats = [with_role(f, force_role) for f in feats]
+        return _reprojected(feats, None, crs, path, kind)
+
     features: list[SourceFeature] = []
     names = _layer_names(path, layer)
     for name in names:
@@ -245,6 +253,62 @@ def parse_wkt_text(
         else:
             features.append(SourceFeature(default_role, geom, {}, where))
     return features
+
+
+_LAT_NAMES = ("lat", "latitude", "y")
+_LON_NAMES = ("lon", "lng", "long", "longitude", "x")
+
+
+def parse_csv_points(
+    path: Path, *, default_role: str | None = None, crs_given: bool = False
+) -> list[SourceFeature]:
+    """Points from a CSV file with a header: ``lat``/``lon`` columns (or ``latitude`` /
+    ``longitude``, or ``x``/``y`` in the ``crs`` given), every other column a property (as
+    text; a role's schema converts what it reads).  A ``role`` column gives roles.
+
+    Raises
+    ------
+    InputFileError
+        Unreadable, no header, no coordinate columns, or a row with a missing or
+        non-numeric coordinate (naming the line).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot read the file as UTF-8 text: {exc}") from exc
+    reader = csv.DictReader(text.splitlines())
+    cols = {str(c).strip().lower(): c for c in reader.fieldnames or [] if c is not None}
+    lat = next((cols[c] for c in _LAT_NAMES if c in cols), None)
+    lon = next((cols[c] for c in _LON_NAMES if c in cols), None)
+    if lat is None or lon is None:
+        raise InputFileError(
+            f"{path}: a CSV of points needs lat and lon columns (or latitude/longitude, or "
+            f"x/y with --crs); its columns are {', '.join(cols) or 'none'}"
+        )
+    if cols.get("x") in (lat, lon) and not crs_given and "lat" not in cols:
+        raise InputFileError(f"{path}: x/y columns need the CRS of the data (--crs)")
+    out: list[SourceFeature] = []
+    for line, row in enumerate(reader, start=2):
+        where = f"{path.name} line {line}"
+        try:
+            x, y = float(row[lon]), float(row[lat])
+        except (TypeError, ValueError):
+            raise InputFileError(
+                f"{where}: {lon}/{lat} must be numbers, got {row.get(lon)!r}, {row.get(lat)!r}"
+            ) from None
+        props = {
+            str(k).strip().lower(): v.strip()
+            for k, v in row.items()
+            if k not in (lat, lon) and k is not None and isinstance(v, str) and v.strip() != ""
+        }
+        role = props.pop("role", None) or default_role
+        label = f"{where}{_name_suffix(props)}"
+        if "id" in props:
+            label = f"{where} (id {props['id']!r})"
+        out.append(SourceFeature(role, shapely.Point(x, y), props, label))
+    if not out:
+        raise InputFileError(f"{path}: the file has a header but no rows")
+    return out
 
 
 def _check_file(path: Path) -> str:

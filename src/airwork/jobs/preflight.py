@@ -96,6 +96,15 @@ def safety_check(
     }
     if follow_info is not None:
         block["terrain_following"] = follow_info
+    fleet: dict[str, int] = {}
+    for so in mission.sorties:
+        if so.aircraft is not None:
+            fleet[so.aircraft.name] = fleet.get(so.aircraft.name, 0) + 1
+    if fleet:  # a fleet: each type's sorties were checked with its own aircraft
+        keys = ("ok", "terrain", "zones", "obstacles", "wind_mps", "max_agl_m")
+        block["by_aircraft"] = {
+            name: {"sorties": n, **{k: block[k] for k in keys}} for name, n in fleet.items()
+        }
     return mission, block
 
 

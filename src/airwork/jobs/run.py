@@ -92,7 +92,12 @@ def run_job(
     choices = _aircraft(req, job_kind)
     say(0.02, "reading the site")
     site = site if site is not None else read_site(req, job_kind)
-    conditions = Conditions(choices[0].aircraft, wind=site.wind)
+    conditions = Conditions(
+        choices[0].aircraft,
+        wind=site.wind,
+        terrain=site.terrain,
+        max_agl_m=req.conditions.max_agl_m,
+    )
     say(0.08, "planning")
     planned, mission, block = _plan_and_check(req, job_kind, site, choices, params, conditions, say)
     say(0.9, "rendering outputs")
@@ -184,8 +189,9 @@ def _plan_and_check(req, job_kind, site, choices, params, conditions, say):
             planning_reserve_frac=planning_reserve,
             progress=say.part(min(lo, 0.7), 0.8),
         )
-        if planned.mission.aircraft is None and not job_kind.fleet:
-            planned = replace(planned, mission=replace(planned.mission, aircraft=first))
+        if not job_kind.fleet:  # the aircraft with the landing reserve, not the planning one
+            craft = first if reserve is None else first.with_reserve(reserve)
+            planned = replace(planned, mission=replace(planned.mission, aircraft=craft))
         return planned
 
     def check(mission: Mission, reports: list) -> tuple[Mission, dict[str, Any]]:

@@ -24,9 +24,9 @@ def assemble_mission(
     sorties = []
     reports = []
     for n_, (name, t) in enumerate(scheduled, start=1):
-        s = replace(t.sortie, index=n_)
-        sorties.append(s)
         ft = ctx.fleet[t.ftype]
+        s = replace(t.sortie, index=n_, aircraft=ft.aircraft)
+        sorties.append(s)
         reports.append(
             TripReport(
                 sortie=n_,

@@ -15,6 +15,7 @@ from typing import Any
 import shapely
 
 from airwork.aircraft import load_aircraft
+from airwork.aircraft.model import Aircraft
 from airwork.errors import GeometryError
 from airwork.mission.model import Feature
 from airwork.planners.powerline.line import PowerLine, Tower
@@ -138,7 +139,7 @@ def _line_of_towers(lid: str, items: list, sag_frac: float) -> PowerLine:
 
 
 def powerline_problem(
-    job: Site, aircraft: str, name: str, *, sag_frac: float = 0.03
+    job: Site, aircraft: str | Aircraft, name: str, *, sag_frac: float = 0.03
 ) -> tuple[PowerlineProblem, list[str]]:
     """Turn a read job into a power-line problem with the named catalogue ``aircraft``;
     also returns notes for the person planning (ignored fields).
@@ -165,7 +166,7 @@ def powerline_problem(
     problem = PowerlineProblem(
         lines=tuple(lines),
         stations=stations,
-        aircraft=load_aircraft(aircraft),
+        aircraft=aircraft if isinstance(aircraft, Aircraft) else load_aircraft(aircraft),
         frame=job.frame,
         right_of_way=shapely.union_all(row) if row else None,
         obstacles=shapely.union_all([f.geometry for f in job.obstacles]) if job.obstacles else None,

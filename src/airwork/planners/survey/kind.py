@@ -99,6 +99,7 @@ class SurveyKind:
             angle_deg=bearing_to_math_deg(params.angle_deg),
             speed_mps=params.speed_mps,
             reserve_frac=reserve,
+            max_altitude_m=conditions.max_agl_m,
         )
         result = plan_survey(problem, survey_params, conditions)
         progress(1.0, f"{len(result.sorties)} sorties planned")
