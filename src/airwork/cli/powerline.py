@@ -62,6 +62,7 @@ def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str])
         "from",
         "to",
         "drive km",
+        "items",
     ):
         table.add_column(col, justify="right")
     for f in result.flights:
@@ -77,6 +78,7 @@ def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str])
             str(f.takeoff_station + 1),
             str(f.landing_station + 1),
             f"{f.drive_before_m / 1000:.2f}",
+            str(f.mission_items),
         )
     table.add_section()
     table.add_row(
@@ -91,6 +93,7 @@ def print_powerline(result: PowerlineResult, out: Path | None, notes: list[str])
         "",
         "",
         f"{result.drive_m / 1000:.2f}",
+        "",
     )
     console.print(table)
     std = f"standoff {result.standoff_m:.0f} m; " if result.standoff_m else ""
