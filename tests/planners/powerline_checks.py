@@ -199,3 +199,110 @@ def in_view(points, photo, hfov_rad, vfov_rad):
         ok = (z > 0) & (np.abs(v @ r) <= z * math.tan(hfov_rad / 2) + 1e-9)
         ok &= np.abs(v @ up) <= z * math.tan(vfov_rad / 2) + 1e-9
     return ok
+
+
+# ----------------------------------------------------------------------------- autopilot time
+#: ArduCopter 4.6 timing parameters of the SITL reference flights (PARM records, see
+#: shared/reference/sitl-flights/README.md), in SI units.
+ARDUCOPTER_TIMING = {
+    "speed_mps": 10.0,  # WPNAV_SPEED 1000 cm/s (until a DO_CHANGE_SPEED)
+    "accel_mps2": 2.5,  # WPNAV_ACCEL 250 cm/s/s
+    "jerk_mps3": 1.0,  # WPNAV_JERK 1 m/s/s/s
+    "climb_mps": 2.5,  # WPNAV_SPEED_UP 250 cm/s
+    "descent_mps": 1.5,  # WPNAV_SPEED_DN 150 cm/s
+    "accel_z_mps2": 1.0,  # WPNAV_ACCEL_Z 100 cm/s/s
+    "land_mps": 0.5,  # LAND_SPEED 50 cm/s below LAND_ALT_LOW
+    "land_alt_low_m": 10.0,  # LAND_ALT_LOW 1000 cm
+}
+
+
+def _accel_phase(v, accel, jerk):
+    """Time [s] and distance [m] to speed up from rest to ``v`` with the acceleration
+    ramped at ``jerk`` up to ``accel`` and back to 0 (a jerk-limited S-curve half)."""
+    if v <= 0:
+        return 0.0, 0.0
+    t = v / accel + accel / jerk if v >= accel**2 / jerk else 2.0 * math.sqrt(v / jerk)
+    return t, v * t / 2.0
+
+
+def s_curve_time(length_m, speed_mps, accel_mps2, jerk_mps3):
+    """Rest-to-rest time [s] over ``length_m`` of a jerk-limited S-curve, and the time of
+    its speeding-up half [s]: cruise where the leg is long enough, else the peak speed the
+    leg allows (bisection)."""
+    if length_m <= 0:
+        return 0.0, 0.0
+    t, d = _accel_phase(speed_mps, accel_mps2, jerk_mps3)
+    if 2 * d <= length_m:
+        return 2 * t + (length_m - 2 * d) / speed_mps, t
+    lo, hi = 0.0, speed_mps
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if 2 * _accel_phase(mid, accel_mps2, jerk_mps3)[1] > length_m:
+            hi = mid
+        else:
+            lo = mid
+    t, _ = _accel_phase(lo, accel_mps2, jerk_mps3)
+    return 2 * t, t
+
+
+def mission_legs(items, frame):
+    """Navigation legs of a mission's items (command, 7 params), home excluded: arrays of
+    end points (n + 1, 3) from the take-off point [m], holds (n,) [s], commanded speeds
+    (n,) [m/s] and kinds (``takeoff``, ``land``, ``leg``)."""
+    pts, hold, speed, kinds = [np.zeros(3)], [], [], []
+    v = ARDUCOPTER_TIMING["speed_mps"]
+    origin = None
+    for cmd, p in items:
+        if cmd == 178 and p[1] > 0:
+            v = float(p[1])
+        if cmd not in NAV:
+            continue
+        x, y = frame.to_local(p[5], p[4])
+        xy = np.array([float(x), float(y)])
+        if origin is None:
+            origin = xy  # the take-off climbs above its start
+        z = 0.0 if cmd == CMD_NAV_LAND else float(p[6])
+        pts.append(np.array([*(xy - origin), z]))
+        hold.append(float(p[0]) if cmd == CMD_NAV_WAYPOINT else 0.0)
+        speed.append(v)
+        kinds.append({CMD_NAV_TAKEOFF: "takeoff", CMD_NAV_LAND: "land"}.get(cmd, "leg"))
+    return np.array(pts), np.array(hold), np.array(speed), kinds
+
+
+def arducopter_mission_time(items, frame, timing=ARDUCOPTER_TIMING):
+    """The test's own model of how long ArduCopter flies a mission (take-off to touchdown),
+    from its items alone. [s]
+
+    Model, from the SITL tracks of issue 13 (shared/reference/sitl-flights): every leg is
+    a rest-to-rest jerk-limited S-curve (WPNAV_ACCEL, WPNAV_JERK, the leg's speed; a
+    climb or descent at WPNAV_SPEED_UP / _DN with WPNAV_ACCEL_Z and the same jerk; a
+    sloped leg takes the longer of the two); at a waypoint without a hold between two
+    horizontal legs the next leg starts while the one before brakes, saving
+    ``max(0, cos(turn))`` times the shorter of the braking and the speeding-up halves (so
+    a straight pass-through costs nothing, a 90-degree corner is a stop, and a chain of
+    3 m legs is flown at about 1.2 m/s); holds add; the landing descends at WPNAV_SPEED_DN
+    down to LAND_ALT_LOW and at LAND_SPEED below it.
+    """
+    pts, hold, speed, kinds = mission_legs(items, frame)
+    a, j = timing["accel_mps2"], timing["jerk_mps3"]
+    d = np.diff(pts, axis=0)
+    h = np.hypot(d[:, 0], d[:, 1])
+    n = len(speed)
+    t, half = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        dz = abs(d[i, 2])
+        if kinds[i] == "land":
+            low = timing["land_alt_low_m"]
+            t[i] = max(dz - low, 0.0) / timing["descent_mps"] + min(dz, low) / timing["land_mps"]
+            continue
+        vz = timing["climb_mps"] if d[i, 2] > 0 else timing["descent_mps"]
+        th, ta = s_curve_time(h[i], speed[i], a, j) if h[i] > 0.01 else (0.0, 0.0)
+        tv, _ = s_curve_time(dz, vz, timing["accel_z_mps2"], j) if dz > 0.01 else (0.0, 0.0)
+        t[i], half[i] = (th, ta) if th >= tv else (tv, tv / 2)
+    for k in range(n - 1):
+        if hold[k] > 0 or kinds[k] != "leg" or kinds[k + 1] != "leg":
+            continue
+        if h[k] > 0.01 and h[k + 1] > 0.01:
+            cos_turn = float(d[k, :2] @ d[k + 1, :2]) / (h[k] * h[k + 1])
+            t[k] -= max(cos_turn, 0.0) * min(half[k], half[k + 1])
+    return float((t + hold).sum())

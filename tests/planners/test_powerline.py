@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import math
@@ -15,10 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from powerline_checks import (
     ARDUCOPTER_OK,
+    arducopter_mission_time,
     conductors,
     in_view,
     legs_from_geojson,
     min_clearance,
+    mission_legs,
     photos_from_plan,
     plan_items,
     sample_legs,
@@ -29,6 +32,8 @@ from airwork.errors import GeometryError, InfeasibleMissionError
 from airwork.export.mavlink import mission_items
 from airwork.export.registry import render
 from airwork.geo.frame import LocalFrame
+from airwork.mission.build import SortieBuilder
+from airwork.mission.model import LegKind
 from airwork.planners.powerline import (
     PowerLine,
     PowerlineParams,
@@ -679,3 +684,86 @@ def test_no_zero_length_legs_between_do_items(kind):
         for (_, p), (c, q) in itertools.pairwise(navs):
             same = p[4:7] == q[4:7]
             assert not (same and c == 16 and not q[0]), f"{name}: repeated waypoint {q[4:7]}"
+
+
+# ----------------------------------------------------------------------------- flight time
+SITL_LINE_FLIGHTS = ("line_default_sd", "line_mount_sd", "line_tilt_sd")
+
+
+def _sitl_reference() -> Path:
+    """shared/reference/sitl-flights beside the checkout (or any folder above it)."""
+    for up in Path(__file__).resolve().parents:
+        ref = up / "shared" / "reference" / "sitl-flights"
+        if ref.is_dir():
+            return ref
+    pytest.skip("shared/reference/sitl-flights not found beside the checkout")
+
+
+def _wpl_items(path: Path) -> list[tuple[int, list[float]]]:
+    """(command, 7 params) of a QGC WPL 110 file's items after the home row."""
+    rows = [r.split("\t") for r in path.read_text().splitlines()[2:]]
+    return [(int(r[3]), [float(v) for v in r[4:11]]) for r in rows]
+
+
+def _flown_s(flight: Path) -> float:
+    """SITL time from the start of NAV_TAKEOFF to touching the ground (events.csv)."""
+    rows = list(csv.DictReader((flight / "events.csv").open()))
+    start = min(
+        float(r["t_s"])
+        for r in rows
+        if r["kind"] == "mission_item_started" and r["detail"].startswith("NAV_TAKEOFF")
+    )
+    ground = [
+        float(r["t_s"])
+        for r in rows
+        if r["kind"] == "statustext" and r["detail"].startswith("SIM Hit ground")
+    ]
+    return ground[-1] - start
+
+
+@pytest.mark.parametrize("flight", SITL_LINE_FLIGHTS)
+def test_autopilot_time_model_replays_the_sitl_line_flights(flight):
+    """The tests' own ArduCopter time model (powerline_checks.arducopter_mission_time: a
+    jerk-limited S-curve per leg with the flights' WPNAV parameters, overlapping at
+    pass-through waypoints) replays the 856-item power-line mission flown in SITL within
+    2 % of the flown time (2092 s; the planner predicted 1437 s), so it can stand in for a
+    flight of the planner's new missions."""
+    ref = _sitl_reference() / flight
+    items = _wpl_items(ref / "mission.waypoints")
+    flown = _flown_s(ref)
+    assert flown == pytest.approx(2092.0, abs=3.0)
+    assert arducopter_mission_time(items, FRAME) == pytest.approx(flown, rel=0.02)
+
+
+_SHARED_MODEL = (
+    "the shared flight model (flight/kinematics.py, SortieBuilder, pieces._price) brakes "
+    "and accelerates at a constant 2.5 m/s/s with no jerk limit and prices a sloped leg as "
+    "level + vertical: it under-prices short legs and vertical steps (see docs/powerline.md, "
+    "Flight time); to pass once the shared S-curve model replaces it"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=_SHARED_MODEL)
+def test_planner_time_model_replays_the_sitl_line_flight():
+    """The planner's pricing (SortieBuilder, as for every planned flight) of the flown
+    mission's waypoints, holds and speeds predicts the SITL flight time within 5 %."""
+    ref = _sitl_reference() / SITL_LINE_FLIGHTS[0]
+    pts, hold, speed, _kinds = mission_legs(_wpl_items(ref / "mission.waypoints"), FRAME)
+    sb = SortieBuilder(AIRCRAFT, (0.0, 0.0), float(pts[1, 2]), 0.0)
+    for k in range(2, len(pts) - 1):
+        x, y, z = pts[k]
+        sb.goto(x, y, z, kind=LegKind.TRANSIT, speed_mps=speed[k - 1], hold_s=hold[k - 1])
+    sb.land(0.0, 0.0)
+    assert sb.build(1).time_s == pytest.approx(_flown_s(ref), rel=0.05)
+
+
+@pytest.mark.xfail(strict=True, reason=_SHARED_MODEL)
+def test_planned_example_time_matches_the_autopilot_model():
+    """The example's planned flight time is within 5 % of the tests' autopilot model of
+    its own exported mission (the model that replays the SITL flights within 2 %)."""
+    pb = _example_problem()
+    res = plan_powerline(pb)
+    files = render_outputs(res.mission, res.summary())
+    (_name, items, _plan), *_ = plan_items(files)
+    model = arducopter_mission_time(items, pb.frame)
+    assert res.flights[0].flight_time_s == pytest.approx(model, rel=0.05)

@@ -155,6 +155,7 @@ class PowerlineKind:
                 str(f.takeoff_station + 1),
                 str(f.landing_station + 1),
                 f"{f.drive_before_m / 1000:.2f}",
+                str(f.mission_items),
             ]
             for f in r.flights
         ]
@@ -170,6 +171,7 @@ class PowerlineKind:
             "",
             "",
             f"{r.drive_m / 1000:.2f}",
+            "",
         ]
         std = f"standoff {r.standoff_m:.0f} m; " if r.standoff_m else ""
         line = (
@@ -182,7 +184,7 @@ class PowerlineKind:
         columns = ["flight", "line", "towers", "km", "spans", "photos", "min", "battery %"]
         return KindReport(
             title=f"power-line plan: {planned.mission.aircraft_name}",
-            columns=[*columns, "from", "to", "drive km"],
+            columns=[*columns, "from", "to", "drive km", "items"],
             rows=rows,
             total=total,
             lines=[line],
