@@ -68,7 +68,7 @@ def recheck(problem, params, result) -> dict:
     a = math.radians(params.wind_from_deg + 180.0)
     w = np.array([params.wind_speed_mps * math.sin(a), params.wind_speed_mps * math.cos(a)])
     v = result.mission.cruise_speed_mps
-    zones = shapely.union_all([z.polygon for z in problem.no_fly]).buffer(params.clearance_m - 0.5)
+    zones = shapely.union_all([z.geometry for z in problem.no_fly]).buffer(params.clearance_m - 0.5)
     shapely.prepare(zones)
     fails = Counter()
     served = []

@@ -46,7 +46,6 @@ from airwork.planners.delivery import (
     DeliveryWeights,
     FleetType,
     Hub,
-    NoFlyZone,
     Order,
     TravelModel,
     baseline_plan,
@@ -59,6 +58,7 @@ from airwork.planners.delivery import budget as budget_mod
 from airwork.planners.delivery.context import LAND_DROP_ALT_M, TERRAIN_PIECE_M
 from airwork.planners.delivery.routing import LATE_TIERS, late_tiers
 from airwork.planners.delivery.screen import FAR_FROM_HUB_M
+from airwork.site.zones import Zone
 from airwork.testing.delivery import generate_delivery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,7 +90,7 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
     alt = params.cruise_alt_m
     # zones met at cruise: those whose band holds the cruise altitude (the drone flies over
     # a zone whose ceiling is below it, and under one whose floor is above it)
-    zones = [z.polygon for z in problem.no_fly if z.floor_m <= alt <= z.ceiling_m]
+    zones = [z.geometry for z in problem.no_fly if z.floor_m <= alt <= z.ceiling_m]
     grown = [z.buffer(params.clearance_m - 0.5) for z in zones]
     served: list[str] = []
     energies = []
@@ -223,7 +223,7 @@ def test_routes_bend_around_zones_in_the_wind():
     orders = tuple(
         Order(f"o{i}", (X0 + 1500 + 200 * i, Y0 - 800 + 400 * i), 0.5 + 0.3 * i) for i in range(4)
     )
-    problem = DeliveryProblem(hubs, orders, (FleetType(HEX),), (NoFlyZone("Z", zone),), FRAME)
+    problem = DeliveryProblem(hubs, orders, (FleetType(HEX),), (Zone(zone, False, id="Z"),), FRAME)
     params = DeliveryParams(runtime_s=1.0, wind_speed_mps=6.0, wind_from_deg=90.0)
     result = plan_delivery(problem, params)
     recheck(problem, params, result)
@@ -248,8 +248,8 @@ def test_low_zone_is_flown_over_and_a_high_one_around():
     km = {}
     for name, zones in (
         ("none", ()),
-        ("low", (NoFlyZone("Z", zone, 0.0, 30.0),)),
-        ("high", (NoFlyZone("Z", zone, 0.0, 200.0),)),
+        ("low", (Zone(zone, False, 0.0, 30.0, id="Z"),)),
+        ("high", (Zone(zone, False, 0.0, 200.0, id="Z"),)),
     ):
         problem = DeliveryProblem(hubs, orders, (FleetType(HEX),), zones, FRAME)
         result = plan_delivery(problem, params)
@@ -337,7 +337,7 @@ def test_bad_orders_are_unserved_with_reasons():
         Order("far", (X0 + 30_000, Y0), 1.0),
         Order("late", (X0 + 400, Y0 + 300), 1.0, 22 * 3600, 23 * 3600),
     ]
-    problem = small_problem(orders, zones=[NoFlyZone("airport", zone)])
+    problem = small_problem(orders, zones=[Zone(zone, False, id="airport")])
     params = DeliveryParams(runtime_s=0.5, start_s=10 * 3600)
     result = plan_delivery(problem, params)
     recheck(problem, params, result)
@@ -351,7 +351,7 @@ def test_bad_orders_are_unserved_with_reasons():
 
 def test_hub_inside_a_zone_is_an_error():
     zone = shapely.box(X0 - 100, Y0 - 100, X0 + 100, Y0 + 100)
-    problem = small_problem([Order("a", (X0 + 900, Y0), 1.0)], zones=[NoFlyZone("Z", zone)])
+    problem = small_problem([Order("a", (X0 + 900, Y0), 1.0)], zones=[Zone(zone, False, id="Z")])
     with pytest.raises(GeometryError, match="hub 'H' is inside no-fly zone 'Z'"):
         plan_delivery(problem, DeliveryParams(runtime_s=0.5))
 
@@ -535,7 +535,7 @@ def test_reading_roles_csv_and_stations_as_hubs(tmp_path):
     x, y = job.frame.to_local(1.45, 43.61)
     assert c1.xy_m == pytest.approx((x, y))
     # a zone whose floor is above the cruise altitude does not apply
-    assert problem.no_fly[0].floor_m == 150 and not problem.no_fly[0].applies(60.0)
+    assert problem.no_fly[0].floor_m == 150 and not problem.no_fly[0].reaches_down_to(60.0)
 
 
 def test_a_hub_never_flies_more_drones_than_it_has():

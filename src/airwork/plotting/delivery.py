@@ -20,7 +20,7 @@ def delivery_png(result, problem, mission) -> bytes:
     fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
     try:
         for z in problem.no_fly:
-            for poly in shapely.get_parts(z.polygon):
+            for poly in shapely.get_parts(z.geometry):
                 x, y = poly.exterior.xy
                 ax.fill(x, y, facecolor="#f2b8b5", edgecolor="#a3231b", hatch="xx", lw=1)
         hub_index = {h.id: i for i, h in enumerate(problem.hubs)}

@@ -77,6 +77,8 @@ class Zone:
         ``"agl"`` (above the ground below) or ``"amsl"`` (above mean sea level).
     name : str
         Where the zone came from, for messages.
+    id : str
+        The zone's own id or name, if it has one (``airfield``).
     """
 
     geometry: shapely.Geometry
@@ -85,6 +87,7 @@ class Zone:
     ceiling_m: float = math.inf
     altitude_ref: str = "agl"
     name: str = ""
+    id: str = ""
 
     def __post_init__(self) -> None:
         if self.altitude_ref not in ("agl", "amsl"):
@@ -103,6 +106,16 @@ class Zone:
     @property
     def kind(self) -> str:
         return "geofence" if self.inclusion else "no_fly"
+
+    @property
+    def label(self) -> str:
+        """The zone's id, else where it came from."""
+        return self.id or self.name or "zone"
+
+    def reaches_down_to(self, altitude_m: float) -> bool:
+        """Whether an aircraft at ``altitude_m`` or descending from it meets the zone (its
+        floor is at or below that altitude)."""
+        return self.floor_m <= altitude_m
 
     @property
     def has_band(self) -> bool:
@@ -173,6 +186,7 @@ def zone_from_geometry(
         ceiling_m=math.inf if ceiling_m is None else float(ceiling_m),
         altitude_ref=str(props.get("altitude_ref") or "agl"),
         name=source,
+        id=str(props.get("id") or props.get("name") or ""),
     )
 
 

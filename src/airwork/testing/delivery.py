@@ -25,10 +25,10 @@ from airwork.planners.delivery.problem import (
     DeliveryProblem,
     FleetType,
     Hub,
-    NoFlyZone,
     Order,
     format_time,
 )
+from airwork.site.zones import Zone
 
 __all__ = ["CITY_LONLAT", "delivery_geojson", "generate_delivery"]
 
@@ -101,7 +101,7 @@ def generate_delivery(
         for h, (x, y) in enumerate(hub_xy)
     )
     half = 0.5 * hub_spacing_m * max(cols, rows) + spread_m
-    zones: list[NoFlyZone] = []
+    zones: list[Zone] = []
     tries = 0
     while len(zones) < n_zones and tries < 500:
         tries += 1
@@ -110,10 +110,10 @@ def generate_delivery(
         poly = _blob(rng, c[0], c[1], r)
         if np.min(np.hypot(*(hub_xy - c).T)) < r + zone_clear_m:
             continue
-        if any(poly.distance(z.polygon) < 200.0 for z in zones):
+        if any(poly.distance(z.geometry) < 200.0 for z in zones):
             continue
-        zones.append(NoFlyZone(f"Z{len(zones) + 1}", poly))
-    forbidden = shapely.union_all([z.polygon.buffer(60.0) for z in zones]) if zones else None
+        zones.append(Zone(poly, False, id=f"Z{len(zones) + 1}"))
+    forbidden = shapely.union_all([z.geometry.buffer(60.0) for z in zones]) if zones else None
     orders: list[Order] = []
     while len(orders) < n_orders:
         k = len(orders)
@@ -183,7 +183,7 @@ def delivery_geojson(problem: DeliveryProblem) -> dict[str, Any]:
             }
         )
     for z in problem.no_fly:
-        ring = [pt(c) for c in shapely.get_coordinates(z.polygon.exterior)]
+        ring = [pt(c) for c in shapely.get_coordinates(z.geometry.exterior)]
         feats.append(
             {
                 "type": "Feature",

@@ -47,7 +47,7 @@ def assemble_mission(
     a0: Aircraft = ctx.fleet[0].aircraft
     features = list(problem.features)
     if not features:
-        features = [Feature("no_fly", z.polygon, {"id": z.id}) for z in problem.no_fly]
+        features = [Feature("no_fly", z.geometry, {"id": z.id}) for z in problem.no_fly]
     frame = problem.frame or LocalFrame.for_lonlat(0.0, 0.0)
     mission = Mission(
         name=problem.name,

@@ -101,9 +101,9 @@ class FlightContext:
                 )
         self.speed = float(speed)
         # zones a drone meets descending to a drop or a hub: no drop or hub inside them
-        zones = [z for z in problem.no_fly if z.applies(params.cruise_alt_m)]
+        zones = [z for z in problem.no_fly if z.reaches_down_to(params.cruise_alt_m)]
         self.zones = zones
-        self._grown = [z.polygon.buffer(params.clearance_m) for z in zones]
+        self._grown = [z.geometry.buffer(params.clearance_m) for z in zones]
         # zones it meets cruising: flown around; those whose ceiling is OVERFLY_MARGIN_M or
         # more below the cruise altitude are flown over (the shared path-finder gets only
         # the zones that block at that altitude)
@@ -161,7 +161,7 @@ class FlightContext:
         raw = np.full(len(pts), -1)
         grown = np.full(len(pts), -1)
         for i, (z, g) in enumerate(zip(self.zones, self._grown, strict=True)):
-            raw[(raw < 0) & shapely.intersects(z.polygon, pts)] = i
+            raw[(raw < 0) & shapely.intersects(z.geometry, pts)] = i
             grown[(grown < 0) & shapely.intersects(g.buffer(-0.01), pts)] = i
         return raw, grown
 

@@ -44,13 +44,13 @@ from airwork.errors import AircraftError, GeometryError, InputFileError
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import Feature
 from airwork.site import Site
+from airwork.site.zones import Zone, zone_from_geometry
 
 __all__ = [
     "DROP_METHODS",
     "DeliveryProblem",
     "FleetType",
     "Hub",
-    "NoFlyZone",
     "Order",
     "format_time",
     "parse_time_s",
@@ -168,20 +168,6 @@ class Order:
 
 
 @dataclass(frozen=True)
-class NoFlyZone:
-    """A polygon drones must not enter between ``floor_m`` and ``ceiling_m``. [m]"""
-
-    id: str
-    polygon: shapely.Geometry
-    floor_m: float = 0.0
-    ceiling_m: float = math.inf
-
-    def applies(self, cruise_alt_m: float) -> bool:
-        """Whether a drone cruising at ``cruise_alt_m`` (and descending from it) meets it."""
-        return self.floor_m <= cruise_alt_m
-
-
-@dataclass(frozen=True)
 class FleetType:
     """One kind of drone in the fleet.
 
@@ -254,7 +240,7 @@ class DeliveryProblem:
     hubs: tuple[Hub, ...]
     orders: tuple[Order, ...]
     fleet: tuple[FleetType, ...]
-    no_fly: tuple[NoFlyZone, ...] = ()
+    no_fly: tuple[Zone, ...] = ()
     frame: LocalFrame | None = None
     features: tuple[Feature, ...] = ()
     name: str = "delivery"
@@ -381,7 +367,7 @@ def problem_from_job(
     """
     hubs: list[Hub] = []
     found_orders: list[Order] = []
-    zones: list[NoFlyZone] = []
+    zones: list[Zone] = []
     features: list[Feature] = []
     for k, f in enumerate(job.other):
         role = f.role.strip().lower().replace("-", "_")
@@ -397,18 +383,15 @@ def problem_from_job(
                 hubs.append(_hub_from_props(fid, xy, f.properties, where))
             else:
                 found_orders.append(_order_from_props(fid, xy, f.properties, where))
-        elif role in ("no_fly", "nofly"):
+        elif role == "no_fly":
             if geom.geom_type not in ("Polygon", "MultiPolygon"):
                 raise GeometryError(
                     f"{where}: a no_fly zone must be a polygon, got {geom.geom_type}"
                 )
-            zid = str(_prop(f.properties, "id", "name", default=f"no-fly-{len(zones) + 1}"))
-            floor = _number(_prop(f.properties, "floor_m", default=0.0), f"{where}: floor_m")
-            ceiling_v = _prop(f.properties, "ceiling_m")
-            ceiling = math.inf if ceiling_v is None else _number(ceiling_v, f"{where}: ceiling_m")
-            if ceiling <= floor:
-                raise GeometryError(f"{where}: ceiling_m {ceiling} is not above floor_m {floor}")
-            zones.append(NoFlyZone(zid, shapely.force_2d(geom), floor, ceiling))
+            zone = zone_from_geometry(shapely.force_2d(geom), False, f.properties, where)
+            if not zone.id:
+                zone = replace(zone, id=f"no-fly-{len(zones) + 1}")
+            zones.append(zone)
         else:
             continue
         features.append(Feature(role, shapely.force_2d(geom), dict(f.properties)))
