@@ -32,11 +32,14 @@ from airwork.errors import AircraftError, InputFileError
 
 __all__ = [
     "AircraftSpec",
+    "CalibratedPresetSpec",
+    "CalibrationSpec",
     "Catalogue",
     "aircraft_from_spec",
     "catalogue",
     "load_aircraft",
     "preset_names",
+    "read_aircraft_file",
 ]
 
 _PAYLOAD_CLASSES: dict[str, type[PayloadSystem]] = {
@@ -355,8 +358,58 @@ def _format_validation(path: str, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+class CalibratedPresetSpec(BaseModel):
+    """A preset with a calibration fitted from its logs (``airwork aircraft calibrate``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    preset: str
+    calibration: CalibrationSpec | None = None
+    reserve_frac: float | None = Field(None, ge=0, lt=0.9)
+    temperature_c: float | None = Field(None, ge=-30, le=60)
+
+
+def _from_preset_file(path: Path, data: dict[str, Any]) -> Aircraft:
+    try:
+        spec = CalibratedPresetSpec.model_validate(data)
+    except ValidationError as exc:
+        raise AircraftError(_format_validation(str(path), exc)) from None
+    presets = catalogue().aircraft
+    if spec.preset not in presets:
+        raise AircraftError(
+            f"{path}: preset: unknown aircraft '{spec.preset}' (presets: {', '.join(presets)})"
+        )
+    ac = presets[spec.preset]
+    if spec.calibration is not None:
+        ac = ac.with_calibration(Calibration(**spec.calibration.model_dump()))
+    if spec.reserve_frac is not None:
+        ac = ac.with_reserve(spec.reserve_frac)
+    if spec.temperature_c is not None:
+        ac = ac.with_temperature(spec.temperature_c)
+    return ac
+
+
+def read_aircraft_file(path: Path) -> dict[str, Any]:
+    """The mapping of keys in an aircraft YAML file.
+
+    Raises
+    ------
+    InputFileError
+        Missing, unreadable or empty file.
+    """
+    if not path.is_file():
+        raise InputFileError(f"{path}: aircraft file not found")
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputFileError(f"{path}: cannot read aircraft file: {exc}") from exc
+    if not isinstance(data, dict) or not data:
+        raise InputFileError(f"{path}: aircraft file is empty or not a mapping of keys")
+    return data
+
+
 def load_aircraft(name_or_path: str | Path) -> Aircraft:
-    """A preset by name, or an aircraft from a spec-sheet YAML file.
+    """A preset by name, or an aircraft from a YAML file: a spec sheet
+    (:class:`AircraftSpec`) or a calibrated preset (``preset:`` and ``calibration:``).
 
     Raises
     ------
@@ -374,14 +427,9 @@ def load_aircraft(name_or_path: str | Path) -> Aircraft:
         raise AircraftError(
             f"unknown aircraft '{key}': not a preset ({', '.join(presets)}) nor a YAML file"
         )
-    if not path.is_file():
-        raise InputFileError(f"{path}: aircraft file not found")
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputFileError(f"{path}: cannot read aircraft file: {exc}") from exc
-    if not isinstance(data, dict) or not data:
-        raise InputFileError(f"{path}: aircraft file is empty or not a mapping of keys")
+    data = read_aircraft_file(path)
+    if "preset" in data:
+        return _from_preset_file(path, data)
     try:
         spec = AircraftSpec.model_validate(data)
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from airwork.errors import AircraftError
 __all__ = [
     "Airframe",
     "BatteryPack",
+    "Calibration",
     "Camera",
     "CargoBay",
     "PayloadSystem",
@@ -391,3 +392,31 @@ class CargoBay(PayloadSystem):
     winch_length_m: float = 0.0
 
     kind = "cargo"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Per-airframe correction fitted from flown logs (``airwork aircraft calibrate``).
+
+    Attributes
+    ----------
+    power_factor : float
+        Measured battery power over the model's power for the flown condition. [-]
+    energy_factor : float
+        Energy the pack delivered to cut-off over the model's usable energy. [-]
+    flights : int
+        Logs the factors were fitted from.
+    source : str
+        What was fitted (log names).
+    """
+
+    power_factor: float = 1.0
+    energy_factor: float = 1.0
+    flights: int = 0
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for key in ("power_factor", "energy_factor"):
+            value = getattr(self, key)
+            if not (math.isfinite(value) and 0.3 <= value <= 3.0):
+                raise AircraftError(f"calibration: {key} must be in [0.3, 3], got {value}")

@@ -38,6 +38,7 @@ from airwork.aircraft.battery import (
 from airwork.aircraft.components import (
     Airframe,
     BatteryPack,
+    Calibration,
     Camera,
     CargoBay,
     PayloadSystem,
@@ -50,34 +51,6 @@ from airwork.errors import AircraftError
 __all__ = ["Aircraft", "Calibration", "LegPerformance", "Performance"]
 
 _RHO0 = physics.RHO_SEA_LEVEL_KGPM3
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Per-airframe correction fitted from flown logs (``airwork aircraft calibrate``).
-
-    Attributes
-    ----------
-    power_factor : float
-        Measured battery power over the model's power for the flown condition. [-]
-    energy_factor : float
-        Energy the pack delivered to cut-off over the model's usable energy. [-]
-    flights : int
-        Logs the factors were fitted from.
-    source : str
-        What was fitted (log names).
-    """
-
-    power_factor: float = 1.0
-    energy_factor: float = 1.0
-    flights: int = 0
-    source: str = ""
-
-    def __post_init__(self) -> None:
-        for key in ("power_factor", "energy_factor"):
-            value = getattr(self, key)
-            if not (np.isfinite(value) and 0.3 <= value <= 3.0):
-                raise AircraftError(f"calibration: {key} must be in [0.3, 3], got {value}")
 
 
 @dataclass(frozen=True)
@@ -563,6 +536,25 @@ class Aircraft:
             )
             shaft = np.where(v >= 1.2 * wing.stall_speed_mps, wing_shaft, shaft)
         return self._electrical(shaft, self._fixed_power_w(working))
+
+    def flight_power_w(self, payload_kg, speed_mps, climb_mps=0.0, *, working=False):
+        """Terminal power at a horizontal airspeed and vertical speed (positive up). [W]
+
+        Level-flight power at ``speed_mps`` (hover below 0.5 m/s) plus, when climbing,
+        the hover power's growth by the axial-climb factor [1, eq. 2.63] — the pricing
+        of :meth:`leg_performance`, sample by sample (used to fit flown logs).
+        """
+        v = np.asarray(speed_mps, dtype=float)
+        vz = np.asarray(climb_mps, dtype=float)
+        p_level = np.where(
+            v >= 0.5,
+            self.forward_power_w(payload_kg, np.maximum(v, 0.5), working=working),
+            self.hover_power_w(payload_kg, working=working),
+        )
+        mass = self.mass_kg + np.asarray(payload_kg, dtype=float)
+        vh = physics.hover_induced_velocity_mps(mass * physics.G_MPS2, self.disk_area_m2)
+        factor = physics.climb_power_factor(np.maximum(vz, 0.0), vh)
+        return p_level + self.hover_power_w(payload_kg, working=working) * (factor - 1.0)
 
     # ------------------------------------------------------------------ endurance, range
     def hover_endurance_min(self, payload_kg=0.0, *, reserve=False):
