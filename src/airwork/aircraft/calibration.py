@@ -71,7 +71,8 @@ def _energy_factor(aircraft: Aircraft, log: FlightLog) -> tuple[float | None, fl
     use = (depth > 0.05) & (depth < 0.9) & (log.current_a > 0)
     if use.sum() < 10:
         return None, 0.0
-    span = float(depth[use].max() - depth[use].min())
+    # the share of the pack the log covers, from the charge drawn (robust to noise)
+    span = float((q_ah[use].max() - q_ah[use].min()) / aircraft._capacity_ah)
     if span < _MIN_DEPTH_SPAN:
         return None, span
     # first guess: depth = f0 + q / (k Q) by a straight line; then the same law fitted in

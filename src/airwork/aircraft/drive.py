@@ -6,10 +6,12 @@ Small vectorised functions in SI units.
   theory gives the hover figure of merit of a rotor with uniform profile drag as
   :math:`FM = 1 / (\kappa + \sqrt{2}\, C_{d0} / (8 \sqrt{\sigma} (C_T/\sigma)^{3/2}))`
   [1, eq. 2.47 with :math:`C_T = \sigma (C_T/\sigma)`]: it rises with blade loading
-  :math:`C_T/\sigma` and falls with the blade's profile drag :math:`C_{d0}`.  Small
-  propellers run at low chord Reynolds numbers where the drag of an airfoil grows like a
-  laminar boundary layer's skin friction, :math:`C_{d0} \propto Re^{-1/2}` (Blasius,
-  [2, ch. 7]); that is why small UAV rotors reach FM 0.5-0.65 while full-size rotors reach
+  :math:`C_T/\sigma` and falls with the blade's profile drag :math:`C_{d0}`.  The drag
+  grows as the chord Reynolds number falls: like turbulent skin friction,
+  :math:`C_{d0} \propto Re^{-1/5}` [2, ch. 21], down to the critical Reynolds number of
+  about :math:`7 \cdot 10^4`-:math:`10^5` below which laminar separation bubbles make
+  airfoils lose performance fast [5], [6] (taken as :math:`C_{d0} \propto Re^{-1}`
+  there).  That is why small UAV rotors reach FM 0.5-0.65 while full-size rotors reach
   0.7-0.8 [1, §2.3.6].  A fixed-pitch propeller keeps its :math:`C_T/\sigma` when it
   speeds up for more thrust (:math:`T \propto \Omega^2`), so its FM changes with load only
   through the Reynolds number.
@@ -30,6 +32,10 @@ References
        (http://web.mit.edu/drela/Public/web/qprop/motor1_theory.pdf).
 .. [4] ArduPilot Copter documentation, "Hover Throttle" (``MOT_THST_HOVER``): hover
        throttle "is usually between 0.2 and 0.6".
+.. [5] P. B. S. Lissaman, "Low-Reynolds-number airfoils," *Annual Review of Fluid
+       Mechanics* 15, 223-239 (1983).
+.. [6] T. J. Mueller and J. D. DeLaurier, "Aerodynamics of small vehicles," *Annual Review
+       of Fluid Mechanics* 35, 89-111 (2003).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ __all__ = [
     "MIN_THRUST_TO_WEIGHT",
     "MOTOR_COPPER_LOSS",
     "MOTOR_NO_LOAD_LOSS",
+    "RE_CRITICAL",
     "RE_REF",
     "SOLIDITY",
     "THRUST_TO_WEIGHT_AT_MTOM",
@@ -69,11 +76,16 @@ designed for 0.08-0.12, where the blade works well below stall [1, §2.6]. [-]""
 RE_REF = 1.0e5
 """Reference chord Reynolds number of :data:`CD0_AT_RE_REF`. [-]"""
 
-CD0_AT_RE_REF = 0.035
+RE_CRITICAL = 8.0e4
+"""Critical chord Reynolds number below which laminar separation raises the drag steeply
+(Lissaman [5]: about 7·10⁴; Mueller & DeLaurier [6]). [-]"""
+
+CD0_AT_RE_REF = 0.030
 """Effective blade profile drag coefficient at :data:`RE_REF`.  With the default blade
-loading and solidity it gives FM 0.55 at Re 10⁵ (small UAV propellers: 0.5-0.65) and
-FM 0.78 at Re 3·10⁶ (full-size rotors: 0.7-0.8), Leishman's two ranges [1, §2.3.6]
-joined by the laminar :math:`Re^{-1/2}` law [2]. [-]"""
+loading and solidity it gives FM 0.57 at Re 10⁵ and 0.47 at 5·10⁴ (small UAV
+propellers: 0.5-0.65) and 0.69 at Re 3·10⁶ (full-size rotors: 0.7-0.8) [1, §2.3.6]; the
+value was chosen in that range and checked against the published hover times of
+``docs/validation.md`` (a shared constant, no aircraft has its own). [-]"""
 
 MOTOR_NO_LOAD_LOSS = 0.02
 """Default no-load loss :math:`I_0 V` as a share of the drive's maximum power (Drela's
@@ -114,10 +126,17 @@ def chord_reynolds(tip_speed_mps, rotor_diameter_m, solidity=SOLIDITY, blades=2)
     return 0.75 * np.asarray(tip_speed_mps, dtype=float) * chord / KINEMATIC_VISCOSITY_M2PS
 
 
-def profile_drag_coefficient(reynolds, cd0_ref=CD0_AT_RE_REF, re_ref=RE_REF):
-    r""":math:`C_{d0} = C_{d0,ref} (Re / Re_{ref})^{-1/2}`, the laminar skin-friction
-    scaling [2]. [-]"""
-    return cd0_ref * (np.asarray(reynolds, dtype=float) / re_ref) ** -0.5
+def profile_drag_coefficient(
+    reynolds, cd0_ref=CD0_AT_RE_REF, re_ref=RE_REF, re_critical=RE_CRITICAL
+):
+    r"""Blade profile drag against chord Reynolds number [-]:
+    :math:`C_{d0} = C_{d0,ref} (Re / Re_{ref})^{-1/5}` above :math:`Re_c` (turbulent skin
+    friction [2]) and :math:`C_{d0}(Re_c)\, (Re / Re_c)^{-1}` below it (laminar
+    separation [5], [6])."""
+    re = np.asarray(reynolds, dtype=float)
+    turbulent = cd0_ref * (re / re_ref) ** -0.2
+    at_critical = cd0_ref * (re_critical / re_ref) ** -0.2
+    return np.where(re >= re_critical, turbulent, at_critical * re_critical / np.maximum(re, 1.0))
 
 
 def figure_of_merit(cd0, induced_factor=1.15, solidity=SOLIDITY, blade_loading=BLADE_LOADING):
