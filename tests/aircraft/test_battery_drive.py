@@ -101,14 +101,15 @@ def test_leg_energy_is_the_budget_share_at_its_power():
             t = float(a.hover_endurance_min(payload)) * 60.0
             leg = a.leg_performance(0.0, 5.0, payload, hold_s=t)
             assert float(leg.energy_wh) == pytest.approx(a.usable_energy_wh, rel=1e-9)
-            p = float(a.hover_power_w(payload))
+            p = float(a.terminal_hover_power_w(payload))
             assert float(leg.energy_wh) > p * t / 3600.0  # i^2 R and rate effect on top
 
 
 def test_heavy_payload_costs_more_than_its_power():
     """At full payload the pack gives a smaller share of its energy than empty."""
     a = load_aircraft("sprayer-40")
-    p0, p1 = float(a.hover_power_w(0.0)), float(a.hover_power_w(a.max_payload_kg))
+    p0 = float(a.terminal_hover_power_w(0.0))
+    p1 = float(a.terminal_hover_power_w(a.max_payload_kg))
     f0, f1 = a._pack.budget_factor(p0), a._pack.budget_factor(p1)
     assert f1 > f0 > 1.0
 
@@ -172,7 +173,7 @@ def test_cold_pack_shortens_heavy_hover():
 
 def test_pack_voltage_under_load_sags():
     a = load_aircraft("inspector-quad")
-    p = float(a.hover_power_w(0.0))
+    p = float(a.terminal_hover_power_w(0.0))
     ocv = float(battery.open_circuit_voltage_v(0.5, a._chem, a._cells))
     v_hover = float(a.pack_voltage_v(p))
     i = float(a.pack_current_a(p))

@@ -65,7 +65,9 @@ def test_calibrated_aircraft_prices_with_the_factors(flight):
     """Powers scale by the power factor; the usable budget by the energy factor."""
     ac, _ = flight
     cal = ac.with_calibration(Calibration(power_factor=1.1, energy_factor=0.9))
-    assert float(cal.hover_power_w(1.0)) == pytest.approx(1.1 * float(ac.hover_power_w(1.0)))
+    p0, p1 = float(ac.terminal_hover_power_w(1.0)), float(cal.terminal_hover_power_w(1.0))
+    assert p1 == pytest.approx(1.1 * p0)
+    assert float(cal.hover_power_w(1.0)) > 1.1 * float(ac.hover_power_w(1.0))  # higher rate
     assert cal.usable_energy_wh == pytest.approx(0.9 * ac.usable_energy_wh)
     leg0 = ac.leg_performance(1000.0, 10.0, 1.0)
     leg1 = cal.leg_performance(1000.0, 10.0, 1.0)

@@ -55,7 +55,7 @@ def predict_min(row) -> float:
     payload = float(row["takeoff_mass_kg"]) - float(row["mass_kg"])
     if row["speed_mps"]:
         power = ac.forward_power_w(payload, float(row["speed_mps"]))
-        return float(ac.endurance_at_power_min(power))
+        return float(ac.usable_energy_wh / power * 60.0)
     return float(ac.hover_endurance_min(payload))
 
 

@@ -57,7 +57,9 @@ _RHO0 = physics.RHO_SEA_LEVEL_KGPM3
 class Performance:
     """Summary performance at one payload (``airwork aircraft perf``).
 
-    Powers are electrical, from the battery. [W]; times [min]; distances [km]; speeds [m/s].
+    Powers are electrical, drawn from the usable energy (terminal power times the pack's
+    budget factor); ``hover_terminal_power_w`` is at the pack terminals. [W]; times [min];
+    distances [km]; speeds [m/s].
     ``endurance_min`` and ``range_km`` are at ``speed_mps`` and use usable energy less the
     landing reserve; the ``hover_endurance_min`` is spec-sheet style (no reserve).
     ``pack_voltage_hover_v`` is the terminal voltage in hover at half charge [V];
@@ -80,6 +82,7 @@ class Performance:
     reserve_energy_wh: float
     reserve_frac: float = 0.2
     temperature_c: float = 25.0
+    hover_terminal_power_w: float = 0.0
     pack_voltage_hover_v: float = 0.0
     pack_current_hover_a: float = 0.0
     figure_of_merit: float = 0.0
@@ -481,6 +484,34 @@ class Aircraft:
     def hover_power_w(
         self, payload_kg=0.0, *, air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3, working=False
     ):
+        """Power drawn from the usable energy to hover: the terminal power
+        (:meth:`terminal_hover_power_w`) times the pack's budget factor at it (:math:`i^2 R`
+        and the rate effect).  ``energy / hover_power_w`` is hover time; planners that
+        multiply it by time get the battery model. [W]
+        """
+        p = self.terminal_hover_power_w(
+            payload_kg, air_density_kgpm3=air_density_kgpm3, working=working
+        )
+        return p * self._pack.budget_factor(p)
+
+    def forward_power_w(
+        self,
+        payload_kg=0.0,
+        speed_mps=5.0,
+        *,
+        air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3,
+        working=False,
+    ):
+        """Power drawn from the usable energy in level flight at an airspeed: the terminal
+        power (:meth:`terminal_forward_power_w`) times the pack's budget factor. [W]"""
+        p = self.terminal_forward_power_w(
+            payload_kg, speed_mps, air_density_kgpm3=air_density_kgpm3, working=working
+        )
+        return p * self._pack.budget_factor(p)
+
+    def terminal_hover_power_w(
+        self, payload_kg=0.0, *, air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3, working=False
+    ):
         """Electrical power to hover, at the pack terminals. [W]
 
         Shaft power :math:`\\kappa_{eff} P_{ideal} + P_0` with the profile power from the
@@ -493,7 +524,7 @@ class Aircraft:
         shaft = self._hover_shaft_w(thrust, air_density_kgpm3)
         return self._electrical(shaft, self._fixed_power_w(working))
 
-    def forward_power_w(
+    def terminal_forward_power_w(
         self,
         payload_kg=0.0,
         speed_mps=5.0,
@@ -546,15 +577,16 @@ class Aircraft:
         """
         v = np.asarray(speed_mps, dtype=float)
         vz = np.asarray(climb_mps, dtype=float)
+        p_hover = self.terminal_hover_power_w(payload_kg, working=working)
         p_level = np.where(
             v >= 0.5,
-            self.forward_power_w(payload_kg, np.maximum(v, 0.5), working=working),
-            self.hover_power_w(payload_kg, working=working),
+            self.terminal_forward_power_w(payload_kg, np.maximum(v, 0.5), working=working),
+            p_hover,
         )
         mass = self.mass_kg + np.asarray(payload_kg, dtype=float)
         vh = physics.hover_induced_velocity_mps(mass * physics.G_MPS2, self.disk_area_m2)
         factor = physics.climb_power_factor(np.maximum(vz, 0.0), vh)
-        return p_level + self.hover_power_w(payload_kg, working=working) * (factor - 1.0)
+        return p_level + p_hover * (factor - 1.0)
 
     # ------------------------------------------------------------------ endurance, range
     def hover_endurance_min(self, payload_kg=0.0, *, reserve=False):
@@ -564,7 +596,8 @@ class Aircraft:
         the pack sags and the current grows as it empties, and the heavier the aircraft
         the more of the pack the :math:`R i` drop and :math:`i^2 R` leave unused.
         """
-        return self.endurance_at_power_min(self.hover_power_w(payload_kg), reserve=reserve)
+        energy = self.mission_energy_wh if reserve else self.usable_energy_wh
+        return energy / self.hover_power_w(payload_kg) * 60.0
 
     def _speed_bounds(self) -> tuple[float, float]:
         lo = 1.0
@@ -595,19 +628,12 @@ class Aircraft:
                 f"maximum speed {hi:.1f} m/s"
             )
         res = minimize_scalar(
-            lambda v: (
-                float(self._budget_power_w(self.forward_power_w(payload_kg, v)))
-                / (v - headwind_mps)
-            ),
+            lambda v: float(self.forward_power_w(payload_kg, v)) / (v - headwind_mps),
             bounds=(lo, hi),
             method="bounded",
             options={"xatol": 0.01},
         )
         return float(res.x)
-
-    def _budget_power_w(self, power_w):
-        """Rate at which a terminal power drains the usable budget. [W]"""
-        return self.budget_energy_wh(power_w, 3600.0)
 
     def performance(self, payload_kg: float = 0.0, speed_mps: float | None = None) -> Performance:
         """Key figures at one payload; ``speed_mps`` defaults to best-range speed."""
@@ -619,8 +645,8 @@ class Aircraft:
                 f"aircraft '{self.name}': speed {v} m/s outside (0, {self.max_speed_mps}] m/s"
             )
         p_fwd = float(self.forward_power_w(payload_kg, v))
-        endurance_h = float(self.endurance_at_power_min(p_fwd, reserve=True)) / 60.0
-        p_hover = float(self.hover_power_w(payload_kg))
+        endurance_h = self.mission_energy_wh / p_fwd
+        p_hover = float(self.terminal_hover_power_w(payload_kg))
         thrust = (self.mass_kg + float(payload_kg)) * physics.G_MPS2
         shaft = float(self._hover_shaft_w(thrust, _RHO0))
         margin = self.thrust_margin(payload_kg)
@@ -643,7 +669,7 @@ class Aircraft:
             payload_kg=float(payload_kg),
             takeoff_mass_kg=self.mass_kg + float(payload_kg),
             speed_mps=v,
-            hover_power_w=p_hover,
+            hover_power_w=float(self.hover_power_w(payload_kg)),
             hover_endurance_min=float(self.hover_endurance_min(payload_kg)),
             forward_power_w=p_fwd,
             endurance_min=endurance_h * 60.0,
@@ -654,6 +680,7 @@ class Aircraft:
             reserve_energy_wh=self.reserve_energy_wh,
             reserve_frac=self.reserve_frac,
             temperature_c=self.temperature_c,
+            hover_terminal_power_w=p_hover,
             pack_voltage_hover_v=v_hover,
             pack_current_hover_a=float(self.pack_current_a(p_hover)),
             figure_of_merit=float(self.figure_of_merit(thrust)),
@@ -728,23 +755,21 @@ class Aircraft:
         p_move = np.where(
             moving, self.forward_power_w(payload_kg, np.maximum(v, 0.1), working=working), 0.0
         )
-        p_hover = self.hover_power_w(payload_kg, working=working)
+        p_hover_t = self.terminal_hover_power_w(payload_kg, working=working)
         mass = self.mass_kg + np.asarray(payload_kg, dtype=float)
         vh = physics.hover_induced_velocity_mps(mass * physics.G_MPS2, self.disk_area_m2)
         vs = np.asarray(vertical_speed_mps, dtype=float)
         t_vert = np.abs(dz) / vs
         factor = np.where(dz > 0, physics.climb_power_factor(vs, vh), 1.0)
-        # climb: only the induced part grows with climb speed; profile and fixed power do not
-        p_vert = p_hover * factor
+        # the whole hover power grows by the climb factor (conservative); each part drains
+        # the usable budget at its own power (budget factor: rate effect and i^2 R)
+        bf = self._pack.budget_factor
+        p_vert_t = p_hover_t * factor
+        p_vert = p_vert_t * bf(p_vert_t)
+        p_hover = p_hover_t * bf(p_hover_t)
         t_hold = np.asarray(hold_s, dtype=float)
         time_s = t_move + t_vert + t_hold
-        # each part drains the usable budget at its own power (rate effect, i^2 R)
-        bf = self._pack.budget_factor
-        energy_j = (
-            p_move * t_move * bf(p_move)
-            + p_vert * t_vert * bf(p_vert)
-            + p_hover * t_hold * bf(p_hover)
-        )
+        energy_j = p_move * t_move + p_vert * t_vert + p_hover * t_hold
         with np.errstate(invalid="ignore", divide="ignore"):
             power = np.where(time_s > 0, energy_j / np.where(time_s > 0, time_s, 1.0), 0.0)
         return LegPerformance(time_s=time_s, energy_wh=energy_j / 3600.0, power_w=power)
