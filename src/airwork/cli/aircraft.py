@@ -64,6 +64,27 @@ def show(aircraft: Annotated[str, typer.Argument(help="Preset name or YAML spec 
         ("maximum payload", f"{a.max_payload_kg:.2f} kg"),
         ("payload system", f"{a.payload.name} ({a.payload.kind})" if a.payload else "none"),
         ("battery", f"{a.battery_count} x {a.battery.name}, {a.battery_energy_wh:.0f} Wh"),
+        (
+            "cells / chemistry / resistance",
+            f"{a.battery.cells_series}S {a.battery.chemistry}, "
+            f"{a.pack_resistance_ohm * 1000:.1f} mΩ at {a.temperature_c:g} °C",
+        ),
+        (
+            "pack voltage in hover (half charge)",
+            f"{float(a.pack_voltage_v(a.terminal_hover_power_w(0.0))):.1f} V",
+        ),
+        (
+            "thrust margin (empty / full)",
+            "no motor data"
+            if a.thrust_margin() is None
+            else f"{a.thrust_margin():.2f} / {a.thrust_margin(a.max_payload_kg):.2f}",
+        ),
+        (
+            "calibration (power / energy factor)",
+            "none"
+            if a.calibration is None
+            else f"{a.calibration.power_factor:.3f} / {a.calibration.energy_factor:.3f}",
+        ),
         ("usable energy / reserve", f"{a.usable_energy_wh:.0f} Wh / {a.reserve_energy_wh:.0f} Wh"),
         ("maximum speed / wind", f"{a.max_speed_mps:.1f} / {a.airframe.max_wind_mps:.1f} m/s"),
     ]
