@@ -259,14 +259,12 @@ class PackTable:
         self.usable_wh = float(w_wh[0])
         # a power the pack cannot deliver at all costs the whole budget at once
         self.energy_wh = np.maximum(w_wh, 1e-6 * self.usable_wh)
-        self._log_p = np.log(self.power_w)
-        self._log_factor = np.log(self.usable_wh / self.energy_wh)
+        self._factor = self.usable_wh / self.energy_wh
 
     def budget_factor(self, power_w):
-        """Usable-budget Wh per terminal Wh at ``power_w`` (>= 1). [-]"""
-        p = np.asarray(power_w, dtype=float)
-        lp = np.log(np.clip(p, self.power_w[0], self.power_w[-1]))
-        return np.exp(np.interp(lp, self._log_p, self._log_factor))
+        """Usable-budget Wh per terminal Wh at ``power_w`` (>= 1; held at the table's
+        ends outside it). [-]"""
+        return np.interp(power_w, self.power_w, self._factor)
 
     def delivered_wh(self, power_w):
         """Terminal energy delivered at constant ``power_w`` before cut-off. [Wh]"""

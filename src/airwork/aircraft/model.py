@@ -540,15 +540,24 @@ class Aircraft:
         speed times 1.2 and as a multirotor below it.
         """
         mass = self.check_payload(payload_kg)
-        weight = mass * physics.G_MPS2
-        rho = air_density_kgpm3
+        return self._terminal_powers(mass, speed_mps, air_density_kgpm3, working)[0]
+
+    def _terminal_powers(self, mass_kg, speed_mps, rho, working):
+        """Terminal powers ``(forward at speed_mps, hover)`` of checked masses, sharing the
+        weight's rotor terms. [W]"""
+        weight = mass_kg * physics.G_MPS2
         v = np.asarray(speed_mps, dtype=float)
+        p_ideal = physics.ideal_hover_power_w(weight, self.disk_area_m2, rho)
+        fm = self.figure_of_merit(weight, rho)
+        p0 = p_ideal * np.maximum(1.0 / fm - self.rotors.induced_factor, 0.0)
+        fixed = self._fixed_power_w(working)
+        hover = self._electrical(self._induced_factor() * p_ideal + p0, fixed)
         shaft = physics.forward_flight_power_w(
             weight,
             v,
             self.disk_area_m2,
             self.airframe.drag_area_m2,
-            profile_power_hover_w=self._profile_power_w(weight, rho),
+            profile_power_hover_w=p0,
             tip_speed_mps=self._tip_speed_mps(weight, rho),
             induced_factor=self._induced_factor(),
             air_density_kgpm3=rho,
@@ -566,7 +575,7 @@ class Aircraft:
                 air_density_kgpm3=rho,
             )
             shaft = np.where(v >= 1.2 * wing.stall_speed_mps, wing_shaft, shaft)
-        return self._electrical(shaft, self._fixed_power_w(working))
+        return self._electrical(shaft, fixed), hover
 
     def flight_power_w(self, payload_kg, speed_mps, climb_mps=0.0, *, working=False):
         """Terminal power at a horizontal airspeed and vertical speed (positive up). [W]
@@ -752,18 +761,16 @@ class Aircraft:
                 f"(airspeed {np.min(v):.1f} m/s, headwind {np.max(vw):.1f} m/s)"
             )
         t_move = np.where(moving, d / np.where(moving, ground, 1.0), 0.0)
-        p_move = np.where(
-            moving, self.forward_power_w(payload_kg, np.maximum(v, 0.1), working=working), 0.0
-        )
-        p_hover_t = self.terminal_hover_power_w(payload_kg, working=working)
-        mass = self.mass_kg + np.asarray(payload_kg, dtype=float)
+        mass = self.check_payload(payload_kg)
+        p_move_t, p_hover_t = self._terminal_powers(mass, np.maximum(v, 0.1), _RHO0, working)
+        bf = self._pack.budget_factor
+        p_move = np.where(moving, p_move_t * bf(p_move_t), 0.0)
         vh = physics.hover_induced_velocity_mps(mass * physics.G_MPS2, self.disk_area_m2)
         vs = np.asarray(vertical_speed_mps, dtype=float)
         t_vert = np.abs(dz) / vs
         factor = np.where(dz > 0, physics.climb_power_factor(vs, vh), 1.0)
         # the whole hover power grows by the climb factor (conservative); each part drains
         # the usable budget at its own power (budget factor: rate effect and i^2 R)
-        bf = self._pack.budget_factor
         p_vert_t = p_hover_t * factor
         p_vert = p_vert_t * bf(p_vert_t)
         p_hover = p_hover_t * bf(p_hover_t)
