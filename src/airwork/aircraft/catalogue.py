@@ -212,8 +212,8 @@ def _drag_area_default(mass_kg: float) -> float:
     return 0.03 * mass_kg ** (2.0 / 3.0)
 
 
-def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
-    """Assemble an :class:`Aircraft` from a validated spec sheet."""
+def _payload_from_spec(spec: AircraftSpec) -> PayloadSystem | None:
+    """The payload system a spec sheet describes (at most one)."""
     payload: PayloadSystem | None = None
     if spec.tank_l is not None:
         payload = SprayTank(
@@ -256,6 +256,12 @@ def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
             max_payload_kg=spec.cargo_kg,
             winch_length_m=spec.winch_length_m,
         )
+    return payload
+
+
+def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
+    """Assemble an :class:`Aircraft` from a validated spec sheet."""
+    payload = _payload_from_spec(spec)
     # The spec-sheet mass already includes the payload system: keep it in the airframe.
     payload_mass = payload.mass_kg if payload is not None else 0.0
     battery_mass = min(spec.battery_energy_wh / _PACK_WH_PER_KG, 0.6 * spec.mass_kg)
