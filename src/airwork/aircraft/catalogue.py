@@ -126,7 +126,13 @@ class AircraftSpec(BaseModel):
     with batteries, no payload), ``battery_energy_wh`` (all packs), ``max_takeoff_mass_kg``.
     Everything else has a sensible default.  Payload keys (at most one system):
     ``tank_l`` (+ ``swath_m``), ``spreader_kg`` (+ ``swath_m``), ``camera`` (a catalogue
-    camera name or its keys), ``cargo_kg`` (+ ``winch_length_m``).
+    camera name or its keys), ``cargo_kg`` (+ ``winch_length_m``).  Battery keys:
+    ``battery_cells``, ``battery_chemistry`` (``lipo``, ``lihv``, ``li-ion``),
+    ``battery_capacity_ah``, ``battery_packs``, ``battery_resistance_ohm`` (all packs
+    together), ``battery_c_rating``, ``temperature_c``.  Motor keys (where the maker
+    publishes them; they give the thrust limit): ``motor_kv``, ``motor_power_w`` (per motor),
+    ``motor_resistance_ohm``, ``motor_no_load_a``, ``thrust_to_weight`` (at the maximum
+    take-off mass).  ``calibration`` holds the factors ``airwork aircraft calibrate`` fits.
     """
 
     model_config = ConfigDict(extra="forbid")
