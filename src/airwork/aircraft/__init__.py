@@ -7,11 +7,12 @@ from airwork.aircraft.catalogue import (
     load_aircraft,
     preset_names,
 )
-from airwork.aircraft.model import Aircraft, LegPerformance, Performance
+from airwork.aircraft.model import Aircraft, Calibration, LegPerformance, Performance
 
 __all__ = [
     "Aircraft",
     "AircraftSpec",
+    "Calibration",
     "LegPerformance",
     "Performance",
     "aircraft_from_spec",

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from airwork.aircraft.battery import CHEMISTRIES
 from airwork.aircraft.components import (
     Airframe,
     BatteryPack,
@@ -26,16 +27,19 @@ from airwork.aircraft.components import (
     Spreader,
     Wing,
 )
-from airwork.aircraft.model import Aircraft
+from airwork.aircraft.model import Aircraft, Calibration
 from airwork.errors import AircraftError, InputFileError
 
 __all__ = [
     "AircraftSpec",
+    "CalibratedPresetSpec",
+    "CalibrationSpec",
     "Catalogue",
     "aircraft_from_spec",
     "catalogue",
     "load_aircraft",
     "preset_names",
+    "read_aircraft_file",
 ]
 
 _PAYLOAD_CLASSES: dict[str, type[PayloadSystem]] = {
@@ -105,6 +109,16 @@ class CameraSpec(BaseModel):
     min_trigger_interval_s: float = Field(2.0, gt=0)
 
 
+class CalibrationSpec(BaseModel):
+    """Factors fitted by ``airwork aircraft calibrate`` from flown logs."""
+
+    model_config = ConfigDict(extra="forbid")
+    power_factor: float = Field(1.0, ge=0.3, le=3.0)
+    energy_factor: float = Field(1.0, ge=0.3, le=3.0)
+    flights: int = Field(0, ge=0)
+    source: str = ""
+
+
 class AircraftSpec(BaseModel):
     """An aircraft described from its spec sheet alone (YAML file).
 
@@ -112,7 +126,13 @@ class AircraftSpec(BaseModel):
     with batteries, no payload), ``battery_energy_wh`` (all packs), ``max_takeoff_mass_kg``.
     Everything else has a sensible default.  Payload keys (at most one system):
     ``tank_l`` (+ ``swath_m``), ``spreader_kg`` (+ ``swath_m``), ``camera`` (a catalogue
-    camera name or its keys), ``cargo_kg`` (+ ``winch_length_m``).
+    camera name or its keys), ``cargo_kg`` (+ ``winch_length_m``).  Battery keys:
+    ``battery_cells``, ``battery_chemistry`` (``lipo``, ``lihv``, ``li-ion``),
+    ``battery_capacity_ah``, ``battery_packs``, ``battery_resistance_ohm`` (all packs
+    together), ``battery_c_rating``, ``temperature_c``.  Motor keys (where the maker
+    publishes them; they give the thrust limit): ``motor_kv``, ``motor_power_w`` (per motor),
+    ``motor_resistance_ohm``, ``motor_no_load_a``, ``thrust_to_weight`` (at the maximum
+    take-off mass).  ``calibration`` holds the factors ``airwork aircraft calibrate`` fits.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -135,13 +155,31 @@ class AircraftSpec(BaseModel):
     cargo_kg: float | None = Field(None, gt=0, le=200)
     winch_length_m: float = Field(0.0, ge=0, le=100)
     payload_power_w: float | None = Field(None, ge=0)
-    # model parameters (defaults suit small electric multirotors)
-    figure_of_merit: float = Field(0.60, ge=0.3, le=0.85)
-    drive_efficiency: float = Field(0.80, ge=0.5, le=1.0)
+    # battery (energy_wh above is all packs; the rest describes one pack set)
+    battery_packs: int = Field(1, ge=1, le=16)
+    battery_cells: int | None = Field(None, ge=1, le=30)
+    battery_chemistry: Literal["lipo", "lihv", "li-ion"] = "lipo"
+    battery_capacity_ah: float | None = Field(None, gt=0, le=2000)
+    battery_resistance_ohm: float | None = Field(None, gt=0, le=10)
+    battery_c_rating: float | None = Field(None, gt=0, le=200)
+    battery_usable_frac: float | None = Field(None, ge=0.5, le=1.0)
+    temperature_c: float = Field(25.0, ge=-30, le=60)
+    # motors (where the maker publishes them: they give the thrust limit)
+    motor_kv: float | None = Field(None, gt=0, le=10000)
+    motor_resistance_ohm: float | None = Field(None, gt=0, le=10)
+    motor_no_load_a: float | None = Field(None, ge=0, le=100)
+    motor_power_w: float | None = Field(None, gt=0, le=50000)
+    thrust_to_weight: float | None = Field(None, gt=1, le=10)
+    # model parameters (None: derived from size and load, see docs/physics.md)
+    figure_of_merit: float | None = Field(None, ge=0.3, le=0.85)
+    drive_efficiency: float | None = Field(None, ge=0.5, le=1.0)
+    rotor_solidity: float = Field(0.08, gt=0.01, le=0.5)
+    blade_loading: float = Field(0.10, gt=0.02, le=0.2)
+    tip_speed_mps: float | None = Field(None, gt=10, le=300)
     drag_area_m2: float | None = Field(None, gt=0, le=10)
-    battery_usable_frac: float = Field(0.95, ge=0.5, le=1.0)
     reserve_frac: float = Field(0.2, ge=0, lt=0.9)
     avionics_power_w: float | None = Field(None, ge=0)
+    calibration: CalibrationSpec | None = None
     # fixed-wing VTOL
     wing_area_m2: float | None = Field(None, gt=0)
     wingspan_m: float | None = Field(None, gt=0)
@@ -160,10 +198,9 @@ class AircraftSpec(BaseModel):
             raise ValueError(f"give one payload system, got {', '.join(systems)}")
         if self.coaxial and self.rotor_count % 2:
             raise ValueError(f"coaxial rotors come in pairs, rotor_count={self.rotor_count}")
-        if self.mass_kg >= self.max_takeoff_mass_kg:
+        if self.mass_kg > self.max_takeoff_mass_kg:  # at the limit is legal
             raise ValueError(
-                f"mass_kg {self.mass_kg} must be below max_takeoff_mass_kg "
-                f"{self.max_takeoff_mass_kg}"
+                f"mass_kg {self.mass_kg} is above max_takeoff_mass_kg {self.max_takeoff_mass_kg}"
             )
         if (self.wing_area_m2 is None) != (self.wingspan_m is None):
             raise ValueError("a wing needs both wing_area_m2 and wingspan_m")
@@ -181,8 +218,8 @@ def _drag_area_default(mass_kg: float) -> float:
     return 0.03 * mass_kg ** (2.0 / 3.0)
 
 
-def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
-    """Assemble an :class:`Aircraft` from a validated spec sheet."""
+def _payload_from_spec(spec: AircraftSpec) -> PayloadSystem | None:
+    """The payload system a spec sheet describes (at most one)."""
     payload: PayloadSystem | None = None
     if spec.tank_l is not None:
         payload = SprayTank(
@@ -225,6 +262,12 @@ def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
             max_payload_kg=spec.cargo_kg,
             winch_length_m=spec.winch_length_m,
         )
+    return payload
+
+
+def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
+    """Assemble an :class:`Aircraft` from a validated spec sheet."""
+    payload = _payload_from_spec(spec)
     # The spec-sheet mass already includes the payload system: keep it in the airframe.
     payload_mass = payload.mass_kg if payload is not None else 0.0
     battery_mass = min(spec.battery_energy_wh / _PACK_WH_PER_KG, 0.6 * spec.mass_kg)
@@ -269,21 +312,53 @@ def aircraft_from_spec(spec: AircraftSpec) -> Aircraft:
         coaxial=spec.coaxial,
         figure_of_merit=spec.figure_of_merit,
         drive_efficiency=spec.drive_efficiency,
-    )
-    battery = BatteryPack(
-        name=f"{spec.name}-battery",
-        energy_wh=spec.battery_energy_wh,
-        mass_kg=battery_mass,
-        usable_frac=spec.battery_usable_frac,
+        tip_speed_mps=spec.tip_speed_mps,
+        solidity=spec.rotor_solidity,
+        blade_loading=spec.blade_loading,
+        motor_kv=spec.motor_kv,
+        motor_resistance_ohm=spec.motor_resistance_ohm,
+        motor_no_load_a=spec.motor_no_load_a,
+        motor_power_w=spec.motor_power_w,
+        thrust_to_weight=spec.thrust_to_weight,
     )
     return Aircraft(
         name=spec.name,
         airframe=airframe,
         rotors=rotors,
-        battery=battery,
+        battery=_battery_from_spec(spec, battery_mass),
+        battery_count=spec.battery_packs,
         payload=payload,
         reserve_frac=spec.reserve_frac,
         description=spec.description,
+        temperature_c=spec.temperature_c,
+        calibration=Calibration(**spec.calibration.model_dump()) if spec.calibration else None,
+    )
+
+
+def _default_cells(energy_wh: float) -> int:
+    """Cells in series when the sheet gives none: 4S up to 100 Wh, 6S up to 400 Wh, else
+    12S (the classes of small, mid-size and large drone packs); only the reported pack
+    voltage and a Kv thrust limit depend on it."""
+    return 4 if energy_wh <= 100 else 6 if energy_wh <= 400 else 12
+
+
+def _battery_from_spec(spec: AircraftSpec, battery_mass_kg: float) -> BatteryPack:
+    packs = spec.battery_packs
+    chem = CHEMISTRIES[spec.battery_chemistry]
+    cells = spec.battery_cells or _default_cells(spec.battery_energy_wh / packs)
+    return BatteryPack(
+        name=f"{spec.name}-battery",
+        energy_wh=spec.battery_energy_wh / packs,
+        mass_kg=battery_mass_kg / packs,
+        voltage_v=cells * chem.v_label_v,
+        usable_frac=spec.battery_usable_frac,
+        cells=cells,
+        chemistry=spec.battery_chemistry,
+        capacity_ah=None if spec.battery_capacity_ah is None else spec.battery_capacity_ah / packs,
+        resistance_ohm=(
+            None if spec.battery_resistance_ohm is None else spec.battery_resistance_ohm * packs
+        ),
+        c_rating=spec.battery_c_rating,
     )
 
 
@@ -295,8 +370,58 @@ def _format_validation(path: str, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+class CalibratedPresetSpec(BaseModel):
+    """A preset with a calibration fitted from its logs (``airwork aircraft calibrate``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    preset: str
+    calibration: CalibrationSpec | None = None
+    reserve_frac: float | None = Field(None, ge=0, lt=0.9)
+    temperature_c: float | None = Field(None, ge=-30, le=60)
+
+
+def _from_preset_file(path: Path, data: dict[str, Any]) -> Aircraft:
+    try:
+        spec = CalibratedPresetSpec.model_validate(data)
+    except ValidationError as exc:
+        raise AircraftError(_format_validation(str(path), exc)) from None
+    presets = catalogue().aircraft
+    if spec.preset not in presets:
+        raise AircraftError(
+            f"{path}: preset: unknown aircraft '{spec.preset}' (presets: {', '.join(presets)})"
+        )
+    ac = presets[spec.preset]
+    if spec.calibration is not None:
+        ac = ac.with_calibration(Calibration(**spec.calibration.model_dump()))
+    if spec.reserve_frac is not None:
+        ac = ac.with_reserve(spec.reserve_frac)
+    if spec.temperature_c is not None:
+        ac = ac.with_temperature(spec.temperature_c)
+    return ac
+
+
+def read_aircraft_file(path: Path) -> dict[str, Any]:
+    """The mapping of keys in an aircraft YAML file.
+
+    Raises
+    ------
+    InputFileError
+        Missing, unreadable or empty file.
+    """
+    if not path.is_file():
+        raise InputFileError(f"{path}: aircraft file not found")
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputFileError(f"{path}: cannot read aircraft file: {exc}") from exc
+    if not isinstance(data, dict) or not data:
+        raise InputFileError(f"{path}: aircraft file is empty or not a mapping of keys")
+    return data
+
+
 def load_aircraft(name_or_path: str | Path) -> Aircraft:
-    """A preset by name, or an aircraft from a spec-sheet YAML file.
+    """A preset by name, or an aircraft from a YAML file: a spec sheet
+    (:class:`AircraftSpec`) or a calibrated preset (``preset:`` and ``calibration:``).
 
     Raises
     ------
@@ -314,14 +439,9 @@ def load_aircraft(name_or_path: str | Path) -> Aircraft:
         raise AircraftError(
             f"unknown aircraft '{key}': not a preset ({', '.join(presets)}) nor a YAML file"
         )
-    if not path.is_file():
-        raise InputFileError(f"{path}: aircraft file not found")
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputFileError(f"{path}: cannot read aircraft file: {exc}") from exc
-    if not isinstance(data, dict) or not data:
-        raise InputFileError(f"{path}: aircraft file is empty or not a mapping of keys")
+    data = read_aircraft_file(path)
+    if "preset" in data:
+        return _from_preset_file(path, data)
     try:
         spec = AircraftSpec.model_validate(data)
     except ValidationError as exc:

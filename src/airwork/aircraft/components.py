@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from airwork.aircraft.battery import CHEMISTRIES
 from airwork.errors import AircraftError
 
 __all__ = [
     "Airframe",
     "BatteryPack",
+    "Calibration",
     "Camera",
     "CargoBay",
     "PayloadSystem",
@@ -113,7 +115,7 @@ class Airframe:
 
 @dataclass(frozen=True)
 class RotorSet:
-    """Lifting rotors.
+    """Lifting rotors with their motors and ESCs.
 
     Attributes
     ----------
@@ -124,27 +126,46 @@ class RotorSet:
         [m]
     coaxial : bool
         Rotors stacked in pairs.
-    figure_of_merit : float
-        Hover figure of merit of one isolated rotor.  Small UAV propellers reach 0.5-0.65
-        (low Reynolds numbers; Leishman 2006 §2.3.6), full-size rotors 0.7-0.8.  The default
-        0.60 with the default drive efficiency reproduces published hover times (see
-        ``docs/validation.md``). [-]
-    drive_efficiency : float
-        Motor times ESC efficiency, electrical to shaft, typically 0.75-0.85. [-]
+    figure_of_merit : float or None
+        Hover figure of merit of one isolated rotor; ``None`` (default) derives it from the
+        blade loading and the chord Reynolds number (:mod:`airwork.aircraft.drive`). [-]
+    drive_efficiency : float or None
+        Motor times ESC efficiency, electrical to shaft; ``None`` (default) derives it from
+        the load (Drela's motor model, :mod:`airwork.aircraft.drive`). [-]
     induced_factor : float
         Induced-power factor :math:`\\kappa`. [-]
-    tip_speed_mps : float
-        Hover tip speed :math:`\\Omega R`. [m/s]
+    tip_speed_mps : float or None
+        Hover tip speed :math:`\\Omega R` at the maximum take-off mass; ``None`` (default)
+        is the speed that gives the design blade loading. [m/s]
+    solidity : float
+        Blade area over disk area :math:`\\sigma`. [-]
+    blade_loading : float
+        Design hover :math:`C_T/\\sigma` at the maximum take-off mass. [-]
+    motor_kv : float or None
+        Motor speed constant. [rpm/V]
+    motor_resistance_ohm, motor_no_load_a : float or None
+        Winding resistance [Ω] and no-load current [A] of one motor.
+    motor_power_w : float or None
+        Maximum shaft power of one motor. [W]
+    thrust_to_weight : float or None
+        The maker's maximum thrust over weight at the maximum take-off mass. [-]
     """
 
     name: str
     count: int
     diameter_m: float
     coaxial: bool = False
-    figure_of_merit: float = 0.60
-    drive_efficiency: float = 0.80
+    figure_of_merit: float | None = None
+    drive_efficiency: float | None = None
     induced_factor: float = 1.15
-    tip_speed_mps: float = 110.0
+    tip_speed_mps: float | None = None
+    solidity: float = 0.08
+    blade_loading: float = 0.10
+    motor_kv: float | None = None
+    motor_resistance_ohm: float | None = None
+    motor_no_load_a: float | None = None
+    motor_power_w: float | None = None
+    thrust_to_weight: float | None = None
 
     def __post_init__(self) -> None:
         _positive(f"rotor set '{self.name}'", diameter_m=self.diameter_m, count=self.count)
@@ -156,10 +177,39 @@ class RotorSet:
             raise AircraftError(f"rotor set '{self.name}': need at least 3 rotors")
         for key in ("figure_of_merit", "drive_efficiency"):
             value = getattr(self, key)
-            if not 0.2 <= value <= 1.0:
+            if value is not None and not 0.2 <= value <= 1.0:
                 raise AircraftError(
                     f"rotor set '{self.name}': {key} must be in [0.2, 1], got {value}"
                 )
+        for key in (
+            "tip_speed_mps",
+            "motor_kv",
+            "motor_resistance_ohm",
+            "motor_power_w",
+            "thrust_to_weight",
+        ):
+            value = getattr(self, key)
+            if value is not None:
+                _positive(f"rotor set '{self.name}'", **{key: value})
+        if self.motor_no_load_a is not None and not self.motor_no_load_a >= 0:
+            raise AircraftError(
+                f"rotor set '{self.name}': motor_no_load_a must be >= 0, got {self.motor_no_load_a}"
+            )
+        if self.thrust_to_weight is not None and self.thrust_to_weight <= 1.0:
+            raise AircraftError(
+                f"rotor set '{self.name}': thrust_to_weight must be above 1 to fly, "
+                f"got {self.thrust_to_weight}"
+            )
+        _positive(
+            f"rotor set '{self.name}'", solidity=self.solidity, blade_loading=self.blade_loading
+        )
+
+    @property
+    def has_motor_data(self) -> bool:
+        """Whether the maker's motor data give a thrust limit."""
+        return any(
+            v is not None for v in (self.motor_kv, self.motor_power_w, self.thrust_to_weight)
+        )
 
 
 @dataclass(frozen=True)
@@ -174,22 +224,62 @@ class BatteryPack:
         [kg]
     voltage_v : float
         Nominal voltage. [V]
-    usable_frac : float
-        Share of nominal energy delivered down to the cut-off voltage. [-]
+    usable_frac : float or None
+        Share of nominal energy delivered down to the cut-off at a low rate; ``None``
+        (default) takes it from the chemistry's discharge curve
+        (:mod:`airwork.aircraft.battery`). [-]
+    cells : int or None
+        Cells in series; ``None`` rounds ``voltage_v`` over the chemistry's nominal cell
+        voltage. [-]
+    chemistry : str
+        ``lipo``, ``lihv`` or ``li-ion`` (:data:`~airwork.aircraft.battery.CHEMISTRIES`).
+    capacity_ah : float or None
+        ``None``: ``energy_wh / voltage_v``. [Ah]
+    resistance_ohm : float or None
+        DC internal resistance of the pack at 25 °C; ``None``: the chemistry's typical
+        value for the cell size. [Ω]
+    c_rating : float or None
+        The maker's continuous discharge rating (reported against the load). [1/h]
     """
 
     name: str
     energy_wh: float
     mass_kg: float
     voltage_v: float = 52.2
-    usable_frac: float = 0.95
+    usable_frac: float | None = None
+    cells: int | None = None
+    chemistry: str = "lipo"
+    capacity_ah: float | None = None
+    resistance_ohm: float | None = None
+    c_rating: float | None = None
 
     def __post_init__(self) -> None:
-        _positive(f"battery '{self.name}'", energy_wh=self.energy_wh, mass_kg=self.mass_kg)
-        if not 0.5 <= self.usable_frac <= 1.0:
+        owner = f"battery '{self.name}'"
+        _positive(owner, energy_wh=self.energy_wh, mass_kg=self.mass_kg, voltage_v=self.voltage_v)
+        if self.usable_frac is not None and not 0.5 <= self.usable_frac <= 1.0:
+            raise AircraftError(f"{owner}: usable_frac must be in [0.5, 1], got {self.usable_frac}")
+        if self.chemistry not in CHEMISTRIES:
             raise AircraftError(
-                f"battery '{self.name}': usable_frac must be in [0.5, 1], got {self.usable_frac}"
+                f"{owner}: unknown chemistry '{self.chemistry}' (known: {', '.join(CHEMISTRIES)})"
             )
+        for key in ("cells", "capacity_ah", "resistance_ohm", "c_rating"):
+            value = getattr(self, key)
+            if value is not None:
+                _positive(owner, **{key: value})
+
+    @property
+    def cells_series(self) -> int:
+        """Cells in series. [-]"""
+        if self.cells is not None:
+            return int(self.cells)
+        return max(1, round(self.voltage_v / CHEMISTRIES[self.chemistry].v_label_v))
+
+    @property
+    def capacity_ah_total(self) -> float:
+        """Capacity of the pack. [Ah]"""
+        if self.capacity_ah is not None:
+            return float(self.capacity_ah)
+        return self.energy_wh / self.voltage_v
 
 
 @dataclass(frozen=True)
@@ -302,3 +392,31 @@ class CargoBay(PayloadSystem):
     winch_length_m: float = 0.0
 
     kind = "cargo"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Per-airframe correction fitted from flown logs (``airwork aircraft calibrate``).
+
+    Attributes
+    ----------
+    power_factor : float
+        Measured battery power over the model's power for the flown condition. [-]
+    energy_factor : float
+        Energy the pack delivered to cut-off over the model's usable energy. [-]
+    flights : int
+        Logs the factors were fitted from.
+    source : str
+        What was fitted (log names).
+    """
+
+    power_factor: float = 1.0
+    energy_factor: float = 1.0
+    flights: int = 0
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for key in ("power_factor", "energy_factor"):
+            value = getattr(self, key)
+            if not (math.isfinite(value) and 0.3 <= value <= 3.0):
+                raise AircraftError(f"calibration: {key} must be in [0.3, 3], got {value}")

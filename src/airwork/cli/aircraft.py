@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.table import Table
 
-from airwork.aircraft import load_aircraft, preset_names
-from airwork.cli.common import JsonOpt, console, handle_errors
+from airwork.aircraft import Calibration, load_aircraft, preset_names
+from airwork.aircraft.calibration import fit_calibration
+from airwork.aircraft.catalogue import read_aircraft_file
+from airwork.cli.common import JsonOpt, console, err_console, handle_errors
+from airwork.errors import AircraftError
+from airwork.flightlog import read_log
 
 app = typer.Typer(help="Aircraft presets and performance.", no_args_is_help=True)
 
@@ -58,6 +64,27 @@ def show(aircraft: Annotated[str, typer.Argument(help="Preset name or YAML spec 
         ("maximum payload", f"{a.max_payload_kg:.2f} kg"),
         ("payload system", f"{a.payload.name} ({a.payload.kind})" if a.payload else "none"),
         ("battery", f"{a.battery_count} x {a.battery.name}, {a.battery_energy_wh:.0f} Wh"),
+        (
+            "cells / chemistry / resistance",
+            f"{a.battery.cells_series}S {a.battery.chemistry}, "
+            f"{a.pack_resistance_ohm * 1000:.1f} mΩ at {a.temperature_c:g} °C",
+        ),
+        (
+            "pack voltage in hover (half charge)",
+            f"{float(a.pack_voltage_v(a.terminal_hover_power_w(0.0))):.1f} V",
+        ),
+        (
+            "thrust margin (empty / full)",
+            "no motor data"
+            if a.thrust_margin() is None
+            else f"{a.thrust_margin():.2f} / {a.thrust_margin(a.max_payload_kg):.2f}",
+        ),
+        (
+            "calibration (power / energy factor)",
+            "none"
+            if a.calibration is None
+            else f"{a.calibration.power_factor:.3f} / {a.calibration.energy_factor:.3f}",
+        ),
         ("usable energy / reserve", f"{a.usable_energy_wh:.0f} Wh / {a.reserve_energy_wh:.0f} Wh"),
         ("maximum speed / wind", f"{a.max_speed_mps:.1f} / {a.airframe.max_wind_mps:.1f} m/s"),
     ]
@@ -102,11 +129,34 @@ def perf(
     speed_mps: Annotated[
         float | None, typer.Option("--speed-mps", help="Airspeed (m/s); default best range.")
     ] = None,
+    reserve_frac: Annotated[
+        float | None,
+        typer.Option(
+            "--reserve-frac",
+            help="Landing reserve as a share of usable energy (0 gives spec-sheet figures); "
+            "default the aircraft's.",
+        ),
+    ] = None,
+    temperature_c: Annotated[
+        float | None,
+        typer.Option("--temperature-c", help="Battery temperature (°C); default 25."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Performance at one payload (and speed)."""
-    p = load_aircraft(aircraft).performance(payload_kg, speed_mps)
-    data = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(p).items()}
+    """Performance at one payload (and speed): powers, endurance, range, pack voltage under
+    hover load and thrust margin."""
+    a = load_aircraft(aircraft)
+    if reserve_frac is not None:
+        if not 0.0 <= reserve_frac < 0.9:
+            raise AircraftError(f"--reserve-frac must be in [0, 0.9), got {reserve_frac}")
+        a = a.with_reserve(reserve_frac)
+    if temperature_c is not None:
+        a = a.with_temperature(temperature_c)
+    p = a.performance(payload_kg, speed_mps)
+    data = {
+        k: (round(v, 4) if isinstance(v, float) else list(v) if isinstance(v, tuple) else v)
+        for k, v in asdict(p).items()
+    }
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
@@ -114,5 +164,83 @@ def perf(
     table.add_column("quantity")
     table.add_column("value", justify="right")
     for k, v in data.items():
-        table.add_row(k, str(v))
+        if k != "warnings":
+            table.add_row(k, str(v))
     console.print(table)
+    for w in p.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+def _calibrated_file_data(aircraft: str, cal: Calibration) -> dict:
+    block = {
+        "power_factor": round(cal.power_factor, 4),
+        "energy_factor": round(cal.energy_factor, 4),
+        "flights": cal.flights,
+        "source": cal.source,
+    }
+    if aircraft in preset_names():
+        return {"preset": aircraft, "calibration": block}
+    data = dict(read_aircraft_file(Path(aircraft)))
+    data["calibration"] = block
+    return data
+
+
+@app.command()
+@handle_errors
+def calibrate(
+    aircraft: Annotated[str, typer.Argument(help="Preset name or YAML spec file.")],
+    logs: Annotated[
+        list[Path],
+        typer.Argument(help="Flown logs: DataFlash .bin, MAVLink .tlog or PX4 .ulg (or .xz)."),
+    ],
+    payload_kg: Annotated[
+        float, typer.Option("--payload-kg", help="Payload flown in the logs (kg).")
+    ] = 0.0,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the aircraft with its calibration to this YAML file (plans use it "
+            "as --aircraft FILE).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit a power factor and a usable-energy factor from flown logs."""
+    a = load_aircraft(aircraft)
+    fit = fit_calibration(a, [read_log(p) for p in logs], payload_kg)
+    cal = fit.calibration
+    if output is not None:
+        text = yaml.safe_dump(_calibrated_file_data(aircraft, cal), sort_keys=False)
+        output.write_text(text, "utf-8")
+    if as_json:
+        out = {
+            "aircraft": a.name,
+            "power_factor": round(cal.power_factor, 4),
+            "energy_factor": round(cal.energy_factor, 4),
+            "samples": fit.samples,
+            "power_rms_frac": round(fit.power_rms_frac, 4),
+            "depth_span": round(fit.depth_span, 3),
+            "per_log": [
+                {"log": n, "power_factor": round(kp, 4), "energy_factor": ke}
+                for n, kp, ke in fit.per_log
+            ],
+            "output": None if output is None else str(output),
+        }
+        typer.echo(json.dumps(out, indent=2))
+        return
+    table = Table(title=f"calibration of {a.name} from {len(logs)} log(s)")
+    for col in ("log", "power factor", "energy factor"):
+        table.add_column(col, justify="right")
+    for name, kp, ke in fit.per_log:
+        table.add_row(name, f"{kp:.3f}", "—" if ke is None else f"{ke:.3f}")
+    table.add_row("fitted", f"{cal.power_factor:.3f}", f"{cal.energy_factor:.3f}")
+    console.print(table)
+    console.print(
+        f"{fit.samples} airborne samples; power residual {fit.power_rms_frac:.1%} RMS; "
+        f"the logs cover {fit.depth_span:.0%} of the pack"
+        + ("" if fit.depth_span >= 0.2 else " (too little to fit the energy factor: kept 1)")
+    )
+    if output is not None:
+        console.print(f"wrote {output}")
