@@ -4,18 +4,14 @@ three formats (the fit recovers them within 2 %), the raw SITL DataFlash logs re
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 import synthlogs
-import yaml
-from typer.testing import CliRunner
 
 from airwork.aircraft import Calibration, load_aircraft
 from airwork.aircraft.calibration import fit_calibration
-from airwork.cli.main import app
 from airwork.errors import AircraftError, InputFileError
 from airwork.flightlog import read_log
 
@@ -123,73 +119,3 @@ def test_bad_logs_are_refused_in_one_line(tmp_path):
     log = read_log(synthlogs.write_ulog(tmp_path / "g.ulg", ground))
     with pytest.raises(AircraftError, match="airborne"):
         fit_calibration(ac, [log])
-
-
-def run(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def test_cli_calibrate_writes_a_calibrated_preset(flight, tmp_path):
-    """calibrate a preset from two logs writes preset + calibration; plans load it."""
-    ac, d = flight
-    logs = [
-        synthlogs.write_tlog(tmp_path / "a.tlog", d),
-        synthlogs.write_dataflash(tmp_path / "b.bin", d),
-    ]
-    out = tmp_path / "cal.yaml"
-    res = run("aircraft", "calibrate", "inspector-quad", *logs, "-o", out, "--json")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
-    assert data["power_factor"] == pytest.approx(1.12, rel=0.02)
-    assert len(data["per_log"]) == 2
-    saved = yaml.safe_load(out.read_text())
-    assert saved["preset"] == "inspector-quad"
-    cal = load_aircraft(out)
-    assert cal.calibration is not None
-    assert cal.calibration.energy_factor == pytest.approx(0.93, rel=0.02)
-    assert cal.usable_energy_wh == pytest.approx(
-        cal.calibration.energy_factor * ac.usable_energy_wh
-    )
-    res = run("aircraft", "calibrate", "inspector-quad", tmp_path / "none.ulg")
-    assert res.exit_code == 1 and "not found" in res.output
-
-
-def test_cli_calibrate_a_spec_file_keeps_its_keys(tmp_path):
-    spec = tmp_path / "quad.yaml"
-    spec.write_text(
-        "name: quad\nrotor_count: 4\nrotor_diameter_m: 0.45\nmass_kg: 3.0\n"
-        "battery_energy_wh: 200\nmax_takeoff_mass_kg: 4.5\ncargo_kg: 1.0\n"
-    )
-    ac = load_aircraft(spec)
-    d = synthlogs.synth_flight(ac, 1.05, 0.97)
-    log = synthlogs.write_ulog(tmp_path / "q.ulg", d)
-    out = tmp_path / "quad-cal.yaml"
-    res = run("aircraft", "calibrate", spec, log, "-o", out)
-    assert res.exit_code == 0, res.output
-    assert "fitted" in res.output
-    cal = load_aircraft(out)
-    assert cal.name == "quad" and cal.calibration.power_factor == pytest.approx(1.05, rel=0.02)
-
-
-def test_cli_perf_reserve_temperature_voltage_margin():
-    """perf keeps its keys; --reserve-frac 0 gives spec-sheet figures; the cold costs
-    endurance; pack voltage under hover load is reported."""
-    base = json.loads(run("aircraft", "perf", "sprayer-40", "--payload-kg", 40, "--json").stdout)
-    sheet = json.loads(
-        run(
-            "aircraft", "perf", "sprayer-40", "--payload-kg", 40, "--reserve-frac", 0, "--json"
-        ).stdout
-    )
-    cold = json.loads(
-        run(
-            "aircraft", "perf", "sprayer-40", "--payload-kg", 40, "--temperature-c", -10, "--json"
-        ).stdout
-    )
-    for key in ("hover_power_w", "endurance_min", "range_km", "usable_energy_wh"):
-        assert key in base
-    assert sheet["reserve_energy_wh"] == 0 and sheet["endurance_min"] > base["endurance_min"]
-    assert sheet["endurance_min"] == pytest.approx(base["endurance_min"] / 0.8, rel=1e-3)
-    assert cold["hover_endurance_min"] < base["hover_endurance_min"]
-    assert 40 < base["pack_voltage_hover_v"] < 60 and base["thrust_margin"] is None
-    res = run("aircraft", "perf", "sprayer-40", "--reserve-frac", 0.95)
-    assert res.exit_code == 1 and "--reserve-frac" in res.output

@@ -9,7 +9,8 @@ the wind, the battery with its reserve, and the autopilot's commands.
 split sorties with the flight model, but terrain following adds climbs and a banded wind
 may be stronger aloft than where it was priced.  When battery overruns are the only
 violations, the job is planned again with a planning reserve enlarged by the worst sortie's
-overrun, :math:`r' = 1 - (1 - r) / (1.02 \max_s E_s / E_{budget})`, while the mission keeps
+growth, :math:`r' = 1 - (1 - r) / (1.02 \max_s E^{checked}_s / E^{planned}_s)`, so that every
+sortie's planned energy shrinks by as much as the check found it grows, while the mission keeps
 the true landing reserve :math:`r` for the check, until it fits (at most ``tries`` plans).
 """
 
@@ -108,6 +109,19 @@ def safety_check(
     return mission, block
 
 
+def _energy_growth(mission: Mission, report: CheckReport) -> float:
+    """The largest ratio of a sortie's checked energy to its planned energy (terrain
+    following's climbs, a stronger wind aloft), at least that of the worst overrun."""
+    planned = {s.index: s.energy_wh for s in mission.sorties}
+    ratios = [
+        s["energy_wh"] / planned[s["sortie"]]
+        for s in report.sorties
+        if s.get("energy_wh") and planned.get(s["sortie"])
+    ]
+    worst = max((s.get("battery_frac_of_budget") or 0.0 for s in report.sorties), default=1.0)
+    return max([worst, *ratios])
+
+
 def _on_home_ground(mission: Mission, site: Site) -> Mission:
     """The mission with its home elevation read from the site's terrain."""
     s0 = mission.sorties[0].xy_m[0] if mission.sorties else np.zeros(2)
@@ -159,9 +173,9 @@ def plan_checked(
             only_energy = report is not None and {v.kind for v in report.violations} == {"energy"}
             if not (replans and only_energy) or attempt == tries - 1:
                 raise
-            worst = max(s.get("battery_frac_of_budget") or 0.0 for s in report.sorties)
             current = base if planning is None else planning
-            planning = min(1.0 - (1.0 - current) / (worst * 1.02), _MAX_PLANNING_RESERVE)
+            growth = _energy_growth(mission, report)
+            planning = min(1.0 - (1.0 - current) / (growth * 1.02), _MAX_PLANNING_RESERVE)
             continue
         if planning is not None and planning != reserve_frac:
             block["planning_reserve_frac"] = round(planning, 4)
