@@ -10,10 +10,10 @@ Nothing here plans or writes files.  Command choices were checked against pymavl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from pymavlink import mavutil
 
+from airwork.autopilot.firmware import Autopilot
 from airwork.errors import ExportError
 from airwork.mission.model import AltitudeRef, Mission
 
@@ -31,13 +31,6 @@ __all__ = [
 ]
 
 _ML = mavutil.mavlink
-
-
-class Autopilot(StrEnum):
-    """Autopilot firmware a mission is written for."""
-
-    ARDUPILOT = "ardupilot"
-    PX4 = "px4"
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,35 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
-from rich.table import Table
 
-from airwork.aircraft import Calibration, load_aircraft, preset_names
-from airwork.aircraft.calibration import fit_calibration
-from airwork.aircraft.catalogue import read_aircraft_file
 from airwork.cli.common import JsonOpt, console, err_console, handle_errors
 from airwork.errors import AircraftError
-from airwork.flightlog import read_log
+
+if TYPE_CHECKING:  # pragma: no cover
+    from airwork.aircraft import Calibration
+
+
+# The library is imported when a command runs, not when ``airwork --help`` starts.
+def load_aircraft(name: str) -> Any:
+    from airwork.aircraft import load_aircraft as load
+
+    return load(name)
+
+
+def preset_names() -> list[str]:
+    from airwork.aircraft import preset_names as names
+
+    return names()
+
+
+def Table(*args: Any, **kwargs: Any) -> Any:
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
+
 
 app = typer.Typer(help="Aircraft presets and performance.", no_args_is_help=True)
 
@@ -178,6 +195,8 @@ def _calibrated_file_data(aircraft: str, cal: Calibration) -> dict:
         "flights": cal.flights,
         "source": cal.source,
     }
+    from airwork.aircraft.catalogue import read_aircraft_file
+
     if aircraft in preset_names():
         return {"preset": aircraft, "calibration": block}
     data = dict(read_aircraft_file(Path(aircraft)))
@@ -208,6 +227,11 @@ def calibrate(
     as_json: JsonOpt = False,
 ) -> None:
     """Fit a power factor and a usable-energy factor from flown logs."""
+    import yaml
+
+    from airwork.aircraft.calibration import fit_calibration
+    from airwork.flightlog import read_log
+
     a = load_aircraft(aircraft)
     fit = fit_calibration(a, [read_log(p) for p in logs], payload_kg)
     cal = fit.calibration

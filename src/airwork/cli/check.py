@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from airwork.autopilot.items import Autopilot
+from airwork.autopilot.firmware import Autopilot
 from airwork.cli.common import console, err_console, handle_errors
 
 __all__ = ["check"]

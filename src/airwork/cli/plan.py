@@ -218,7 +218,7 @@ def _condition_options() -> list[click.Option]:
 
 
 def _output_options(job_kind) -> list[click.Option]:
-    from airwork.autopilot.items import Autopilot
+    from airwork.autopilot.firmware import Autopilot
 
     opts = [
         click.Option(
