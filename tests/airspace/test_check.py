@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import shapely
-from conftest import X0, Y0, line_mission, synthetic_heights
+from airspace_data import X0, Y0, line_mission, synthetic_heights
 
 from airwork.aircraft import load_aircraft
 from airwork.airspace.check import CheckConfig, preflight, require_clear

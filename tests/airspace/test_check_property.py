@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import shapely
-from conftest import X0, Y0, line_mission
+from airspace_data import X0, Y0, line_mission
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

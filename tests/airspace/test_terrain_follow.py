@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 import rasterio
-from conftest import CELL_M, X0, Y0
+from airspace_data import CELL_M, X0, Y0
 from scipy.interpolate import RegularGridInterpolator
 
 from airwork.aircraft import load_aircraft
@@ -109,7 +109,7 @@ def test_path_off_terrain_is_an_error(dem_path, frame):
 def test_mission_terrain_following_passes_the_dem_check(dem_path, frame):
     """A mission planned over flat ground at 20 m fails over the hill; followed, it is clean
     and within tolerance of 20 m above ground, exported above take-off."""
-    from conftest import line_mission
+    from airspace_data import line_mission
 
     a = (X0 + 100.0, Y0 + 900.0)
     pts = [a, (X0 + 1100.0, Y0 + 900.0), (X0 + 1100.0, Y0 + 1100.0), (X0 + 100.0, Y0 + 1100.0)]

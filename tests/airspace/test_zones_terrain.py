@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import shapely
-from conftest import EPSG, X0, Y0, synthetic_heights, write_dem, write_geojson
+from airspace_data import EPSG, X0, Y0, synthetic_heights, write_dem, write_geojson
 
 from airwork.errors import CRSError, GeometryError, InputFileError
 from airwork.geo.pathfinding import PathFinder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -10,9 +11,21 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-from conftest import X0, Y0, write_dem, write_geojson
 
 from airwork.cli.main import app
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "airspace"))
+from airspace_data import EPSG, X0, Y0, write_dem, write_geojson
+
+
+@pytest.fixture(scope="module")
+def frame():
+    from pyproj import CRS
+
+    from airwork.geo.frame import LocalFrame
+
+    return LocalFrame(CRS.from_epsg(EPSG))
+
 
 runner = CliRunner()
 EXAMPLE = Path(str(resources.files("airwork").joinpath("data/example_field.geojson")))
