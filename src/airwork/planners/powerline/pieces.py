@@ -20,13 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from airwork.aircraft.model import Aircraft
-from airwork.flight.kinematics import (
-    CLIMB_SPEED_MPS,
-    DESCENT_SPEED_MPS,
-    corner_speed_mps,
-    reachable_speeds_mps,
-    speed_change_loss_s,
-)
+from airwork.flight.conditions import Conditions
 from airwork.mission.model import LegKind
 
 __all__ = [
@@ -72,56 +66,48 @@ class Piece:
 
 
 def _price(aircraft: Aircraft, pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray]:
-    """Energy [Wh] and time [s] of every piece, priced exactly as SortieBuilder prices
-    legs (level part at the leg speed, vertical part at the climb or descent speed)."""
+    """Energy [Wh] and time [s] of every piece, priced by the shared flight model
+    (:meth:`~airwork.flight.conditions.Conditions.price_legs`, as SortieBuilder prices legs);
+    each piece starts and ends at rest, which bounds whatever corner joins it to the next."""
     if not pieces:
         return np.zeros(0), np.zeros(0)
     counts = np.array([len(p.specs) for p in pieces])
-    pts, prev = [], []
-    for p in pieces:
-        arr = np.array([s[:3] for s in p.specs], dtype=float).reshape(-1, 3)
-        pts.append(arr)
-        prev.append(np.vstack([np.asarray(p.start, dtype=float)[None, :], arr[:-1]]))
-    pts_a, prev_a = np.vstack(pts), np.vstack(prev)
-    flat = [s for p in pieces for s in p.specs]
-    speed = np.array([s[4] for s in flat])
-    cam = np.array([s[5] for s in flat])
-    hold = np.array([s[6] for s in flat])
-    d = pts_a - prev_a
-    horiz = np.hypot(d[:, 0], d[:, 1])
-    climb = d[:, 2]
-    vs = np.where(climb > 0, CLIMB_SPEED_MPS, DESCENT_SPEED_MPS)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    # time lost at corners, as SortieBuilder prices it; a piece is taken to start and end
-    # at rest, which bounds whatever corner joins it to the next piece
-    v = np.where(horiz > 0, speed, 0.0)
-    nz = counts > 0
-    entry, exit_ = np.zeros(len(flat)), np.zeros(len(flat))
-    inner = np.ones(len(flat), dtype=bool)
-    inner[starts[nz]] = False  # legs that follow another leg of the same piece
-    i = np.flatnonzero(inner)
-    if i.size:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cos_t = np.sum(d[i - 1, :2] * d[i, :2], axis=1) / (horiz[i - 1] * horiz[i])
-        cos_t = np.where((hold[i - 1] > 0) | ~np.isfinite(cos_t), 0.0, cos_t)
-        entry[i] = exit_[i - 1] = corner_speed_mps(v[i - 1], v[i], cos_t)
-    # one speed per vertex (0 where pieces join), lowered where a short leg cannot change
-    # speed enough, as SortieBuilder does
-    vertex = reachable_speeds_mps(np.concatenate([entry, [0.0]]), horiz)
-    corner = speed_change_loss_s(horiz, v, vertex[:-1], vertex[1:])
-    perf = aircraft.leg_performance(
-        horiz,
-        speed,
-        np.zeros(len(flat)),
-        climb_m=climb,
-        vertical_speed_mps=vs,
-        working=cam,
-        hold_s=hold + corner,
+    # one path through every piece: its start, then its specs; the legs joining one piece
+    # to the next are priced too and dropped
+    xyz: list = []
+    speed: list[float] = []
+    cam: list[bool] = []
+    hold: list[float] = []
+    keep: list[bool] = []
+    rest: list[bool] = []
+    for k, p in enumerate(pieces):
+        if k:  # the leg from the previous piece's end to this one's start
+            speed.append(1.0), cam.append(False), hold.append(0.0), keep.append(False)
+        xyz.append(np.asarray(p.start, dtype=float)[None, :])
+        rest.append(True)
+        for spec in p.specs:
+            xyz.append(np.asarray(spec[:3], dtype=float)[None, :])
+            speed.append(float(spec[4])), cam.append(bool(spec[5])), hold.append(float(spec[6]))
+            keep.append(True)
+            rest.append(False)
+        rest[-1] = True
+    path = np.vstack(xyz)
+    prices = Conditions(aircraft).price_legs(
+        path,
+        np.array(speed),
+        np.zeros(len(speed)),
+        working=np.array(cam),
+        hold_s=np.array(hold),
+        rest=np.array(rest),
     )
+    keep_a = np.array(keep)
+    e_legs, t_legs = prices.energy_wh[keep_a], prices.time_s[keep_a]
+    nz = counts > 0
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     e = np.zeros(len(pieces))
     t = np.zeros(len(pieces))
-    e[nz] = np.add.reduceat(perf.energy_wh, starts[nz])
-    t[nz] = np.add.reduceat(perf.time_s, starts[nz])
+    e[nz] = np.add.reduceat(e_legs, starts[nz])
+    t[nz] = np.add.reduceat(t_legs, starts[nz])
     return e, t
 
 
