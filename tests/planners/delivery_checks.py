@@ -22,8 +22,9 @@ def ground_speed(v, w, d):
 
 def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.ndarray:
     """Hover time each leg loses to its corners (uniform acceleration, written here
-    apart from the builder): speed through a waypoint min(v_in, v_out) max(0, cos turn), 0
-    at a hold or a vertical leg, lowered where a leg is too short to brake or speed up
+    apart from the builder), each horizontal leg at its commanded ground speed (``v``
+    where a sortie carries none): speed through a waypoint min(v_in, v_out) max(0, cos
+    turn), 0 at a hold or a vertical leg, lowered where a leg is too short to brake or speed up
     (forward and backward passes); a leg that reaches its speed loses (v-u)^2/2av + (v-w)^2/2av,
     a short one peaks at p = sqrt(aL + (u^2+w^2)/2). [s]"""
     wps = sortie.waypoints
@@ -31,7 +32,8 @@ def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.nd
     d = np.array([(wps[i + 1].x_m - wps[i].x_m, wps[i + 1].y_m - wps[i].y_m) for i in range(n)])
     horiz = np.hypot(d[:, 0], d[:, 1])
     vert = np.array([leg.kind.value in ("takeoff", "landing") for leg in sortie.legs])
-    speed = np.where((horiz > 0) & ~vert, v, 0.0)
+    commanded = np.array([leg.speed_mps or v for leg in sortie.legs])
+    speed = np.where((horiz > 0) & ~vert, commanded, 0.0)
     vc = np.zeros(n + 1)  # speed through each waypoint; rest at both ends
     for j in range(1, n):
         if wps[j].hold_s > 0 or horiz[j - 1] == 0 or horiz[j] == 0:

@@ -125,6 +125,9 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
             else:
                 vs = CLIMB_SPEED_MPS if dz > 0 else DESCENT_SPEED_MPS
             head = v - ground_speed(v, w, d) if dist > 0 else 0.0
+            if dist > 0 and leg.kind not in (LegKind.TAKEOFF, LegKind.LANDING):
+                # commanded: the ground speed that holds the cruise airspeed in the wind
+                assert leg.speed_mps == pytest.approx(ground_speed(v, w, d), rel=1e-9)
             mean = 0.5 * (leg.payload_kg + leg.payload_end_kg)
             perf = a.leg_performance(
                 dist,

@@ -44,10 +44,6 @@ class SortieBuilder:
         Payload at take-off. [kg]
     climb_speed_mps, descent_speed_mps : float
         Vertical speeds of take-off and landing. [m/s]
-    headwind_fn : callable or None
-        Legacy airspeed-held pricing: ``headwind_fn(dx, dy) -> headwind [m/s]`` for leg
-        directions, the commanded speed being an airspeed.  None: the conditions' wind
-        triangle at the commanded ground speed.
     accel_mps2 : float
         Horizontal acceleration for corner and stop losses with a bare Aircraft. [m/s²]
     ground_alt_m : float
@@ -65,7 +61,6 @@ class SortieBuilder:
     payload_kg: float
     climb_speed_mps: float = CLIMB_SPEED_MPS
     descent_speed_mps: float = DESCENT_SPEED_MPS
-    headwind_fn: object = None
     accel_mps2: float = WAYPOINT_ACCEL_MPS2
     ground_alt_m: float = 0.0
     conditions: Conditions | None = None
@@ -147,40 +142,17 @@ class SortieBuilder:
         working = np.array([leg[4] or leg[5] for leg in self._legs])
         vertical = np.array([leg[0] in (LegKind.TAKEOFF, LegKind.LANDING) for leg in self._legs])
         hold = np.array([w.hold_s for w in self._wps[1:]])
-        if self.headwind_fn is None:
-            agl = 0.5 * (xyz[:-1, 2] + xyz[1:, 2]) - self.ground_alt_m
-            prices = self.conditions.price_legs(
-                xyz,
-                speed,
-                0.5 * (p0 + p1),
-                vertical=vertical,
-                working=working,
-                hold_s=hold,
-                agl_m=np.maximum(agl, 0.0),
-            )
-            return prices.time_s, prices.energy_wh
-        return self._airspeed_held_prices(xyz, speed, 0.5 * (p0 + p1), working, vertical, hold)
-
-    def _airspeed_held_prices(self, xyz, speed, payload, working, vertical, hold):
-        # legacy pricing for planners that hold an airspeed and give their own headwind
-        d = np.diff(xyz, axis=0)
-        horiz = np.hypot(d[:, 0], d[:, 1])
-        climb = d[:, 2]
-        headwind = np.where(horiz > 0, self.headwind_fn(d[:, 0], d[:, 1]), 0.0)
-        c = self.conditions
-        vs = np.where(vertical, speed, np.where(climb > 0, c.climb_speed_mps, c.descent_speed_mps))
-        corner = c.corner_losses_s(xyz[:, :2], np.where(vertical, 0.0, speed), hold)
-        perf = c.aircraft.leg_performance(
-            horiz,
-            np.where(vertical, 1.0, speed),
-            payload,
-            climb_m=climb,
-            vertical_speed_mps=vs,
-            headwind_mps=headwind,
+        agl = 0.5 * (xyz[:-1, 2] + xyz[1:, 2]) - self.ground_alt_m
+        prices = self.conditions.price_legs(
+            xyz,
+            speed,
+            0.5 * (p0 + p1),
+            vertical=vertical,
             working=working,
-            hold_s=hold + corner,
+            hold_s=hold,
+            agl_m=np.maximum(agl, 0.0),
         )
-        return perf.time_s, perf.energy_wh
+        return prices.time_s, prices.energy_wh
 
     def build(
         self, index: int, *, station_index: int = 0, landing_station_index: int = 0

@@ -16,14 +16,16 @@ import numpy as np
 import shapely
 
 from airwork.errors import AircraftError, GeometryError
+from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import CLIMB_SPEED_MPS
 from airwork.mission.build import SortieBuilder
 from airwork.mission.model import LegKind, Sortie
 from airwork.planners.delivery.drop import drop_holds, fly_drop
 from airwork.planners.delivery.params import DeliveryParams
 from airwork.planners.delivery.problem import DeliveryProblem, FleetType, Order, format_time
-from airwork.planners.delivery.travel import TravelModel, wind_vector_mps
+from airwork.planners.delivery.travel import TravelModel, ground_speed_mps, wind_vector_mps
 from airwork.site.terrain import ground_under_pieces
+from airwork.site.wind import Wind
 
 __all__ = [
     "LAND_DROP_ALT_M",
@@ -172,6 +174,11 @@ class FlightContext:
         return float(min(self.params.winch_alt_m, max(ft.winch_length_m - 1.0, 1.0)))
 
     # ---------------------------------------------------------------- exact trip flight
+    def conditions(self, ft) -> Conditions:
+        """The flight model of a fleet type in the day's wind."""
+        p = self.params
+        return Conditions(ft.aircraft, wind=Wind(p.wind_speed_mps, p.wind_from_deg))
+
     def _builder(self, trip: Trip, waits: list[float]) -> tuple[SortieBuilder, list[int]]:
         ft = self.fleet[trip.ftype]
         orders = [self.problem.orders[i] for i in trip.orders]
@@ -191,12 +198,15 @@ class FlightContext:
             station_xy=(float(hub[0]), float(hub[1])),
             takeoff_alt_m=float(profiles[0][1][0]),
             payload_kg=float(sum(o.mass_kg for o in orders)),
-            headwind_fn=self.travel.headwind_mps,
+            conditions=self.conditions(ft),
         )
 
         def fly_path(profile, kind: LegKind, hold_end: float) -> None:
             """Through every vertex at its altitude (the first is where the drone is)."""
             xy, z = profile
+            d = np.diff(xy, axis=0)
+            # the ground speed that holds the cruise airspeed along each leg (wind triangle)
+            g = ground_speed_mps(v, self.travel.wind_xy_mps, d[:, 0], d[:, 1])
             for j in range(1, len(xy)):
                 last = j == len(xy) - 1
                 b.goto(
@@ -204,7 +214,7 @@ class FlightContext:
                     xy[j, 1],
                     float(z[j]),
                     kind=kind,
-                    speed_mps=v,
+                    speed_mps=float(g[j - 1]) if np.hypot(*d[j - 1]) > 0 else v,
                     hold_s=hold_end if last else 0.0,
                 )
 

@@ -34,6 +34,7 @@ import numpy as np
 import shapely
 
 from airwork.errors import AircraftError
+from airwork.flight.conditions import ground_speed_for_airspeed_mps, unit_vectors
 from airwork.geo.pathfinding import PathFinder
 
 __all__ = ["TravelModel", "ground_speed_mps", "wind_vector_mps"]
@@ -47,17 +48,9 @@ def wind_vector_mps(speed_mps: float, from_deg: float) -> tuple[float, float]:
 
 
 def ground_speed_mps(airspeed_mps: float, wind_xy_mps, dx, dy) -> np.ndarray:
-    """Ground speed along courses (dx, dy) at a fixed airspeed in a wind (wind triangle,
-    see the module docstring). [m/s]
-
-    Parameters
-    ----------
-    airspeed_mps : float
-        [m/s]
-    wind_xy_mps : (float, float)
-        Wind velocity (east, north), where the air moves to. [m/s]
-    dx, dy : array_like
-        Course directions (any length; zero vectors get the airspeed). [m]
+    """Ground speed along courses (dx, dy) at a fixed airspeed in a wind: the flight
+    model's wind triangle (:func:`airwork.flight.conditions.ground_speed_for_airspeed_mps`);
+    zero vectors get the course east. [m/s]
 
     Raises
     ------
@@ -70,14 +63,9 @@ def ground_speed_mps(airspeed_mps: float, wind_xy_mps, dx, dy) -> np.ndarray:
         raise AircraftError(
             f"wind {math.hypot(wx, wy):.1f} m/s is not below the airspeed {v:.1f} m/s"
         )
-    dx = np.asarray(dx, dtype=float)
-    dy = np.asarray(dy, dtype=float)
-    n = np.hypot(dx, dy)
-    safe = np.where(n > 0, n, 1.0)
-    ux, uy = np.where(n > 0, dx / safe, 1.0), np.where(n > 0, dy / safe, 0.0)
-    along = wx * ux + wy * uy
-    cross = wx * uy - wy * ux
-    return along + np.sqrt(v * v - cross * cross)
+    ux, uy, n = unit_vectors(dx, dy)
+    ux = np.where(n > 0, ux, 1.0)
+    return ground_speed_for_airspeed_mps(ux, uy, v, wx, wy)
 
 
 @dataclass
