@@ -1,6 +1,6 @@
 """Benchmark of issue 3 (field work): the spray planner over the synthetic field suite.
 
-For every job of :func:`airwork.geo.synth.field_suite` (sprayer-40, 15 L/ha): median planning
+For every job of :func:`airwork.testing.fields.field_suite` (sprayer-40, 15 L/ha): median planning
 time over 5 repeats, covered and overspray fractions of the sprayable area measured from the
 mission's spray-on legs (half-swath flat-ended buffers), work path over the simple lower
 bound, cells and sorties; the job's time (flight plus refills) and its ferry distance, and
@@ -60,9 +60,9 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
     from airwork.aircraft import load_aircraft
-    from airwork.geo.synth import field_suite
     from airwork.planners import sorties as sorties_mod
     from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, plan_spray
+    from airwork.testing.fields import field_suite
 
     aircraft = load_aircraft("sprayer-40")
     params = SprayParams(rate_per_ha=15.0)

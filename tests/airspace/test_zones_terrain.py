@@ -11,9 +11,10 @@ from airspace_data import EPSG, X0, Y0, synthetic_heights, write_dem, write_geoj
 
 from airwork.errors import CRSError, GeometryError, InputFileError
 from airwork.geo.pathfinding import PathFinder
+from airwork.site.load import read_airspace, read_obstacles
 from airwork.site.terrain import read_dem
 from airwork.site.wind import Wind
-from airwork.site.zones import blocking_zones, read_airspace, read_obstacles
+from airwork.site.zones import blocking_zones
 
 
 def test_read_zones_circles_bands_and_obstacles(tmp_path, frame):

@@ -18,8 +18,8 @@ import shapely
 
 from airwork.aircraft import load_aircraft
 from airwork.errors import GeometryError, InfeasibleMissionError
-from airwork.geo.synth import SyntheticJob, field_suite, generate_field
 from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, SprayResult, plan_spray
+from airwork.testing.fields import SyntheticJob, field_suite, generate_field
 
 RATE_L_PER_HA = 15.0
 COVERAGE_MIN = 0.99

@@ -19,7 +19,6 @@ from airwork.aircraft.components import Camera
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.export.mavlink import mission_items
 from airwork.geo import LocalFrame
-from airwork.geo.synth import generate_field
 from airwork.planners.survey import (
     SurveyParams,
     SurveyProblem,
@@ -30,6 +29,7 @@ from airwork.planners.survey import (
     plan_survey,
     trigger_distance_m,
 )
+from airwork.testing.fields import generate_field
 
 FRAME = LocalFrame.for_lonlat(1.45, 43.55)
 X0, Y0 = FRAME.to_local(1.45, 43.55)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from airwork.aircraft import load_aircraft
-from airwork.geo.synth import generate_field
 from airwork.planners.fieldwork.spray import SprayParams, SprayProblem, plan_spray
+from airwork.testing.fields import generate_field
 
 DATA = Path(__file__).parents[1] / "data" / "published_work_rates.csv"
 

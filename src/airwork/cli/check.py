@@ -141,8 +141,8 @@ def check(
     from airwork.aircraft import load_aircraft
     from airwork.airspace.check import CheckConfig, check_flight
     from airwork.airspace.tracks import read_flight
+    from airwork.site.load import read_airspace, read_obstacles
     from airwork.site.wind import Wind, parse_wind_band
-    from airwork.site.zones import read_airspace, read_obstacles
 
     flight = read_flight(mission, default_speed_mps=speed_mps)
     zones, obst = read_airspace(list(airspace or []), flight.frame, crs=crs)

@@ -33,7 +33,7 @@ from airwork.site.terrain import read_dem
 from airwork.site.wind import Wind
 from airwork.site.zones import Obstacle, Zone, obstacle_from_geometry, zone_from_geometry
 
-__all__ = ["Source", "build_site", "load_site"]
+__all__ = ["Source", "build_site", "load_site", "read_airspace", "read_obstacles"]
 
 Source = str | Path | tuple[str | Path, str]
 """A job file, whose features carry their roles, or ``(file, role)`` imposing a role."""
@@ -386,3 +386,33 @@ def _obstacle_parts(
         )
     disc = shapely.buffer(geom, radius * _CIRCUMSCRIBE, quad_segs=_CIRCLE_QUAD_SEGS)
     return [SiteFeature("obstacle", shapely.orient_polygons(disc), props, source)]
+
+
+def read_airspace(
+    paths: Sequence[str | Path], frame: LocalFrame, *, crs: str | None = None
+) -> tuple[list[Zone], list[Obstacle]]:
+    """Read airspace files: zones by role (no role: a no-fly zone), and any obstacle-role
+    feature as a tall obstacle.
+
+    Raises
+    ------
+    InputFileError, CRSError, GeometryError
+        From reading, or a feature that is not a valid zone or obstacle.
+    """
+    zones: list[Zone] = []
+    obstacles: list[Obstacle] = []
+    for path in paths:
+        z, o = _airspace_file(path, frame, crs)
+        zones += z
+        obstacles += o
+    return zones, obstacles
+
+
+def read_obstacles(
+    paths: Sequence[str | Path], frame: LocalFrame, *, crs: str | None = None
+) -> list[Obstacle]:
+    """Read tall obstacles (every feature, whatever its role, needs ``height_m``)."""
+    out: list[Obstacle] = []
+    for path in paths:
+        out += [_tall_obstacle(f, frame) for f in _project(read_features(path, crs=crs), frame)]
+    return out

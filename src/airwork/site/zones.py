@@ -33,15 +33,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 
 from airwork.errors import GeometryError
-from airwork.geo.frame import LocalFrame
-from airwork.geo.read import read_features
 
 __all__ = [
     "Obstacle",
@@ -49,8 +46,6 @@ __all__ = [
     "blocking_zones",
     "obstacle_from_geometry",
     "pathfinder_at",
-    "read_airspace",
-    "read_obstacles",
     "zone_from_geometry",
 ]
 
@@ -213,40 +208,6 @@ def obstacle_from_geometry(geom: shapely.Geometry, props: dict[str, Any], source
             f"{source}: an obstacle must be a Point, LineString or Polygon, got {kind}"
         )
     return Obstacle(geometry=geom, height_m=float(height), name=source)
-
-
-def read_airspace(
-    paths: Sequence[str | Path], frame: LocalFrame, *, crs: str | None = None
-) -> tuple[list[Zone], list[Obstacle]]:
-    """Read airspace files: zones by role (no role: a no-fly zone), and any obstacle-role
-    feature as a tall obstacle.
-
-    Raises
-    ------
-    InputFileError, CRSError, GeometryError
-        From reading, or a feature that is not a valid zone or obstacle.
-    """
-    from airwork.site.load import _airspace_file
-
-    zones: list[Zone] = []
-    obstacles: list[Obstacle] = []
-    for path in paths:
-        z, o = _airspace_file(path, frame, crs)
-        zones += z
-        obstacles += o
-    return zones, obstacles
-
-
-def read_obstacles(
-    paths: Sequence[str | Path], frame: LocalFrame, *, crs: str | None = None
-) -> list[Obstacle]:
-    """Read tall obstacles (every feature, whatever its role, needs ``height_m``)."""
-    from airwork.site.load import _project, _tall_obstacle
-
-    out: list[Obstacle] = []
-    for path in paths:
-        out += [_tall_obstacle(f, frame) for f in _project(read_features(path, crs=crs), frame)]
-    return out
 
 
 def blocking_zones(

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from airwork.geo.synth import FIELD_KINDS, SyntheticJob, field_suite, generate_field
+from airwork.testing.fields import FIELD_KINDS, SyntheticJob, field_suite, generate_field
 
 SUITE = field_suite()
 
