@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pyproj import Geod
 from typer.testing import CliRunner
 
 from airwork.cli.main import app
@@ -25,6 +26,7 @@ from powerline_checks import (
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "powerline.geojson"
 runner = CliRunner()
+GEOD = Geod(ellps="WGS84")
 
 
 def run(*args):
@@ -258,14 +260,24 @@ def test_sloping_ground_keeps_the_true_clearance(tmp_path, slope):
         hx, hy = job.frame.to_local(home[1], home[0])
         home_ground = ground(float(hx), float(hy))
         assert takeoff[6] > 0
-        for c, p in items:
-            if c != 201 or not (p[4] or p[5]):
+        for j, (c, p) in enumerate(items):
+            if c != 1000 or not int(p[4]) & 16:  # gimbal aimed in the earth frame
                 continue
-            x, y = job.frame.to_local(p[5], p[4])
-            tid = min(xy, key=lambda k: math.dist(xy[k], (float(x), float(y))))
-            assert math.dist(xy[tid], (float(x), float(y))) < 1.0
-            z = home_ground + p[6]
-            assert tops[tid] - 8.0 <= z <= tops[tid] + 0.01, (tid, z, tops[tid])
+            # the camera is at the next waypoint (the photo point); follow its aim to the
+            # nearest tower with our own geodesy
+            cam = next(q for d, q in items[j + 1 :] if d == 16)
+            cx, cy = (float(v) for v in job.frame.to_local(cam[5], cam[4]))
+            lon2, lat2, _ = GEOD.fwd(cam[5], cam[4], p[1], 100.0)
+            ux, uy = (float(v) for v in job.frame.to_local(lon2, lat2))
+            u = np.array([ux - cx, uy - cy]) / 100.0
+            tid = min(xy, key=lambda k: math.dist(xy[k], (cx, cy)))
+            along = float(np.dot(np.array(xy[tid]) - (cx, cy), u))
+            miss = math.dist(xy[tid], (cx + along * u[0], cy + along * u[1]))
+            assert along > 0 and miss < 0.02 * along + 0.05, (tid, along, miss)
+            z = home_ground + cam[6] + along * math.tan(math.radians(p[0]))
+            # whole-degree angles: 0.5° at the stand-off distance
+            tol = along * math.tan(math.radians(0.5)) + 0.01
+            assert tops[tid] - 8.0 - tol <= z <= tops[tid] + tol, (tid, z, tops[tid])
             rois += 1
             rise = max(rise, abs(feet[tid] - home_ground))
     assert rois >= 10

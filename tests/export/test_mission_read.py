@@ -129,7 +129,7 @@ def test_summary_of_our_spray_sortie(tmp_path):
     mission = build_mission()
     mf = read_mission_file(write_wpl(mission, 1, tmp_path / "s.waypoints"))
     summary = mission_file_summary(mf)
-    assert summary["items"] == len(mf.items) - 1 == 20
+    assert summary["items"] == len(mf.items) - 1 == 19
     assert summary["nav_waypoints"] == 7
     assert (summary["spray_on"], summary["spray_off"]) == (2, 2)
     assert summary["camera_trigger_items"] == 3

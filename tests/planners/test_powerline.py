@@ -128,7 +128,10 @@ def test_vantage_photos_at_standoff(kind):
             d = np.hypot(*(towers - pos[None, :2]).T)
             k = int(d.argmin())
             assert 0.9 * S <= d[k] <= 1.1 * S, f"{ids[k]}: photo {d[k]:.1f} m, standoff {S}"
-            assert np.hypot(*(roi[:2] - towers[k])) < 0.05  # looks at that tower
+            # looks at that tower (within the 1° the gimbal command's whole degrees allow)
+            aim, want = roi[:2] - pos[:2], towers[k] - pos[:2]
+            off = math.degrees(math.atan2(aim[0] * want[1] - aim[1] * want[0], float(aim @ want)))
+            assert abs(off) < 1.0, f"{ids[k]}: camera {off:.2f}° off the tower"
             assert pitch < 0
             count[ids[k]] += 1
     # 2 sides x 2 positions x (insulator, top)

@@ -316,7 +316,10 @@ def from_mission_file(
             )
             continue
         if cmd == _ML.MAV_CMD_DO_CHANGE_SPEED:
-            if math.isfinite(it.params[1]) and it.params[1] > 0:
+            # SPEED_TYPE 0 (air) / 1 (ground) set the horizontal speed; 2 and 3 are the
+            # climb and descent speeds, which do not change it
+            horizontal = it.params[0] in (_ML.SPEED_TYPE_AIRSPEED, _ML.SPEED_TYPE_GROUNDSPEED)
+            if horizontal and math.isfinite(it.params[1]) and it.params[1] > 0:
                 b.v = float(it.params[1])
             continue
         if cmd >= 100 and cmd not in _LAND_CMDS | _TAKEOFF_CMDS:
