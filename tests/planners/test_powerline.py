@@ -192,7 +192,10 @@ def test_battery_right_of_way_and_items(kind):
                 for f in fences
             ]
         )
-        assert poly.area == pytest.approx(job.right_of_way.area, rel=1e-3)
+        # the right-of-way, simplified (outward, within a few metres) where it has more
+        # vertices than ArduCopter's fence stores
+        assert poly.area == pytest.approx(job.right_of_way.area, rel=1e-2)
+        assert shapely.covered_by(poly, job.right_of_way.buffer(5.0))
     for name, data in files.items():
         if name.endswith(".waypoints"):
             rows = data.decode().splitlines()[1:]
@@ -372,7 +375,9 @@ def test_station_behind_no_fly_zone_unused():
     res = plan_powerline(replace(pb, no_fly=zone))
     assert all(f.takeoff_station != 0 and f.landing_station != 0 for f in res.flights)
     plan = json.loads(render_outputs(res.mission, res.summary())["sortie-01.plan"])
-    assert [f["inclusion"] for f in plan["geoFence"]["polygons"]] == [True, False]
+    # the round no-fly zone is kept out as a fence circle (issue 13)
+    assert [f["inclusion"] for f in plan["geoFence"]["polygons"]] == [True]
+    assert [c["inclusion"] for c in plan["geoFence"]["circles"]] == [False]
 
 
 def test_station_leg_goes_around_a_no_fly_zone():

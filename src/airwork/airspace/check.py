@@ -30,6 +30,9 @@ Violation kinds (``Violation.kind``):
                            wind vector, over the aircraft's ``max_speed_mps`` [m/s]
 ``unsupported_command``    an item the target autopilot rejects [-]
 ``rally_point``            a rally point outside the geofence or inside a no-fly zone [m]
+``autopilot_limit``        more mission items, fence items or rally points than the autopilot
+                           profile stores [items or bytes over] (:mod:`.autopilot_limits`)
+``device_missing``         an item for a device the profile lacks [items]
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ import shapely
 from pymavlink import mavutil
 
 from airwork.aircraft.model import Aircraft
+from airwork.airspace.autopilot_limits import check_autopilot
 from airwork.airspace.terrain import FlatTerrain, Terrain
 from airwork.airspace.tracks import (
     REF_GROUND,
@@ -56,6 +60,7 @@ from airwork.airspace.tracks import (
 )
 from airwork.airspace.wind import Wind
 from airwork.airspace.zones import Obstacle, Zone
+from airwork.autopilot.profiles import AutopilotProfile
 from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
 from airwork.export.mavlink import (
     ARDUPILOT_COPTER_COMMANDS,
@@ -151,6 +156,9 @@ class CheckConfig:
     wind_in_energy : bool
         The mission's own leg energies already count this wind (a planner that flew its
         legs in it, e.g. delivery): they are taken as they are, not corrected for it again.
+    profile : AutopilotProfile, str or None
+        Autopilot profile (or its name / YAML path) for the storage-limit and device checks;
+        None: the default profile of ``autopilot``.
     """
 
     zones: tuple[Zone, ...] = ()
@@ -168,6 +176,7 @@ class CheckConfig:
     ground_amsl_m: float | None = None
     check_energy: bool = True
     wind_in_energy: bool = False
+    profile: AutopilotProfile | str | None = None
 
     def __post_init__(self) -> None:
         if not (self.step_m > 0 and math.isfinite(self.step_m)):
@@ -846,6 +855,7 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             _check_aircraft(c, cfg, aircraft, budget, stats)
         if autopilot is not None:
             _check_commands(flight, track, c, autopilot)
+            check_autopilot(flight, track, c, cfg.profile, autopilot)
         report.violations += c.violations()
         report.samples += int(s.x.size)
         report.sorties.append(stats)

@@ -146,6 +146,9 @@ class FlightInput:
     mission : Mission or None
         The planned mission, when checking one (for the autopilot command check).
     notes : list of str
+    fence_items, fence_bytes : int
+        MAVLink fence items (vertices and circles) of a mission file and the ArduPilot fence
+        storage they need (4 + polygons 2 + 8 per vertex + circles 13). [-], [bytes]
     """
 
     name: str
@@ -161,6 +164,8 @@ class FlightInput:
     aircraft_name: str | None = None
     mission: Mission | None = None
     notes: list[str] = field(default_factory=list)
+    fence_items: int = 0
+    fence_bytes: int = 0
 
     def bounds_m(self) -> tuple[float, float, float, float]:
         """Box around every waypoint and rally point. [m]"""
@@ -386,6 +391,10 @@ def from_mission_file(
         factor = 1.0 if inclusion else 1.0 / math.cos(math.pi / 64)
         poly = shapely.Point(c).buffer(radius * factor, quad_segs=16)
         zones.append(Zone(poly, inclusion=inclusion, name=f"{name} geoFence.circles[{i}]"))
+    n_vertices = [len(v) for v, _ in mf.geofence_polygons]
+    n_circles = len(mf.geofence_circles)
+    fence_items = sum(n_vertices) + n_circles
+    fence_bytes = 4 + sum(2 + 8 * n for n in n_vertices) + 13 * n_circles if fence_items else 0
     rally = np.array([local(p[0], p[1]) for p in mf.rally_points]).reshape(-1, 2)
     rally_alt = np.array([p[2] for p in mf.rally_points], dtype=float)
     return FlightInput(
@@ -398,6 +407,8 @@ def from_mission_file(
         home_amsl_m=float(mf.home[2]) if mf.home is not None else None,
         source=mf.source_format,
         notes=notes,
+        fence_items=fence_items,
+        fence_bytes=fence_bytes,
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from airwork.autopilot.profiles import AutopilotProfile
 from airwork.export.mavlink import (
     DEFAULT_SPRAY,
     Autopilot,
@@ -37,12 +38,13 @@ def to_wpl(
     *,
     autopilot: Autopilot | str = Autopilot.ARDUPILOT,
     spray: SprayOutput = DEFAULT_SPRAY,
+    profile: AutopilotProfile | str | None = None,
 ) -> str:
     """``QGC WPL 110`` text of one sortie.
 
     Parameters
     ----------
-    mission, sortie, autopilot, spray
+    mission, sortie, autopilot, spray, profile
         As for :func:`~airwork.export.mavlink.mission_items`.
 
     Returns
@@ -55,7 +57,8 @@ def to_wpl(
     ExportError
         As :func:`~airwork.export.mavlink.mission_items`.
     """
-    return format_wpl(mission_items(mission, sortie, autopilot=autopilot, spray=spray))
+    items = mission_items(mission, sortie, autopilot=autopilot, spray=spray, profile=profile)
+    return format_wpl(items)
 
 
 def format_wpl(items: Iterable[MissionItem]) -> str:
