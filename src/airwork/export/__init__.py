@@ -49,7 +49,9 @@ __all__ = [
 ]
 
 from airwork.export import formats as _formats
+from airwork.export.param_sheet import PARAM as _PARAM
 from airwork.export.registry import register
 
 for _exp in (_formats.QGC_PLAN, _formats.WPL, _formats.GEOJSON, _formats.KML, _formats.PICTURE):
     register(_exp)
+register(_PARAM)

@@ -5,7 +5,7 @@ Sources, in the mission's local frame:
 
 * ``Mission.geofence``: its outer ring is an inclusion polygon, its holes (obstacles kept
   out by the planner) exclusion zones;
-* mission features with an exclusion role (``no_fly`` ...; :data:`EXCLUSION_ROLES`) that
+* mission features with an exclusion role (``no_fly`` ...; ``airspace.zones.EXCLUSION_ROLES``) that
   reach into the inclusion fence (or every one, without an inclusion fence, as delivery
   jobs have): exclusion zones.  A zone some leg crosses (flown over above its ceiling) is
   left out with a note: a MAVLink fence zone has no altitude band, the autopilot would
@@ -45,7 +45,6 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import shapely
 
-from airwork.airspace.zones import EXCLUSION_ROLES
 from airwork.autopilot.profiles import AutopilotProfile
 from airwork.mission.model import Mission
 
@@ -222,6 +221,9 @@ def simplify_conservatively(
 
 
 def _exclusion_features(mission: Mission, inclusion: shapely.Geometry | None, path, notes):
+    # imported here: the airspace package imports the check, which imports the exporters
+    from airwork.airspace.zones import EXCLUSION_ROLES
+
     polys: list[FencePolygon] = []
     circles: list[FenceCircle] = []
     for k, f in enumerate(mission.features):

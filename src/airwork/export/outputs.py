@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from airwork.autopilot import Autopilot, SprayOutput
+from airwork.autopilot.profiles import default_profile
 from airwork.errors import ExportError
 from airwork.export.geojson import to_geojson
 from airwork.export.kml import to_kml
+from airwork.export.param_sheet import to_param_file
 from airwork.export.qgc_plan import to_qgc_plan
 from airwork.export.wpl import to_wpl
 from airwork.mission.model import Mission
@@ -33,6 +35,7 @@ OUTPUT_PATTERNS = (
     "summary.json",
     "sortie-*.plan",
     "sortie-*.waypoints",
+    "autopilot.param",
 )
 """Names airwork writes into an output folder (and may replace with ``overwrite``)."""
 
@@ -84,15 +87,19 @@ def render_outputs(
         ``picture(mission) -> PNG bytes`` for ``mission.png``; None writes no picture.
     """
     spray = spray or SprayOutput()
+    summary = dict(summary)
     files: dict[str, bytes] = {}
     width = max(2, len(str(len(mission.sorties))))
     for s in mission.sorties:
         stem = f"sortie-{s.index:0{width}d}"
         files[f"{stem}.plan"] = to_qgc_plan(mission, s, autopilot=autopilot, spray=spray).encode()
         files[f"{stem}.waypoints"] = to_wpl(mission, s, autopilot=autopilot, spray=spray).encode()
+    if Autopilot(autopilot) is Autopilot.ARDUPILOT:
+        profile = default_profile(autopilot)
+        files["autopilot.param"] = to_param_file(mission, profile, spray).encode()
+        summary["autopilot_profile"] = profile.name
     files["mission.geojson"] = json.dumps(to_geojson(mission), default=_json_default).encode()
     files["mission.kml"] = to_kml(mission).encode()
-    summary = dict(summary)
     summary["autopilot"] = str(autopilot)
     if mission.kind in ("spray", "spread"):
         summary["spray_output"] = {
