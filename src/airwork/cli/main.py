@@ -7,6 +7,7 @@ import typer
 from airwork import __version__
 from airwork.cli import aircraft, delivery, demo, mission, plan, powerline, survey
 from airwork.cli import check as check_cmd
+from airwork.cli import upload as upload_cmd
 
 app = typer.Typer(
     name="airwork",
@@ -24,6 +25,7 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(mission.app, name="mission")
 app.command("demo")(demo.demo)
 app.command("check")(check_cmd.check)
+app.command("upload")(upload_cmd.upload)
 
 
 def _print_version(value: bool) -> None:
