@@ -49,9 +49,15 @@ __all__ = [
 ]
 
 from airwork.export import formats as _formats
+from airwork.export.dji_wpml import DJI_WPML as _DJI_WPML
+from airwork.export.litchi import LITCHI as _LITCHI
 from airwork.export.param_sheet import PARAM as _PARAM
+from airwork.export.qgc_survey import QGC_EDITABLE as _QGC_EDITABLE
 from airwork.export.registry import register
 
 for _exp in (_formats.QGC_PLAN, _formats.WPL, _formats.GEOJSON, _formats.KML, _formats.PICTURE):
     register(_exp)
 register(_PARAM)
+register(_DJI_WPML)
+register(_LITCHI)
+register(_QGC_EDITABLE)

@@ -856,6 +856,19 @@ def plan_survey(problem: SurveyProblem, params: SurveyParams | None = None) -> S
         kind="survey",
         cruise_speed_mps=transit_speed,
         vehicle=ac.airframe.vehicle,
+        meta={  # for QGroundControl's editable Survey item (airwork.export.qgc_survey)
+            "survey": {
+                "angle_deg": angle % 180.0,  # line direction, counter-clockwise from east
+                "line_spacing_m": spacing,
+                "trigger_distance_m": trigger,
+                "altitude_m": altitude,
+                "extend_m": extend,
+                "crosshatch": bool(params.crosshatch),
+                "area_xy_m": shapely.get_coordinates(shapely.Polygon(area.exterior)).tolist()
+                if area.geom_type == "Polygon"
+                else shapely.get_coordinates(shapely.convex_hull(area).exterior).tolist(),
+            }
+        },
     )
     reports = []
     for s in sorties:
