@@ -49,6 +49,7 @@ from pymavlink import mavutil
 
 from airwork.aircraft.model import Aircraft
 from airwork.airspace.autopilot_limits import check_autopilot
+from airwork.airspace.flight_time import nav_for_profile, track_extra_s, track_time_s
 from airwork.airspace.terrain import FlatTerrain, Terrain
 from airwork.airspace.tracks import (
     REF_GROUND,
@@ -69,7 +70,7 @@ from airwork.export.mavlink import (
     command_name,
     mission_items,
 )
-from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, leg_speed_losses_s
+from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.mission.model import Mission
 
 __all__ = [
@@ -661,12 +662,13 @@ def _check_aircraft(
     if track.energy_wh is None and cfg.payload_kg is not None:
         payload = np.full(m, float(cfg.payload_kg))
     hold = track.hold_s[1:]
+    nav = nav_for_profile(cfg.profile, cfg.autopilot)
+    stats["flight_time_s"] = round(track_time_s(track, nav), 1)  # as ArduCopter flies it
     if track.energy_wh is None:
-        # an imported mission carries no prices: add the time lost braking for each
-        # waypoint and speeding up after it, as airwork's planners price it
-        # (:func:`~airwork.mission.build.leg_speed_losses_s`, ArduPilot's WPNAV_ACCEL)
-        v_h = np.where(track.vertical, 0.0, track.speed_mps)
-        hold = hold + leg_speed_losses_s(track.xy_m, v_h, hold)
+        # an imported mission carries no prices: the time it takes beyond distance over
+        # speed as ArduCopter flies it (S-curve legs, blended corners, stops, take-off and
+        # landing: airwork.airspace.flight_time), hovered
+        hold = hold + track_extra_s(track, nav)
     kw = dict(climb_m=climb, vertical_speed_mps=vs, working=track.working, hold_s=hold)
     perf = aircraft.leg_performance(dist, hs, payload, headwind_mps=headwind, **kw)
     energy = perf.energy_wh

@@ -100,6 +100,9 @@ class Track:
         Take-off point (reference of :data:`REF_TAKEOFF` altitudes). [m]
     commands : list of (item, MAV_CMD id)
         Every item of the source file, for the autopilot command check.
+    climb_mps, descent_mps : (n - 1,) array or None
+        Vertical speed limits in force on each leg (``DO_CHANGE_SPEED`` types 2 and 3 of a
+        mission file; NaN where the autopilot's own setting applies). [m/s]
     """
 
     sortie: int
@@ -115,6 +118,8 @@ class Track:
     energy_wh: np.ndarray | None = None
     home_xy_m: np.ndarray | None = None
     commands: list[tuple[int, int]] = field(default_factory=list)
+    climb_mps: np.ndarray | None = None
+    descent_mps: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.home_xy_m is None:
@@ -251,6 +256,10 @@ class _PathBuilder:
         self.speed: list[float] = []
         self.hold = [0.0]
         self.v = default_speed_mps
+        self.up = math.nan  # climb / descent speeds commanded (NaN: the autopilot's own)
+        self.dn = math.nan
+        self.ups: list[float] = []
+        self.dns: list[float] = []
         self.airborne = False
 
     def add(self, xy, alt, ref, item, *, vertical=False, speed=None, hold=0.0):
@@ -263,6 +272,8 @@ class _PathBuilder:
             speed = CLIMB_SPEED_MPS if vertical else self.v
         self.speed.append(float(speed))
         self.hold.append(float(hold))
+        self.ups.append(self.up)
+        self.dns.append(self.dn)
 
     def climb_to(self, alt, ref, item):
         self.add(self.xy[-1], alt, ref, item, vertical=True, speed=CLIMB_SPEED_MPS)
@@ -323,9 +334,14 @@ def from_mission_file(
         if cmd == _ML.MAV_CMD_DO_CHANGE_SPEED:
             # SPEED_TYPE 0 (air) / 1 (ground) set the horizontal speed; 2 and 3 are the
             # climb and descent speeds, which do not change it
-            horizontal = it.params[0] in (_ML.SPEED_TYPE_AIRSPEED, _ML.SPEED_TYPE_GROUNDSPEED)
-            if horizontal and math.isfinite(it.params[1]) and it.params[1] > 0:
-                b.v = float(it.params[1])
+            kind, value = it.params[0], it.params[1]
+            if math.isfinite(value) and value > 0:
+                if kind in (_ML.SPEED_TYPE_AIRSPEED, _ML.SPEED_TYPE_GROUNDSPEED):
+                    b.v = float(value)
+                elif kind == _ML.SPEED_TYPE_CLIMB_SPEED:
+                    b.up = float(value)
+                elif kind == _ML.SPEED_TYPE_DESCENT_SPEED:
+                    b.dn = float(value)
             continue
         if cmd >= 100 and cmd not in _LAND_CMDS | _TAKEOFF_CMDS:
             continue  # DO_/CONDITION_ commands do not move the aircraft
@@ -378,6 +394,8 @@ def from_mission_file(
         hold_s=np.array(b.hold, dtype=float),
         home_xy_m=home_xy,
         commands=commands,
+        climb_mps=np.array(b.ups, dtype=float),
+        descent_mps=np.array(b.dns, dtype=float),
     )
     zones = []
     for i, (vertices, inclusion) in enumerate(mf.geofence_polygons):
