@@ -58,6 +58,48 @@ def _max_alt_above_home_m(mission: Mission) -> float:
     return top
 
 
+def _device_groups(
+    uses: set[ActionKind], profile: AutopilotProfile
+) -> list[tuple[str, list[Param]]]:
+    """Camera trigger, gimbal, gripper and winch groups, for what the mission uses and the
+    profile has."""
+    sv = profile.servos
+    groups: list[tuple[str, list[Param]]] = []
+    camera = uses & {ActionKind.CAMERA_PHOTO, ActionKind.CAMERA_TRIGGER_DISTANCE}
+    if camera and profile.camera_trigger and sv.camera_trigger is not None:
+        n = sv.camera_trigger
+        cam: list[Param] = [("CAM1_TYPE", 1), (f"SERVO{n}_FUNCTION", 10)]
+        cam += [("CAM1_SERVO_ON", 1300), ("CAM1_SERVO_OFF", 1100), ("CAM1_DURATION", 0.1)]
+        groups.append((f"servo camera trigger on SERVO{n}", cam))
+    pointing = uses & {ActionKind.GIMBAL, ActionKind.POINT_CAMERA}
+    if pointing and profile.gimbal is not GimbalType.NONE:
+        mount: list[Param] = [
+            ("MNT1_TYPE", 1),
+            ("MNT1_DEFLT_MODE", 3),
+            ("MNT1_PITCH_MIN", -90),
+            ("MNT1_PITCH_MAX", 20),
+        ]
+        outputs = [(sv.gimbal_tilt, 7)]
+        if profile.gimbal is GimbalType.THREE_AXIS:
+            mount += [("MNT1_ROLL_MIN", -30), ("MNT1_ROLL_MAX", 30)]
+            mount += [("MNT1_YAW_MIN", -180), ("MNT1_YAW_MAX", 180)]
+            outputs += [(sv.gimbal_roll, 8), (sv.gimbal_pan, 6)]
+        mount += [(f"SERVO{n}_FUNCTION", f) for n, f in outputs if n is not None]
+        groups.append((f"{profile.gimbal} servo gimbal", mount))
+    if ActionKind.PAYLOAD_RELEASE in uses and profile.gripper and sv.gripper is not None:
+        grip = [("GRIP_ENABLE", 1), ("GRIP_TYPE", 1), ("GRIP_GRAB", 1900)]
+        grip += [("GRIP_RELEASE", 1100), ("GRIP_NEUTRAL", 1500)]
+        groups.append(
+            (f"servo gripper on SERVO{sv.gripper}", [*grip, (f"SERVO{sv.gripper}_FUNCTION", 28)])
+        )
+    if ActionKind.WINCH in uses and profile.winch and sv.winch is not None:
+        winch = [("WINCH_TYPE", 1), ("WINCH_RATE_MAX", 1), ("WINCH_POS_P", 1)]
+        groups.append(
+            (f"PWM winch on SERVO{sv.winch}", [*winch, (f"SERVO{sv.winch}_FUNCTION", 88)])
+        )
+    return groups
+
+
 def setup_parameters(
     mission: Mission, profile: AutopilotProfile, spray: SprayOutput
 ) -> list[tuple[str, list[Param]]]:
@@ -71,7 +113,6 @@ def setup_parameters(
     if profile.firmware is not Autopilot.ARDUPILOT:
         raise ValueError("the setup sheet is written for ArduPilot only")
     uses = _uses(mission)
-    sv = profile.servos
     groups: list[tuple[str, list[Param]]] = []
     if uses & {ActionKind.SPRAY_ON, ActionKind.SPRAY_OFF}:
         groups.append(
@@ -81,82 +122,18 @@ def setup_parameters(
                 [(f"SERVO{spray.servo}_FUNCTION", 0)],
             )
         )
-    camera = uses & {ActionKind.CAMERA_PHOTO, ActionKind.CAMERA_TRIGGER_DISTANCE}
-    if camera and profile.camera_trigger and sv.camera_trigger is not None:
-        groups.append(
-            (
-                f"servo camera trigger on SERVO{sv.camera_trigger}",
-                [
-                    ("CAM1_TYPE", 1),
-                    (f"SERVO{sv.camera_trigger}_FUNCTION", 10),
-                    ("CAM1_SERVO_ON", 1300),
-                    ("CAM1_SERVO_OFF", 1100),
-                    ("CAM1_DURATION", 0.1),
-                ],
-            )
-        )
-    pointing = uses & {ActionKind.GIMBAL, ActionKind.POINT_CAMERA}
-    if pointing and profile.gimbal is not GimbalType.NONE:
-        mount: list[Param] = [
-            ("MNT1_TYPE", 1),
-            ("MNT1_DEFLT_MODE", 3),
-            ("MNT1_PITCH_MIN", -90),
-            ("MNT1_PITCH_MAX", 20),
-        ]
-        outputs = [(sv.gimbal_tilt, 7)]
-        if profile.gimbal is GimbalType.THREE_AXIS:
-            mount += [
-                ("MNT1_ROLL_MIN", -30),
-                ("MNT1_ROLL_MAX", 30),
-                ("MNT1_YAW_MIN", -180),
-                ("MNT1_YAW_MAX", 180),
-            ]
-            outputs += [(sv.gimbal_roll, 8), (sv.gimbal_pan, 6)]
-        mount += [(f"SERVO{n}_FUNCTION", f) for n, f in outputs if n is not None]
-        groups.append((f"{profile.gimbal} servo gimbal", mount))
-    if ActionKind.PAYLOAD_RELEASE in uses and profile.gripper and sv.gripper is not None:
-        groups.append(
-            (
-                f"servo gripper on SERVO{sv.gripper}",
-                [
-                    ("GRIP_ENABLE", 1),
-                    ("GRIP_TYPE", 1),
-                    ("GRIP_GRAB", 1900),
-                    ("GRIP_RELEASE", 1100),
-                    ("GRIP_NEUTRAL", 1500),
-                    (f"SERVO{sv.gripper}_FUNCTION", 28),
-                ],
-            )
-        )
-    if ActionKind.WINCH in uses and profile.winch and sv.winch is not None:
-        groups.append(
-            (
-                f"PWM winch on SERVO{sv.winch}",
-                [
-                    ("WINCH_TYPE", 1),
-                    ("WINCH_RATE_MAX", 1),
-                    ("WINCH_POS_P", 1),
-                    (f"SERVO{sv.winch}_FUNCTION", 88),
-                ],
-            )
-        )
+    groups += _device_groups(uses, profile)
     fence = mission_fence(mission, profile)
     alt_max = math.ceil(_max_alt_above_home_m(mission) + 10.0)
-    fence_type = 5 if not fence.is_empty else 1
-    groups.append(
-        (
-            "geofence (upload the .plan's fence with it)"
-            if not fence.is_empty
-            else "geofence: maximum altitude only (the mission has no fence)",
-            [
-                ("FENCE_ENABLE", 1),
-                ("FENCE_TYPE", fence_type),
-                ("FENCE_ALT_MAX", alt_max),
-                ("FENCE_ACTION", 1),
-                ("FENCE_MARGIN", 2),
-            ],
-        )
+    title = (
+        "geofence (upload the .plan's fence with it)"
+        if not fence.is_empty
+        else "geofence: maximum altitude only (the mission has no fence)"
     )
+    fence_type = 5 if not fence.is_empty else 1
+    params: list[Param] = [("FENCE_ENABLE", 1), ("FENCE_TYPE", fence_type)]
+    params += [("FENCE_ALT_MAX", alt_max), ("FENCE_ACTION", 1), ("FENCE_MARGIN", 2)]
+    groups.append((title, params))
     groups.append(
         (
             "vertical speeds the mission's climbs and descents are capped at [cm/s]",
