@@ -438,12 +438,18 @@ def test_imported_plan_is_checked_with_a_full_load(tmp_path):
 
 def test_imported_plan_energy_matches_the_planner(tmp_path):
     """Checked back as an imported .plan (no prices in it), an airwork power-line flight
-    (stops at 40+ vantage points and corners) costs what the planner priced it, within 3 %:
-    the check adds the braking and speeding up at every waypoint as the planners do; without
-    that it came out 22 % lower, i.e. it would have passed flights the battery can't fly."""
+    (stops at 40+ vantage points and corners) never costs less than the planner priced it:
+    the check prices the time ArduCopter takes (S-curve legs, corners, stops, take-off and
+    landing: within 1 % of the SITL reference flights, tests/flight/test_replay.py); without
+    the stops it came out 22 % lower, i.e. it would have passed flights the battery can't
+    fly.  (The power-line planner's own price is still lower than the flown time, issue 13
+    item 6, planner side; the check is the upper one.)"""
     line = Path(__file__).parents[2] / "examples" / "powerline.geojson"
     out = tmp_path / "out"
-    res = run("plan", "powerline", line, "-o", out, "-a", "inspector-quad")
+    # one vantage point per side: the default plan is more items than ArduCopter stores
+    res = run(
+        "plan", "powerline", line, "-o", out, "-a", "inspector-quad", "--vantage-per-side", "1"
+    )
     assert res.exit_code == 0, res.output
     planned = json.loads((out / "summary.json").read_text())
     flights = planned["per_flight"]
@@ -455,7 +461,8 @@ def test_imported_plan_energy_matches_the_planner(tmp_path):
         assert res.exit_code == 0, res.output
         report = json.loads(res.output[res.output.index("{") :])
         got = report["sorties"][0]["energy_wh"]
-        assert got == pytest.approx(f["energy_wh"], rel=0.03)
+        assert got >= 0.99 * f["energy_wh"]
+        assert report["sorties"][0]["flight_time_s"] > 0
 
 
 def test_own_plan_carries_aircraft_and_payload(tmp_path):

@@ -1,4 +1,4 @@
-"""MAVLink mission items built from a Mission (airwork.export.mavlink)."""
+"""MAVLink mission items built from a Mission (airwork.autopilot.mission_items)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from pymavlink import mavutil
 from pyproj import Transformer
 
-from airwork.errors import ExportError
-from airwork.export.mavlink import (
+from airwork.autopilot.mission_items import (
     ARDUPILOT_COPTER_COMMANDS,
     PX4_MISSION_COMMANDS,
     Autopilot,
@@ -23,17 +22,20 @@ from airwork.export.mavlink import (
     mission_items,
     vehicle_mav_type,
 )
+from airwork.autopilot.profiles import PRESETS, GimbalType
+from airwork.errors import ExportError
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Mission, Waypoint
 
 ML = mavutil.mavlink
 # Independent inverse projection (UTM 32N -> WGS84), not through LocalFrame.
 TO_LONLAT = Transformer.from_crs(32632, 4326, always_xy=True)
 
-# Sortie 1 worked out by hand from export_samples.spray_sortie and the ordering rules.
+# Sortie 1 worked out by hand from export_samples.spray_sortie and the ordering rules
+# (default profile arducopter-4.6: 3-axis gimbal).
 EXPECTED_SORTIE_1 = [
     16,  # home
     22,  # take-off to 20 m
-    205,  # gimbal -90 (waypoint 1 action)
+    1000,  # gimbal -90, yaw 0 in the vehicle frame (waypoint 1 action)
     178,  # 8 m/s for the transit leg 1
     16,  # waypoint 2
     183,  # spray on
@@ -41,16 +43,16 @@ EXPECTED_SORTIE_1 = [
     178,  # 5 m/s for the work leg 2
     16,  # waypoint 3
     183,  # spray off
-    206,  # camera stop
+    206,  # camera stop (100 m run, last photo at 90 m: no end photo)
     16,  # waypoint 4 (hold 3 s), leg 3 at 5 m/s: no speed change
     183,  # spray on
     16,  # waypoint 5
     183,  # spray off
-    201,  # ROI at a location
+    1000,  # gimbal pointed at the target, yaw in the earth frame
     203,  # one photo
     178,  # 8 m/s for the return leg 5
     16,  # waypoint 6
-    201,  # ROI cancelled (all zero)
+    # the cancelled target writes nothing on ArduPilot
     21,  # land
 ]
 
@@ -97,23 +99,18 @@ def test_item_params():
     ]
     assert [it.params[:2] for it in by_cmd[183]] == [(9, 1900), (9, 1100), (9, 1900), (9, 1100)]
     assert [it.params[:3] for it in by_cmd[206]] == [(15.0, 0.0, 1.0), (0.0, 0.0, 0.0)]
-    gimbal = by_cmd[205][0]
+    gimbal, point = by_cmd[1000]
     assert gimbal.params == (-90.0, 0.0, 0.0, 0.0)
-    assert gimbal.alt_m == ML.MAV_MOUNT_MODE_MAVLINK_TARGETING == 2
+    assert (gimbal.lat_deg, gimbal.alt_m) == (0.0, 0.0)  # flags 0: yaw in the vehicle frame
+    # the target from waypoint 5 (photo there): 50 m east, 40 m north, 18 m below
+    assert point.params[0] == round(math.degrees(math.atan2(-18.0, math.hypot(50, 40))))
+    assert point.params[1] == pytest.approx(math.degrees(math.atan2(50, 40)), abs=1.0)
+    assert point.params[2:] == (0.0, 0.0)  # rates 0 (ArduPilot rejects NaN)
+    assert point.lat_deg == ML.GIMBAL_MANAGER_FLAGS_YAW_LOCK == 16  # earth-frame yaw
     photo = by_cmd[203][0]
     assert photo.lat_deg == 1.0  # param5 = shoot
     assert [it.params[0] for it in by_cmd[16][1:]] == [0, 0, 3, 0, 0]  # hold 3.4 s -> 3
-    roi_set, roi_cancel = by_cmd[201]
-    assert roi_set.params[0] == ML.MAV_ROI_LOCATION == 3
-    lon, lat = TO_LONLAT.transform(X0 + 100, Y0 + 50)
-    assert (roi_set.lat_deg, roi_set.lon_deg) == pytest.approx((lat, lon), abs=1e-9)
-    assert roi_set.alt_m == 2.0
-    assert (roi_cancel.params, roi_cancel.lat_deg, roi_cancel.lon_deg, roi_cancel.alt_m) == (
-        (0.0, 0.0, 0.0, 0.0),
-        0.0,
-        0.0,
-        0.0,
-    )
+    assert 201 not in by_cmd and 205 not in by_cmd
 
 
 def test_delivery_actions_and_takeoff_hold():
@@ -158,7 +155,8 @@ def test_ardupilot_never_nan_and_only_known_commands():
 
 
 def test_px4_variants():
-    """PX4 gets DO_SET_ROI_LOCATION/NONE and DO_GIMBAL_MANAGER_PITCHYAW, NaN yaw."""
+    """PX4 with a 3-axis gimbal gets DO_GIMBAL_MANAGER_PITCHYAW with NaN rates, and with a
+    tilt-only one DO_SET_ROI_LOCATION/NONE (the vehicle faces the ROI); NaN yaw."""
     mission = build_mission()
     sortie = spray_sortie()
     no_spray = tuple(
@@ -173,12 +171,17 @@ def test_px4_variants():
     sortie = dataclasses.replace(sortie, waypoints=no_spray)
     items = mission_items(mission, sortie, autopilot="px4")
     commands = [it.command for it in items]
-    assert 195 in commands and 197 in commands and 1000 in commands
-    assert 201 not in commands and 205 not in commands
+    assert commands.count(1000) == 2 and 195 not in commands and 197 not in commands
     assert set(commands) <= PX4_MISSION_COMMANDS
     gimbal = items[commands.index(1000)]
     assert gimbal.params[:2] == (-90.0, 0.0) and math.isnan(gimbal.params[2])
     assert math.isnan(items[1].params[3])  # take-off yaw: keep the yaw mode
+    tilt = dataclasses.replace(PRESETS["px4-1.15"], gimbal=GimbalType.TILT)
+    items = mission_items(mission, sortie, profile=tilt)
+    commands = [it.command for it in items]
+    assert 195 in commands and 197 in commands and 1000 in commands
+    assert 201 not in commands and 205 not in commands
+    assert set(commands) <= PX4_MISSION_COMMANDS
     roi = items[commands.index(195)]
     assert roi.frame == 3 and roi.alt_m == 2.0
     assert items[commands.index(197)].frame == 2
@@ -226,7 +229,7 @@ def test_bad_inputs_raise_export_error():
         20.0,
         actions=(Action(ActionKind.POINT_CAMERA, target_m=(X0, Y0, float("nan"))),),
     )
-    with pytest.raises(ExportError, match=r"sortie 1, item 14 \(DO_SET_ROI\)"):
+    with pytest.raises(ExportError, match=r"sortie 1, waypoint 5: camera target"):
         mission_items(mission, dataclasses.replace(sortie, waypoints=tuple(nan_target)))
 
 
@@ -301,7 +304,10 @@ def test_ardupilot_export_never_contains_195(actions, ref):
     assert all(math.isfinite(v) for it in items for v in (*it.params, it.alt_m))
     n_actions = sum(len(w.actions) for w in wps)
     n_speed = sum(1 for it in items if it.command == 178)
-    assert len(items) == 1 + 7 + n_actions + n_speed  # home, 7 nav items, actions, speeds
+    n_nav = sum(1 for it in items if it.command in (16, 21, 22))
+    assert n_nav == 1 + 7  # home and 7 nav items
+    # at most two items per action (a tilt gimbal and a yaw), never more
+    assert len(items) <= 1 + 7 + 2 * n_actions + n_speed
 
 
 def test_frame_fixture_is_utm32():

@@ -11,6 +11,7 @@ import pytest
 from export_samples import build_mission
 from pyproj import Geod
 
+from airwork.autopilot.mission_items import MissionItem, mission_items
 from airwork.autopilot.read import (
     mission_file_summary,
     parse_qgc_plan,
@@ -18,7 +19,6 @@ from airwork.autopilot.read import (
     read_mission_file,
 )
 from airwork.errors import InputFileError, MissionFileError
-from airwork.export.mavlink import MissionItem, mission_items
 from airwork.export.qgc_plan import to_qgc_plan, write_qgc_plan
 from airwork.export.wpl import to_wpl, write_wpl
 from airwork.mission.model import AltitudeRef
@@ -129,7 +129,7 @@ def test_summary_of_our_spray_sortie(tmp_path):
     mission = build_mission()
     mf = read_mission_file(write_wpl(mission, 1, tmp_path / "s.waypoints"))
     summary = mission_file_summary(mf)
-    assert summary["items"] == len(mf.items) - 1 == 20
+    assert summary["items"] == len(mf.items) - 1 == 19
     assert summary["nav_waypoints"] == 7
     assert (summary["spray_on"], summary["spray_off"]) == (2, 2)
     assert summary["camera_trigger_items"] == 3

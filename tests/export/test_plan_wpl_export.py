@@ -13,7 +13,7 @@ from export_samples import HOME_AMSL_M, X0, Y0, build_mission
 from pymavlink import mavwp
 from pyproj import Transformer
 
-from airwork.export.mavlink import mission_items
+from airwork.autopilot.mission_items import mission_items
 from airwork.export.qgc_plan import to_qgc_plan, write_qgc_plan
 from airwork.export.wpl import to_wpl, write_wpl
 from airwork.mission.model import AltitudeRef

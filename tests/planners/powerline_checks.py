@@ -11,13 +11,16 @@ import json
 import math
 
 import numpy as np
+from pyproj import Geod
 from scipy.spatial import cKDTree
 
 CMD_NAV_WAYPOINT, CMD_NAV_LAND, CMD_NAV_TAKEOFF = 16, 21, 22
 CMD_ROI, CMD_DIGICAM, CMD_MOUNT, CMD_TRIGG_DIST = 201, 203, 205, 206
+CMD_GIMBAL_PITCHYAW, GIMBAL_YAW_LOCK = 1000, 16
 NAV = {CMD_NAV_WAYPOINT, CMD_NAV_LAND, CMD_NAV_TAKEOFF}
 #: MAVLink commands ArduCopter accepts as mission items (AP_Mission, 4.x) that we may use.
-ARDUCOPTER_OK = {16, 21, 22, 178, 183, 201, 203, 205, 206, 211, 42600}
+ARDUCOPTER_OK = {16, 21, 22, 115, 178, 183, 201, 203, 205, 206, 211, 1000, 42600}
+_GEOD = Geod(ellps="WGS84")
 
 PHASES = ((-1.0, 4.0), (0.0, 4.0), (1.0, 4.0), (0.0, 0.0))  # (share of half-width, drop m)
 
@@ -127,13 +130,18 @@ def photos_from_plan(items, frame):
     Returns a list of photos (xyz, heading unit vector of the flight (2,), gimbal pitch °,
     gimbal yaw ° relative to the heading (clockwise), roi target xyz or None).
     Distance triggering fires at once when set and then every ``d`` metres flown; a
-    DO_DIGICAM_CONTROL fires one photo at the last nav point.
+    DO_DIGICAM_CONTROL, or a trigger stop with param3 = 1, fires one photo at the last nav
+    point.  A gimbal command with an earth-frame yaw (DO_GIMBAL_MANAGER_PITCHYAW, flags 16)
+    aims the camera along that true bearing: its photos carry as "roi" a point 10 m along
+    the aim (horizontally) and the yaw relative to the flight's heading.
     """
     navs = []  # (index, xyz)
+    latlon = {}
     for k, (cmd, p) in enumerate(items):
         if cmd in NAV:
             x, y = frame.to_local(p[5], p[4])
             navs.append((k, np.array([float(x), float(y), float(p[6] or 0.0)])))
+            latlon[k] = (float(p[4]), float(p[5]))
     nav_at = {k: xyz for k, xyz in navs}
     nav_keys = [k for k, _ in navs]
 
@@ -151,9 +159,22 @@ def photos_from_plan(items, frame):
     photos = []
     pitch = yaw = 0.0
     roi = None
+    earth = None  # (pitch, true bearing) of an earth-frame gimbal command
     trig = 0.0
     since = 0.0
     last = None
+
+    def snap(pos, hd, k_nav):
+        if earth is None:
+            return (pos, hd, pitch, yaw, roi)
+        lat, lon = latlon[k_nav]
+        lon2, lat2, _ = _GEOD.fwd(lon, lat, earth[1], 10.0)
+        x, y = frame.to_local(lon2, lat2)
+        aim = np.array([float(x), float(y)]) - pos[:2]
+        rel = math.degrees(math.atan2(hd[1], hd[0]) - math.atan2(aim[1], aim[0]))
+        target = np.array([float(x), float(y), pos[2] + 10.0 * math.tan(math.radians(earth[0]))])
+        return (pos, hd, earth[0], (rel + 180.0) % 360.0 - 180.0, target)
+
     for k, (cmd, p) in enumerate(items):
         if cmd in NAV:
             pos = nav_at[k]
@@ -164,12 +185,18 @@ def photos_from_plan(items, frame):
                     hd = seg[:2] / L
                     s = trig - since
                     while s <= L + 1e-9:
-                        photos.append((last[1] + seg * (s / L), hd, pitch, yaw, roi))
+                        photos.append(snap(last[1] + seg * (s / L), hd, last[0]))
                         s += trig
                     since = L - (s - trig)
             last = (k, pos)
         elif cmd == CMD_MOUNT:
             pitch, yaw = float(p[0]), float(p[2])
+            earth = None
+        elif cmd == CMD_GIMBAL_PITCHYAW:
+            if int(p[4]) & GIMBAL_YAW_LOCK:
+                earth = (float(p[0]), float(p[1]))
+            else:
+                pitch, yaw, earth, roi = float(p[0]), float(p[1]), None, None
         elif cmd == CMD_ROI:
             roi = None
             if int(p[0]) == 3:  # MAV_ROI_LOCATION
@@ -178,10 +205,12 @@ def photos_from_plan(items, frame):
         elif cmd == CMD_TRIGG_DIST:
             trig = float(p[0])
             if trig > 0 and last is not None:
-                photos.append((last[1], heading(last[0], True), pitch, yaw, roi))
+                photos.append(snap(last[1], heading(last[0], True), last[0]))
                 since = 0.0
+            elif trig == 0 and float(p[2]) == 1 and last is not None:
+                photos.append(snap(last[1], heading(last[0], False), last[0]))
         elif cmd == CMD_DIGICAM and last is not None:
-            photos.append((last[1], heading(last[0], False), pitch, yaw, roi))
+            photos.append(snap(last[1], heading(last[0], False), last[0]))
     return photos
 
 

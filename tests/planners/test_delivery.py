@@ -34,8 +34,8 @@ from hypothesis import strategies as st
 
 from airwork.aircraft import load_aircraft
 from airwork.autopilot.items import MissionItem
+from airwork.autopilot.mission_items import mission_items
 from airwork.errors import AircraftError, GeometryError, InputFileError
-from airwork.export.mavlink import mission_items
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.geo.pathfinding import PathFinder

@@ -28,8 +28,8 @@ from powerline_checks import (
 )
 
 from airwork.aircraft import load_aircraft
+from airwork.autopilot.mission_items import mission_items
 from airwork.errors import GeometryError, InfeasibleMissionError
-from airwork.export.mavlink import mission_items
 from airwork.export.registry import render
 from airwork.geo.frame import LocalFrame
 from airwork.mission.build import SortieBuilder
@@ -144,7 +144,10 @@ def test_vantage_photos_at_standoff(kind):
             d = np.hypot(*(towers - pos[None, :2]).T)
             k = int(d.argmin())
             assert 0.9 * S <= d[k] <= 1.1 * S, f"{ids[k]}: photo {d[k]:.1f} m, standoff {S}"
-            assert np.hypot(*(roi[:2] - towers[k])) < 0.05  # looks at that tower
+            # looks at that tower (within the 1° the gimbal command's whole degrees allow)
+            aim, want = roi[:2] - pos[:2], towers[k] - pos[:2]
+            off = math.degrees(math.atan2(aim[0] * want[1] - aim[1] * want[0], float(aim @ want)))
+            assert abs(off) < 1.0, f"{ids[k]}: camera {off:.2f}° off the tower"
             assert pitch < 0
             count[ids[k]] += 1
     # 2 sides x 2 positions x (insulator, top)
@@ -205,7 +208,10 @@ def test_battery_right_of_way_and_items(kind):
                 for f in fences
             ]
         )
-        assert poly.area == pytest.approx(job.right_of_way.area, rel=1e-3)
+        # the right-of-way, simplified (outward, within a few metres) where it has more
+        # vertices than ArduCopter's fence stores
+        assert poly.area == pytest.approx(job.right_of_way.area, rel=1e-2)
+        assert shapely.covered_by(poly, job.right_of_way.buffer(5.0))
     for name, data in files.items():
         if name.endswith(".waypoints"):
             rows = data.decode().splitlines()[1:]
@@ -385,7 +391,9 @@ def test_station_behind_no_fly_zone_unused():
     res = plan_powerline(replace(pb, no_fly=zone))
     assert all(f.takeoff_station != 0 and f.landing_station != 0 for f in res.flights)
     plan = json.loads(render_outputs(res.mission, res.summary())["sortie-01.plan"])
-    assert [f["inclusion"] for f in plan["geoFence"]["polygons"]] == [True, False]
+    # the round no-fly zone is kept out as a fence circle (issue 13)
+    assert [f["inclusion"] for f in plan["geoFence"]["polygons"]] == [True]
+    assert [c["inclusion"] for c in plan["geoFence"]["circles"]] == [False]
 
 
 def test_station_leg_goes_around_a_no_fly_zone():

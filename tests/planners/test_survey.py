@@ -16,8 +16,8 @@ from numpy.testing import assert_allclose
 
 from airwork.aircraft import load_aircraft
 from airwork.aircraft.components import Camera
+from airwork.autopilot.mission_items import mission_items
 from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
-from airwork.export.mavlink import mission_items
 from airwork.geo import LocalFrame
 from airwork.planners.survey import (
     SurveyParams,

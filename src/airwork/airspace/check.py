@@ -30,6 +30,9 @@ Violation kinds (``Violation.kind``):
                            wind vector, over the aircraft's ``max_speed_mps`` [m/s]
 ``unsupported_command``    an item the target autopilot rejects [-]
 ``rally_point``            a rally point outside the geofence or inside a no-fly zone [m]
+``autopilot_limit``        more mission items, fence items or rally points than the autopilot
+                           profile stores [items or bytes over] (:mod:`.autopilot_limits`)
+``device_missing``         an item for a device the profile lacks [items]
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ import shapely
 from pymavlink import mavutil
 
 from airwork.aircraft.model import Aircraft
+from airwork.airspace.autopilot_limits import check_autopilot
+from airwork.airspace.flight_time import nav_for_profile, track_extra_s, track_time_s
 from airwork.airspace.report import (
     ACCEPTED_COMMANDS,
     CheckConfig,
@@ -59,12 +64,12 @@ from airwork.airspace.tracks import (
     Track,
     from_mission,
 )
-from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
-from airwork.export.mavlink import (
+from airwork.autopilot.mission_items import (
     Autopilot,
     command_name,
     mission_items,
 )
+from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
 from airwork.flight.conditions import Conditions
 from airwork.mission.model import Mission
 from airwork.site.terrain import FlatTerrain, Terrain
@@ -426,15 +431,16 @@ def _check_aircraft(
         payload = np.full(m, float(cfg.payload_kg))
     # Commanded speeds are ground speeds (ArduPilot's WPNAV speed and our DO_CHANGE_SPEED
     # type 1): the aircraft flies the airspeed the wind triangle asks for (Conditions).
-    kw = dict(
-        vertical=track.vertical,
-        working=track.working,
-        hold_s=track.hold_s[1:],
-        agl_m=mean_agl,
-    )
-    # an imported mission carries no prices: it is priced with the time lost braking for
-    # each waypoint and speeding up after it, as airwork's planners price it
-    windy = cond.price_legs(xyz, track.speed_mps, payload, corners=track.energy_wh is None, **kw)
+    hold = track.hold_s[1:]
+    nav = nav_for_profile(cfg.profile, cfg.autopilot)
+    stats["flight_time_s"] = round(track_time_s(track, nav), 1)  # as ArduCopter flies it
+    if track.energy_wh is None:
+        # an imported mission carries no prices: the time it takes beyond distance over
+        # speed as ArduCopter flies it (S-curve legs, blended corners, stops, take-off and
+        # landing: airwork.airspace.flight_time), hovered
+        hold = hold + track_extra_s(track, nav)
+    kw = dict(vertical=track.vertical, working=track.working, hold_s=hold, agl_m=mean_agl)
+    windy = cond.price_legs(xyz, track.speed_mps, payload, corners=False, **kw)
     air = windy.airspeed_mps
     moving = air > 0
     vmax = aircraft.max_speed_mps
@@ -652,6 +658,7 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             _check_aircraft(c, cfg, craft, craft.usable_energy_wh * (1.0 - r), stats)
         if autopilot is not None:
             _check_commands(flight, track, c, autopilot)
+            check_autopilot(flight, track, c, cfg.profile, autopilot)
         report.violations += c.violations()
         report.samples += int(s.x.size)
         report.sorties.append(stats)

@@ -11,12 +11,13 @@ from typing import Any
 from pymavlink import mavutil
 
 from airwork.aircraft.model import Aircraft
-from airwork.errors import GeometryError
-from airwork.export.mavlink import (
+from airwork.autopilot.mission_items import (
     ARDUPILOT_COPTER_COMMANDS,
     PX4_MISSION_COMMANDS,
     Autopilot,
 )
+from airwork.autopilot.profiles import AutopilotProfile
+from airwork.errors import GeometryError
 from airwork.site.terrain import Terrain
 from airwork.site.wind import Wind
 from airwork.site.zones import Obstacle, Zone
@@ -26,7 +27,7 @@ __all__ = ["ACCEPTED_COMMANDS", "CheckConfig", "CheckReport", "Violation"]
 _ML = mavutil.mavlink
 
 #: Commands each autopilot accepts in an uploaded mission: what our exporter emits
-#: (:mod:`airwork.export.mavlink`) plus the navigation and DO/CONDITION commands listed for
+#: (:mod:`airwork.autopilot.mission_items`) plus the navigation and DO/CONDITION commands listed for
 #: it in ``mission-formats.md`` sections 3.2-3.3 (loiters, RTL, spline, DO_JUMP, delays,
 #: yaw, relay, land start for ArduPilot; loiters, RTL, VTOL, DO_JUMP, image capture and
 #: camera interval for PX4).
@@ -97,6 +98,9 @@ class CheckConfig:
     wind_in_energy : bool
         The mission's own leg energies already count this wind (a planner that flew its
         legs in it, e.g. delivery): they are taken as they are, not corrected for it again.
+    profile : AutopilotProfile, str or None
+        Autopilot profile (or its name / YAML path) for the storage-limit and device checks;
+        None: the default profile of ``autopilot``.
     """
 
     zones: tuple[Zone, ...] = ()
@@ -114,6 +118,7 @@ class CheckConfig:
     ground_amsl_m: float | None = None
     check_energy: bool = True
     wind_in_energy: bool = False
+    profile: AutopilotProfile | str | None = None
 
     def __post_init__(self) -> None:
         if not (self.step_m > 0 and math.isfinite(self.step_m)):

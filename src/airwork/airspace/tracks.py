@@ -105,6 +105,9 @@ class Track:
         Every item of the source file, for the autopilot command check.
     aircraft : Aircraft or None
         The aircraft flying this sortie, when the mission says.
+    climb_mps, descent_mps : (n - 1,) array or None
+        Vertical speed limits in force on each leg (``DO_CHANGE_SPEED`` types 2 and 3 of a
+        mission file; NaN where the autopilot's own setting applies). [m/s]
     """
 
     sortie: int
@@ -121,6 +124,8 @@ class Track:
     home_xy_m: np.ndarray | None = None
     commands: list[tuple[int, int]] = field(default_factory=list)
     aircraft: Aircraft | None = None
+    climb_mps: np.ndarray | None = None
+    descent_mps: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.home_xy_m is None:
@@ -156,6 +161,9 @@ class FlightInput:
     mission : Mission or None
         The planned mission, when checking one (for the autopilot command check).
     notes : list of str
+    fence_items, fence_bytes : int
+        MAVLink fence items (vertices and circles) of a mission file and the ArduPilot fence
+        storage they need (4 + polygons 2 + 8 per vertex + circles 13). [-], [bytes]
     """
 
     name: str
@@ -173,6 +181,8 @@ class FlightInput:
     payload_known: bool = False
     mission: Mission | None = None
     notes: list[str] = field(default_factory=list)
+    fence_items: int = 0
+    fence_bytes: int = 0
 
     def bounds_m(self) -> tuple[float, float, float, float]:
         """Box around every waypoint and rally point. [m]"""
@@ -261,6 +271,10 @@ class _PathBuilder:
         self.speed: list[float] = []
         self.hold = [0.0]
         self.v = default_speed_mps
+        self.up = math.nan  # climb / descent speeds commanded (NaN: the autopilot's own)
+        self.dn = math.nan
+        self.ups: list[float] = []
+        self.dns: list[float] = []
         self.airborne = False
 
     def add(self, xy, alt, ref, item, *, vertical=False, speed=None, hold=0.0):
@@ -273,6 +287,8 @@ class _PathBuilder:
             speed = CLIMB_SPEED_MPS if vertical else self.v
         self.speed.append(float(speed))
         self.hold.append(float(hold))
+        self.ups.append(self.up)
+        self.dns.append(self.dn)
 
     def climb_to(self, alt, ref, item):
         self.add(self.xy[-1], alt, ref, item, vertical=True, speed=CLIMB_SPEED_MPS)
@@ -319,8 +335,57 @@ def from_mission_file(
     home_xy = local(*home_ll)
     notes: list[str] = []
     b = _PathBuilder(home_xy, default_speed_mps)
-    commands: list[tuple[int, int]] = []
     body = [it for it in mf.items if not (mf.home is not None and it.seq == 0)]
+    commands = _fly_items(b, body, local, home_xy, name, notes)
+    if len(b.xy) < 2:
+        raise MissionFileError(f"{name}: the mission has no navigation item to fly")
+    if b.airborne:
+        notes.append("the mission ends in the air (no NAV_LAND or RTL at the end)")
+    n = len(b.xy)
+    block = _airwork_block(mf.airwork, name, notes)
+    payload, working = _block_legs(block, np.array(b.item, dtype=int))
+    track = Track(
+        sortie=1,
+        xy_m=np.array(b.xy, dtype=float).reshape(n, 2),
+        alt_m=np.array(b.alt, dtype=float),
+        ref=np.array(b.ref, dtype=np.int8),
+        item=np.array(b.item, dtype=int),
+        vertical=np.array(b.vertical, dtype=bool),
+        speed_mps=np.array(b.speed, dtype=float),
+        payload_kg=payload,
+        working=working,
+        hold_s=np.array(b.hold, dtype=float),
+        home_xy_m=home_xy,
+        commands=commands,
+        aircraft=block.get("aircraft"),
+        climb_mps=np.array(b.ups, dtype=float),
+        descent_mps=np.array(b.dns, dtype=float),
+    )
+    zones, fence_items, fence_bytes = _file_fence(mf, frame, local, name)
+    rally = np.array([local(p[0], p[1]) for p in mf.rally_points]).reshape(-1, 2)
+    rally_alt = np.array([p[2] for p in mf.rally_points], dtype=float)
+    return FlightInput(
+        name=name,
+        frame=frame,
+        tracks=[track],
+        zones=zones,
+        rally_xy_m=rally,
+        rally_alt_m=rally_alt,
+        home_amsl_m=float(mf.home[2]) if mf.home is not None else None,
+        source=mf.source_format,
+        reserve_frac=block.get("reserve_frac"),
+        aircraft=block.get("aircraft"),
+        payload_known="legs" in block,
+        notes=notes,
+        fence_items=fence_items,
+        fence_bytes=fence_bytes,
+    )
+
+
+def _fly_items(b: _PathBuilder, body, local, home_xy, name: str, notes: list[str]):
+    """Fly the items of a mission file through the path builder; returns every item's
+    (sequence number, command) for the command check."""
+    commands: list[tuple[int, int]] = []
     for it in body:
         commands.append((it.seq, it.command))
         cmd = it.command
@@ -331,8 +396,16 @@ def from_mission_file(
             )
             continue
         if cmd == _ML.MAV_CMD_DO_CHANGE_SPEED:
-            if math.isfinite(it.params[1]) and it.params[1] > 0:
-                b.v = float(it.params[1])
+            # SPEED_TYPE 0 (air) / 1 (ground) set the horizontal speed; 2 and 3 are the
+            # climb and descent speeds, which do not change it
+            kind, value = it.params[0], it.params[1]
+            if math.isfinite(value) and value > 0:
+                if kind in (_ML.SPEED_TYPE_AIRSPEED, _ML.SPEED_TYPE_GROUNDSPEED):
+                    b.v = float(value)
+                elif kind == _ML.SPEED_TYPE_CLIMB_SPEED:
+                    b.up = float(value)
+                elif kind == _ML.SPEED_TYPE_DESCENT_SPEED:
+                    b.dn = float(value)
             continue
         if cmd >= 100 and cmd not in _LAND_CMDS | _TAKEOFF_CMDS:
             continue  # DO_/CONDITION_ commands do not move the aircraft
@@ -367,28 +440,11 @@ def from_mission_file(
                 )
         hold = it.params[0] if cmd in _HOLD_CMDS and math.isfinite(it.params[0]) else 0.0
         b.add(xy, it.alt_m, ref, it.seq, hold=max(hold, 0.0))
-    if len(b.xy) < 2:
-        raise MissionFileError(f"{name}: the mission has no navigation item to fly")
-    if b.airborne:
-        notes.append("the mission ends in the air (no NAV_LAND or RTL at the end)")
-    n = len(b.xy)
-    block = _airwork_block(mf.airwork, name, notes)
-    payload, working = _block_legs(block, np.array(b.item, dtype=int))
-    track = Track(
-        sortie=1,
-        xy_m=np.array(b.xy, dtype=float).reshape(n, 2),
-        alt_m=np.array(b.alt, dtype=float),
-        ref=np.array(b.ref, dtype=np.int8),
-        item=np.array(b.item, dtype=int),
-        vertical=np.array(b.vertical, dtype=bool),
-        speed_mps=np.array(b.speed, dtype=float),
-        payload_kg=payload,
-        working=working,
-        hold_s=np.array(b.hold, dtype=float),
-        home_xy_m=home_xy,
-        commands=commands,
-        aircraft=block.get("aircraft"),
-    )
+    return commands
+
+
+def _file_fence(mf: MissionFile, frame: LocalFrame, local, name: str):
+    """The file's fence as zones, with its size in fence items and bytes."""
     zones = []
     for i, (vertices, inclusion) in enumerate(mf.geofence_polygons):
         lat = np.array([v[0] for v in vertices])
@@ -401,22 +457,15 @@ def from_mission_file(
         factor = 1.0 if inclusion else 1.0 / math.cos(math.pi / 64)
         poly = shapely.Point(c).buffer(radius * factor, quad_segs=16)
         zones.append(Zone(poly, inclusion=inclusion, name=f"{name} geoFence.circles[{i}]"))
-    rally = np.array([local(p[0], p[1]) for p in mf.rally_points]).reshape(-1, 2)
-    rally_alt = np.array([p[2] for p in mf.rally_points], dtype=float)
-    return FlightInput(
-        name=name,
-        frame=frame,
-        tracks=[track],
-        zones=zones,
-        rally_xy_m=rally,
-        rally_alt_m=rally_alt,
-        home_amsl_m=float(mf.home[2]) if mf.home is not None else None,
-        source=mf.source_format,
-        reserve_frac=block.get("reserve_frac"),
-        aircraft=block.get("aircraft"),
-        payload_known="legs" in block,
-        notes=notes,
-    )
+    n_vertices = [len(v) for v, _ in mf.geofence_polygons]
+    n_circles = len(mf.geofence_circles)
+    fence_items = sum(n_vertices) + n_circles
+    fence_bytes = 4 + sum(2 + 8 * n for n in n_vertices) + 13 * n_circles if fence_items else 0
+    n_vertices = [len(v) for v, _ in mf.geofence_polygons]
+    n_circles = len(mf.geofence_circles)
+    fence_items = sum(n_vertices) + n_circles
+    fence_bytes = 4 + sum(2 + 8 * n for n in n_vertices) + 13 * n_circles if fence_items else 0
+    return zones, fence_items, fence_bytes
 
 
 def _airwork_block(raw: dict | None, name: str, notes: list[str]) -> dict:

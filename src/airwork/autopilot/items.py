@@ -1,6 +1,6 @@
 """What an autopilot takes: firmware names, MAVLink mission items, accepted commands, frames.
 
-The shared vocabulary of the exporters (:mod:`airwork.export.mavlink` turns a Mission into
+The shared vocabulary of the exporters (:mod:`airwork.autopilot.mission_items` turns a Mission into
 these items), of the mission-file readers (:mod:`airwork.autopilot.read`) and of the check.
 Nothing here plans or writes files.  Command choices were checked against pymavlink's
 ``MAV_CMD`` enums, ArduPilot's ``AP_Mission::mavlink_int_to_mission_cmd`` and PX4's
@@ -110,13 +110,17 @@ DEFAULT_SPRAY = SprayOutput()
 
 #: Mission commands we may emit for ArduPilot, each one accepted by ArduCopter's
 #: ``AP_Mission::mavlink_int_to_mission_cmd`` (4.6-dev): navigation 16/21/22 and
-#: DO_CHANGE_SPEED 178, DO_SET_SERVO 183, DO_SET_ROI 201, DO_DIGICAM_CONTROL 203,
-#: DO_MOUNT_CONTROL 205, DO_SET_CAM_TRIGG_DIST 206, DO_GRIPPER 211, DO_WINCH 42600.
+#: CONDITION_YAW 115, DO_CHANGE_SPEED 178, DO_SET_SERVO 183, DO_SET_ROI 201,
+#: DO_DIGICAM_CONTROL 203, DO_MOUNT_CONTROL 205, DO_SET_CAM_TRIGG_DIST 206, DO_GRIPPER 211,
+#: DO_GIMBAL_MANAGER_PITCHYAW 1000 (stored with integer angles, param5 = flags, param7 =
+#: gimbal id; started by ``AP_Mission::start_command_do_gimbal_manager_pitchyaw``, 4.5+),
+#: DO_WINCH 42600.
 ARDUPILOT_COPTER_COMMANDS: frozenset[int] = frozenset(
     {
         _ML.MAV_CMD_NAV_WAYPOINT,
         _ML.MAV_CMD_NAV_LAND,
         _ML.MAV_CMD_NAV_TAKEOFF,
+        _ML.MAV_CMD_CONDITION_YAW,
         _ML.MAV_CMD_DO_CHANGE_SPEED,
         _ML.MAV_CMD_DO_SET_SERVO,
         _ML.MAV_CMD_DO_SET_ROI,
@@ -124,6 +128,7 @@ ARDUPILOT_COPTER_COMMANDS: frozenset[int] = frozenset(
         _ML.MAV_CMD_DO_MOUNT_CONTROL,
         _ML.MAV_CMD_DO_SET_CAM_TRIGG_DIST,
         _ML.MAV_CMD_DO_GRIPPER,
+        _ML.MAV_CMD_DO_GIMBAL_MANAGER_PITCHYAW,
         _ML.MAV_CMD_DO_WINCH,
     }
 )

@@ -16,6 +16,7 @@ import typer
 from airwork import __version__
 from airwork.cli import aircraft, demo, mission
 from airwork.cli import check as check_cmd
+from airwork.cli import upload as upload_cmd
 from airwork.cli.plan import PlanGroup
 
 __all__ = ["app", "main"]
@@ -32,6 +33,7 @@ _typer_app.add_typer(aircraft.app, name="aircraft")
 _typer_app.add_typer(mission.app, name="mission")
 _typer_app.command("demo")(demo.demo)
 _typer_app.command("check")(check_cmd.check)
+_typer_app.command("upload")(upload_cmd.upload)
 
 
 @_typer_app.command("formats")

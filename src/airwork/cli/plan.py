@@ -241,6 +241,11 @@ def _output_options(job_kind) -> list[click.Option]:
             show_default=True,
             help="Target of .plan/.waypoints files.",
         ),
+        click.Option(
+            ["--autopilot-profile"],
+            help="Autopilot profile: bundled name (arducopter-4.6, arducopter-4.6-sd, "
+            "arducopter-4.6-tilt, px4-1.15, ...) or a YAML file; sets the firmware.",
+        ),
         click.Option(["--json", "as_json"], is_flag=True, help="Print summary.json to stdout."),
     ]
     if job_kind.sprays:
@@ -259,7 +264,6 @@ def _output_options(job_kind) -> list[click.Option]:
 # ---------------------------------------------------------------------------- the request
 def _request(job_kind, own: list[click.Option], ctx: click.Context, kw: dict[str, Any]):
     from airwork.jobs.request import JobRequest
-    from airwork.jobs.run import DEFAULT_FORMATS
     from airwork.site.wind import parse_wind_band
 
     params = {}
@@ -273,9 +277,7 @@ def _request(job_kind, own: list[click.Option], ctx: click.Context, kw: dict[str
         for role in job_kind.role_files
         if kw.get(f"role_file_{role}")
     }
-    formats = list(kw["formats"]) or list(DEFAULT_FORMATS)
-    if kw["no_picture"]:
-        formats = [f for f in formats if f != "png"]
+    formats = list(kw["formats"]) or None
     aircraft = kw["aircraft"]
     return JobRequest.parse(
         {
@@ -302,8 +304,10 @@ def _request(job_kind, own: list[click.Option], ctx: click.Context, kw: dict[str
             },
             "output": {
                 "formats": formats,
+                "picture": not kw["no_picture"],
                 "autopilot": kw["autopilot"],
                 "spray_servo": kw.get("spray_servo", 9),
+                "profile": kw["autopilot_profile"],
             },
         }
     )

@@ -11,6 +11,7 @@ from typing import Any
 from airwork.autopilot.items import Autopilot
 from airwork.export.geojson import to_geojson
 from airwork.export.kml import to_kml
+from airwork.export.limits import limit_problems
 from airwork.export.qgc_plan import to_qgc_plan
 from airwork.export.registry import ExportOptions, sortie_stem
 from airwork.export.wpl import to_wpl
@@ -29,7 +30,7 @@ def json_default(obj: Any) -> Any:
 
 
 def _px4_problems(mission: Mission, options: ExportOptions) -> list[str]:
-    if options.autopilot is not Autopilot.PX4:
+    if options.autopilot_profile.firmware is not Autopilot.PX4:
         return []
     sprays = any(
         a.kind in (ActionKind.SPRAY_ON, ActionKind.SPRAY_OFF)
@@ -51,16 +52,25 @@ class _PerSortie:
     suffix: str
 
     def problems(self, mission: Mission, options: ExportOptions) -> list[str]:
-        return _px4_problems(mission, options)
+        """PX4 and spraying, and every limit of the profile the mission passes (a ``.plan``
+        also carries the fence and rally points)."""
+        found = _px4_problems(mission, options)
+        limits = limit_problems(mission, options.autopilot_profile, spray=options.spray)
+        if self.suffix != ".plan":
+            limits = [p for p in limits if p.kind == "mission_items"]
+        return found + [p.message for p in limits]
 
     def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
-        render = to_qgc_plan if self.suffix == ".plan" else to_wpl
-        return {
-            f"{sortie_stem(mission, s)}{self.suffix}": render(
-                mission, s, autopilot=options.autopilot, spray=options.spray
-            ).encode()
-            for s in mission.sorties
-        }
+        profile = options.autopilot_profile
+        out = {}
+        for s in mission.sorties:
+            name = f"{sortie_stem(mission, s)}{self.suffix}"
+            if self.suffix == ".plan":
+                text = to_qgc_plan(mission, s, spray=options.spray, profile=profile)
+            else:
+                text = to_wpl(mission, s, spray=options.spray, profile=profile)
+            out[name] = text.encode()
+        return out
 
 
 @dataclass(frozen=True)

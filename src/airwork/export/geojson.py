@@ -21,7 +21,7 @@ from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
 
 from airwork.export.annotate import mission_block
-from airwork.export.mavlink import write_text_atomic
+from airwork.export.write import write_text_atomic
 from airwork.mission.model import Mission
 
 __all__ = ["json_safe", "to_geojson", "write_geojson"]

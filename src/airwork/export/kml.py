@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 
 from airwork.export.geojson import json_safe
-from airwork.export.mavlink import write_text_atomic
+from airwork.export.write import write_text_atomic
 from airwork.mission.model import AltitudeRef, Leg, Mission, Sortie
 
 __all__ = ["KML_NS", "to_kml", "write_kml"]

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
-from airwork.export.annotate import sortie_block
-from airwork.export.mavlink import (
+from airwork.autopilot.mission_items import (
     DEFAULT_SPRAY,
     Autopilot,
     MissionItem,
@@ -27,8 +25,11 @@ from airwork.export.mavlink import (
     mission_items,
     resolve_sortie,
     vehicle_mav_type,
-    write_text_atomic,
 )
+from airwork.autopilot.profiles import AutopilotProfile, resolve_profile
+from airwork.export.annotate import sortie_block
+from airwork.export.fence import Fence, mission_fence
+from airwork.export.write import write_text_atomic
 from airwork.mission.model import AltitudeRef, Mission, Sortie
 
 __all__ = ["plan_dict", "to_qgc_plan", "write_qgc_plan"]
@@ -47,33 +48,38 @@ def plan_dict(
     *,
     autopilot: Autopilot | str = Autopilot.ARDUPILOT,
     spray: SprayOutput = DEFAULT_SPRAY,
+    profile: AutopilotProfile | str | None = None,
 ) -> dict[str, Any]:
     """The ``.plan`` document of one sortie as a JSON-ready dict.
 
     Parameters
     ----------
-    mission, sortie, autopilot, spray
-        As for :func:`~airwork.export.mavlink.mission_items`.
+    mission, sortie, autopilot, spray, profile
+        As for :func:`~airwork.autopilot.mission_items.mission_items`.
 
     Returns
     -------
     dict
         ``mission.firmwareType`` 3 (ArduPilot) or 12 (PX4); ``cruiseSpeed`` and
         ``hoverSpeed`` [m/s] = ``mission.cruise_speed_mps``; ``globalPlanAltitudeMode`` 1
-        (relative), 2 (AMSL) or 4 (terrain frame); geofence = ``mission.geofence`` as an
-        inclusion polygon (its holes as exclusion polygons); rally points = the stations at
-        the sortie's highest waypoint altitude, converted to metres above home; an
-        ``airwork`` member with the aircraft and each leg's payload
-        (:func:`~airwork.export.annotate.sortie_block`), which QGroundControl ignores.
+        (relative), 2 (AMSL) or 4 (terrain frame); geofence = the mission's fence fitted to
+        the profile (:func:`~airwork.export.fence.mission_fence`: ``mission.geofence`` as an
+        inclusion polygon, its holes and the no-fly features as exclusion polygons, round
+        ones as circles); rally points = the stations at the sortie's highest waypoint
+        altitude, converted to metres above home; an ``airwork`` member with the aircraft
+        and each leg's payload (:func:`~airwork.export.annotate.sortie_block`), which
+        QGroundControl ignores.
 
     Raises
     ------
     ExportError
-        As :func:`~airwork.export.mavlink.mission_items`.
+        As :func:`~airwork.autopilot.mission_items.mission_items`.
     """
     sortie = resolve_sortie(mission, sortie)
-    items = mission_items(mission, sortie, autopilot=autopilot, spray=spray)
-    autopilot = Autopilot(autopilot)
+    prof = resolve_profile(profile, autopilot)
+    items = mission_items(mission, sortie, spray=spray, profile=prof)
+    autopilot = prof.firmware
+    fence = mission_fence(mission, prof)
     home = items[0]
     return {
         "fileType": "Plan",
@@ -93,7 +99,11 @@ def plan_dict(
             ],
             "items": [_simple_item(item) for item in items[1:]],
         },
-        "geoFence": {"version": 2, "circles": [], "polygons": _fence_polygons(mission)},
+        "geoFence": {
+            "version": 2,
+            "circles": _fence_circles(mission, fence),
+            "polygons": _fence_polygons(mission, fence),
+        },
         "rallyPoints": {"version": 2, "points": _rally_points(mission, sortie)},
         "airwork": sortie_block(mission, sortie, items),
     }
@@ -105,6 +115,7 @@ def to_qgc_plan(
     *,
     autopilot: Autopilot | str = Autopilot.ARDUPILOT,
     spray: SprayOutput = DEFAULT_SPRAY,
+    profile: AutopilotProfile | str | None = None,
 ) -> str:
     """QGroundControl ``.plan`` text (JSON, indent 2) of one sortie.
 
@@ -115,7 +126,7 @@ def to_qgc_plan(
     -------
     str
     """
-    doc = plan_dict(mission, sortie, autopilot=autopilot, spray=spray)
+    doc = plan_dict(mission, sortie, autopilot=autopilot, spray=spray, profile=profile)
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"
 
 
@@ -151,17 +162,30 @@ def _simple_item(item: MissionItem) -> dict[str, Any]:
     return out
 
 
-def _fence_polygons(mission: Mission) -> list[dict[str, Any]]:
-    if mission.geofence is None or mission.geofence.is_empty:
-        return []
+def _fence_polygons(mission: Mission, fence: Fence) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for polygon in shapely.get_parts(mission.geofence):
-        rings = [(True, polygon.exterior)] + [(False, ring) for ring in polygon.interiors]
-        for inclusion, ring in rings:
-            xy = np.asarray(ring.coords)[:-1, :2]  # QGC stores no closing vertex
-            lon, lat = mission.frame.to_lonlat(xy[:, 0], xy[:, 1])
-            vertices = np.column_stack([lat, lon]).round(_LATLON_DECIMALS).tolist()
-            out.append({"version": 1, "inclusion": inclusion, "polygon": vertices})
+    for p in fence.polygons:
+        xy = p.xy()  # QGC stores no closing vertex
+        lon, lat = mission.frame.to_lonlat(xy[:, 0], xy[:, 1])
+        vertices = np.column_stack([lat, lon]).round(_LATLON_DECIMALS).tolist()
+        out.append({"version": 1, "inclusion": p.inclusion, "polygon": vertices})
+    return out
+
+
+def _fence_circles(mission: Mission, fence: Fence) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for c in fence.circles:
+        lon, lat = mission.frame.to_lonlat(*c.center_xy)
+        # a local-frame radius is a little off on the ground (UTM scale): round it up to
+        # the next 1 cm and let the 0.1 % of the scale be the circle's own margin
+        radius = math.ceil(c.radius_m * 1.001 * 100.0) / 100.0
+        out.append(
+            {
+                "version": 1,
+                "inclusion": c.inclusion,
+                "circle": {"center": [_latlon(lat), _latlon(lon)], "radius": _number(radius)},
+            }
+        )
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from airwork.autopilot.items import DEFAULT_SPRAY, Autopilot, SprayOutput
+from airwork.autopilot.profiles import AutopilotProfile, default_profile
 from airwork.errors import ExportError
 from airwork.mission.model import Mission, Sortie
 
@@ -37,19 +38,29 @@ class ExportOptions:
     Attributes
     ----------
     autopilot : Autopilot
-        Firmware of ``.plan`` / ``.waypoints`` files.
+        Firmware of ``.plan`` / ``.waypoints`` files (when no profile is given).
     spray : SprayOutput
         The servo output that switches the sprayer.
     swath_m : float or None
         Work width drawn on pictures (spray swath). [m]
     extra : dict
         Options of formats added later (read by their exporters only).
+    profile : AutopilotProfile or None
+        The aircraft's autopilot (:mod:`airwork.autopilot.profiles`): its firmware replaces
+        ``autopilot``; its limits, devices and gimbal type shape the MAVLink files and the
+        setup sheet.  None: the firmware's default profile.
     """
 
     autopilot: Autopilot = Autopilot.ARDUPILOT
     spray: SprayOutput = DEFAULT_SPRAY
     swath_m: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    profile: AutopilotProfile | None = None
+
+    @property
+    def autopilot_profile(self) -> AutopilotProfile:
+        """The profile given, or the default profile of :attr:`autopilot`."""
+        return self.profile if self.profile is not None else default_profile(self.autopilot)
 
 
 @runtime_checkable

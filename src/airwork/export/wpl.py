@@ -16,14 +16,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from airwork.export.mavlink import (
+from airwork.autopilot.mission_items import (
     DEFAULT_SPRAY,
     Autopilot,
     MissionItem,
     SprayOutput,
     mission_items,
-    write_text_atomic,
 )
+from airwork.autopilot.profiles import AutopilotProfile
+from airwork.export.write import write_text_atomic
 from airwork.mission.model import Mission, Sortie
 
 __all__ = ["WPL_HEADER", "format_wpl", "to_wpl", "write_wpl"]
@@ -37,13 +38,14 @@ def to_wpl(
     *,
     autopilot: Autopilot | str = Autopilot.ARDUPILOT,
     spray: SprayOutput = DEFAULT_SPRAY,
+    profile: AutopilotProfile | str | None = None,
 ) -> str:
     """``QGC WPL 110`` text of one sortie.
 
     Parameters
     ----------
-    mission, sortie, autopilot, spray
-        As for :func:`~airwork.export.mavlink.mission_items`.
+    mission, sortie, autopilot, spray, profile
+        As for :func:`~airwork.autopilot.mission_items.mission_items`.
 
     Returns
     -------
@@ -53,9 +55,10 @@ def to_wpl(
     Raises
     ------
     ExportError
-        As :func:`~airwork.export.mavlink.mission_items`.
+        As :func:`~airwork.autopilot.mission_items.mission_items`.
     """
-    return format_wpl(mission_items(mission, sortie, autopilot=autopilot, spray=spray))
+    items = mission_items(mission, sortie, autopilot=autopilot, spray=spray, profile=profile)
+    return format_wpl(items)
 
 
 def format_wpl(items: Iterable[MissionItem]) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from airwork.errors import ExportError
 
-__all__ = ["OUTPUT_PATTERNS", "check_out_dir", "write_files"]
+__all__ = ["OUTPUT_PATTERNS", "check_out_dir", "write_files", "write_text_atomic"]
 
 OUTPUT_PATTERNS = (
     "mission.geojson",
@@ -208,3 +208,29 @@ def _remove_stale(path: Path) -> None:
                 continue
             if pid != os.getpid() and not _alive(pid):
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 text to ``path`` through a temporary file and a rename.
+
+    A failed write leaves no partial file.  Shared by the export writers.
+
+    Parameters
+    ----------
+    path : str or path-like
+    text : str
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

@@ -2,21 +2,51 @@
 stops, and the default vertical speeds (ArduPilot Copter's waypoint navigation).
 
 Part of the one flight model (:mod:`airwork.flight`): every planner, the sortie builder
-and the check take their corner and stop times from here.
+and the check take their corner and stop times from here.  Two levels:
+
+* the ArduCopter time model of :mod:`airwork.flight.scurve` (re-exported here:
+  :func:`sortie_leg_times_s`, :func:`leg_extra_s`, :func:`path_times_s`, take-off and
+  landing), S-curve legs with ``WPNAV_ACCEL`` and ``WPNAV_JERK``, corners blended as
+  ``SCurve::advance_target_along_track`` blends them; within 1 % of all nine SITL reference
+  flights; the sortie builder and the check price with it;
+* quick closed forms for planners' inner loops (:func:`corner_speed_mps`,
+  :func:`speed_change_loss_s`, :func:`reachable_speeds_mps`, :func:`leg_speed_losses_s`),
+  uniform-acceleration approximations of the same behaviour.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from airwork.flight.scurve import (
+    ARDUCOPTER,
+    WaypointNav,
+    landing_time_s,
+    leg_extra_s,
+    naive_leg_times_s,
+    path_times_s,
+    scurve_leg_time_s,
+    sortie_leg_times_s,
+    takeoff_time_s,
+)
+
 __all__ = [
+    "ARDUCOPTER",
     "CLIMB_SPEED_MPS",
     "DESCENT_SPEED_MPS",
     "WAYPOINT_ACCEL_MPS2",
+    "WaypointNav",
     "corner_speed_mps",
+    "landing_time_s",
+    "leg_extra_s",
     "leg_speed_losses_s",
+    "naive_leg_times_s",
+    "path_times_s",
     "reachable_speeds_mps",
+    "scurve_leg_time_s",
+    "sortie_leg_times_s",
     "speed_change_loss_s",
+    "takeoff_time_s",
 ]
 
 CLIMB_SPEED_MPS = 2.5

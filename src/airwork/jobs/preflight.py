@@ -44,6 +44,7 @@ def safety_check(
     *,
     autopilot: Autopilot = Autopilot.ARDUPILOT,
     wind_in_energy: bool = False,
+    profile=None,
     report_out: list[CheckReport] | None = None,
 ) -> tuple[Mission, dict[str, Any]]:
     """Terrain-follow (if asked) and check a planned mission.
@@ -80,6 +81,7 @@ def safety_check(
         max_agl_m=options.max_agl_m,
         autopilot=autopilot,
         wind_in_energy=wind_in_energy,
+        profile=profile,
     )
     report = preflight(mission, config)
     if report_out is not None:

@@ -94,8 +94,14 @@ class OutputRequest(_Strict):
     """What to render."""
 
     formats: list[str] | None = Field(None, description="Output formats; default the kind's")
+    picture: bool = Field(True, description="Draw mission.png (the slowest output)")
     autopilot: Autopilot = Field(Autopilot.ARDUPILOT, description="Firmware of mission files")
     spray_servo: int = Field(9, ge=1, le=32, description="SERVOn output of the sprayer pump")
+    profile: str | None = Field(
+        None,
+        description="Autopilot profile: a bundled name (arducopter-4.6, arducopter-4.6-sd, "
+        "px4-1.15, ...) or a YAML file; default the firmware's",
+    )
 
 
 class JobRequest(_Strict):

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from airwork.autopilot.firmware import Autopilot
 from airwork.autopilot.items import SprayOutput
 from airwork.export.registry import ExportOptions, render
 from airwork.flight.conditions import Conditions
@@ -196,12 +197,14 @@ def _plan_and_check(req, job_kind, site, choices, params, conditions, say):
 
     def check(mission: Mission, reports: list) -> tuple[Mission, dict[str, Any]]:
         say(0.82, "pre-flight check")
+        profile = _profile(req)
         return safety_check(
             mission,
             checked_craft,
             site,
             req.conditions,
-            autopilot=req.output.autopilot,
+            autopilot=profile.firmware,
+            profile=profile,
             wind_in_energy=True,
             report_out=reports,
         )
@@ -211,16 +214,24 @@ def _plan_and_check(req, job_kind, site, choices, params, conditions, say):
 
 def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, Any]):
     spray = SprayOutput(servo=req.output.spray_servo)
+    profile = _profile(req)
     options = ExportOptions(
-        autopilot=req.output.autopilot,
+        autopilot=profile.firmware,
         spray=spray,
         swath_m=planned.export.get("swath_m"),
         extra=dict(planned.export),
+        profile=profile,
     )
-    files = render(mission, req.output.formats or DEFAULT_FORMATS, options)
+    formats = list(req.output.formats or DEFAULT_FORMATS)
+    if req.output.formats is None and profile.firmware is Autopilot.ARDUPILOT:
+        formats.append("param")  # the setup sheet the mission relies on
+    if not req.output.picture:
+        formats = [f for f in formats if f != "png"]
+    files = render(mission, formats, options)
     summary = dict(planned.summary)
     summary["preflight"] = block
-    summary["autopilot"] = str(req.output.autopilot)
+    summary["autopilot"] = str(profile.firmware)
+    summary["autopilot_profile"] = profile.name
     if job_kind.sprays:
         summary["spray_output"] = {
             "command": "DO_SET_SERVO (183)",
@@ -233,6 +244,15 @@ def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, 
     summary = _json_safe(summary)
     files["summary.json"] = json.dumps(summary, indent=2, allow_nan=False).encode()
     return files, summary
+
+
+def _profile(req: JobRequest):
+    """The autopilot profile of a request: the one named, else the firmware's default."""
+    from airwork.autopilot.profiles import default_profile, load_profile
+
+    if req.output.profile is not None:
+        return load_profile(req.output.profile)
+    return default_profile(req.output.autopilot)
 
 
 def _json_safe(value: Any) -> Any:

@@ -106,7 +106,7 @@ def plan_powerline(
     drive = drive_matrix(stations)
     chosen = choose_flights(plans, drive, ac.mission_energy_wh, params, problem.name)
     sorties, photos, items = build_sorties(
-        plans, chosen, stations, ground, ac, params.max_mission_items
+        plans, chosen, stations, ground, ac, params.max_mission_items, problem.frame
     )
     crew = crew_schedule(chosen, sorties, drive, params)
     towers = "towers" in params.modes

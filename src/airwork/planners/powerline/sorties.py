@@ -7,14 +7,15 @@ relative to its own take-off station, as flown.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
 from airwork.aircraft.model import Aircraft
+from airwork.autopilot.mission_items import mission_items
 from airwork.errors import InfeasibleMissionError
+from airwork.geo.frame import LocalFrame
 from airwork.mission.build import SortieBuilder, shift_altitudes
 from airwork.mission.model import AltitudeRef, LegKind, Mission, Sortie
 from airwork.planners.powerline.flights import Flight
@@ -120,6 +121,7 @@ def build_sorties(
     ground: np.ndarray,
     ac: Aircraft,
     max_items: int | None,
+    frame: LocalFrame,
 ) -> tuple[list[Sortie], list[int], list[int]]:
     """Every chosen flight as a sortie (numbered from 1), its photo count and its mission
     items (:func:`mission_item_count`).
@@ -135,7 +137,7 @@ def build_sorties(
     for k, flight in enumerate(chosen, start=1):
         lp = plans[flight[0]]
         sortie, n_photos = build_sortie(lp, flight, stations, ground, ac, k)
-        n_items = mission_item_count(sortie)
+        n_items = mission_item_count(sortie, frame)
         a, b = flight[1], flight[2]
         what = f"flight {k} ({lp.line.span_label(a)} to {lp.line.tower_label(b)})"
         if sortie.energy_wh > emax * (1 + 1e-6):
@@ -152,25 +154,21 @@ def build_sorties(
     return sorties, photos, items
 
 
-def mission_item_count(sortie: Sortie) -> int:
-    """MAVLink mission items of a sortie as the ArduPilot export writes them
-    (:func:`airwork.export.mavlink.mission_items`): home, the actions on the ground,
-    take-off (and a hold waypoint at its top), a navigation item per later waypoint and an
-    item per action, a ``DO_CHANGE_SPEED`` before the first horizontal leg and before
-    every horizontal leg whose speed differs from the last one, and the landing. [-]"""
-    wps, legs = sortie.waypoints, sortie.legs
-    vertical = (LegKind.TAKEOFF, LegKind.LANDING)
-    n = 2 + len(wps[0].actions) + (round(wps[1].hold_s) > 0) + len(wps[1].actions)
-    speed = None
-    for k in range(2, len(wps) - 1):
-        leg = legs[k - 1]
-        if leg.kind not in vertical and (
-            speed is None or not math.isclose(leg.speed_mps, speed, abs_tol=1e-6)
-        ):
-            speed = leg.speed_mps
-            n += 1
-        n += 1 + len(wps[k].actions)
-    return n + 1 + len(wps[-1].actions)
+def mission_item_count(sortie: Sortie, frame: LocalFrame) -> int:
+    """MAVLink mission items of a sortie exactly as the ArduPilot export writes them for
+    the default profile (:func:`airwork.autopilot.mission_items.mission_items`: home,
+    take-off, navigation items, actions, speed changes, camera pointing, landing). [-]"""
+    probe = Mission(
+        name="count",
+        frame=frame,
+        altitude_ref=AltitudeRef.TAKEOFF,
+        sorties=(sortie,),
+        aircraft_name="",
+        usable_energy_wh=1.0,
+        reserve_frac=0.0,
+        stations=(),
+    )
+    return len(mission_items(probe, sortie))
 
 
 @dataclass(frozen=True)

@@ -482,12 +482,16 @@ def plan_survey(
     runs, angle, n_lines, n_cells = _photo_runs(problem, params, setup, stations, stations[0])
     pts, working = work_polyline(runs, router)
     sorties = _split(problem, setup, pts, working, router, stations)
-    mission = _mission(problem, setup, sorties, stations, pts)
+    mission = _mission(problem, setup, sorties, stations, pts, angle, params.crosshatch)
     return _result(problem, params, setup, mission, angle, n_lines, n_cells, t0)
 
 
-def _mission(problem, setup: _Setup, sorties, stations, pts) -> Mission:
+def _mission(
+    problem, setup: _Setup, sorties, stations, pts, angle: float, crosshatch: bool
+) -> Mission:
     ac = setup.aircraft
+    area = problem.area
+    ring = area.exterior if area.geom_type == "Polygon" else shapely.convex_hull(area).exterior
     return Mission(
         name=problem.name,
         frame=problem.frame,
@@ -503,6 +507,17 @@ def _mission(problem, setup: _Setup, sorties, stations, pts) -> Mission:
         kind="survey",
         cruise_speed_mps=setup.transit_speed_mps,
         vehicle=ac.airframe.vehicle,
+        meta={  # for QGroundControl's editable Survey item (airwork.export.qgc_survey)
+            "survey": {
+                "angle_deg": angle % 180.0,  # line direction, counter-clockwise from east
+                "line_spacing_m": setup.spacing_m,
+                "trigger_distance_m": setup.trigger_m,
+                "altitude_m": setup.altitude_m,
+                "extend_m": setup.extend_m,
+                "crosshatch": bool(crosshatch),
+                "area_xy_m": shapely.get_coordinates(ring).tolist(),
+            }
+        },
     )
 
 

@@ -18,24 +18,30 @@ Item order (sequence numbers count from 0):
 * the last waypoint: ``NAV_LAND`` at its position;
 * a waypoint's actions right after its nav item.  ArduPilot and PX4 run the DO items that
   follow a nav item once that nav item completes, so they run on arrival, after any hold;
-* ``DO_CHANGE_SPEED`` (ground speed) before the nav item ending the first horizontal leg
-  and every horizontal leg whose speed differs from the previous one.
+* ``DO_CHANGE_SPEED`` before the nav item ending a leg whose speed differs from the one last
+  commanded for its kind of motion: ``SPEED_TYPE`` 1 (ground speed) for a horizontal leg
+  (1 m or more, or more horizontal than vertical), 2 (climb) or 3 (descent) for a vertical
+  leg, whose speed is its vertical speed capped at the profile's ``climb_speed_mps`` /
+  ``descent_speed_mps`` (ArduCopter ``ModeAuto::do_change_speed`` applies types 2 and 3 to
+  ``WPNAV_SPEED_UP`` / ``WPNAV_SPEED_DN``, types 0 and 1 to the horizontal speed).  The
+  first leg of each kind always gets one, so the mission does not depend on the vehicle's
+  parameters.  Take-off and landing keep the autopilot's own speeds;
+* camera pointing and the end of camera runs as :mod:`airwork.autopilot.pointing` writes them
+  for the profile's gimbal (``DO_GIMBAL_MANAGER_PITCHYAW``, ``CONDITION_YAW``; never the
+  legacy ``DO_MOUNT_CONTROL``, whose yaw ArduCopter takes relative to the nose).
 
 Command choices were checked against pymavlink's ``MAV_CMD`` enums, ArduPilot's
 ``AP_Mission::mavlink_int_to_mission_cmd`` and PX4's ``MavlinkMissionManager`` (see
 ``/work/shared/reference/mission-formats.md`` section 3).  In particular ArduPilot never gets
-``DO_SET_ROI_LOCATION`` (195): it rejects it as a mission item, so ``DO_SET_ROI`` (201) is
-used.  PX4 rejects ``DO_SET_SERVO`` (183) and the terrain frame (10) in missions, so a PX4
-export of a spraying mission or of a ``GROUND``-referenced mission raises
-:class:`~airwork.errors.ExportError`.
+``DO_SET_ROI_LOCATION`` (195): it rejects it as a mission item.  PX4 rejects
+``DO_SET_SERVO`` (183) and the terrain frame (10) in missions, so a PX4 export of a spraying
+mission or of a ``GROUND``-referenced mission raises :class:`~airwork.errors.ExportError`.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from pymavlink import mavutil
@@ -52,6 +58,14 @@ from airwork.autopilot.items import (
     location_frame,
     vehicle_mav_type,
 )
+from airwork.autopilot.pointing import (
+    DoItem,
+    end_photo_needed,
+    gimbal_items,
+    point_items,
+    uses_roi,
+)
+from airwork.autopilot.profiles import AutopilotProfile, resolve_profile
 from airwork.errors import ExportError
 from airwork.mission.model import (
     Action,
@@ -82,7 +96,13 @@ _ML = mavutil.mavlink
 
 _VERTICAL_LEGS = frozenset({LegKind.TAKEOFF, LegKind.LANDING})
 _MAX_VERTICAL_OFFSET_M = 1.0
+_MIN_CLIMB_M = 0.05
 _NAN = float("nan")
+_SPEED_TYPES = (
+    _ML.SPEED_TYPE_GROUNDSPEED,
+    _ML.SPEED_TYPE_CLIMB_SPEED,
+    _ML.SPEED_TYPE_DESCENT_SPEED,
+)
 
 
 def mission_items(
@@ -91,6 +111,7 @@ def mission_items(
     *,
     autopilot: Autopilot | str = Autopilot.ARDUPILOT,
     spray: SprayOutput = DEFAULT_SPRAY,
+    profile: AutopilotProfile | str | None = None,
 ) -> list[MissionItem]:
     """MAVLink mission items flying one sortie.
 
@@ -101,10 +122,16 @@ def mission_items(
     sortie : Sortie or int
         The sortie, or its 1-based index in ``mission.sorties``.
     autopilot : Autopilot or str
-        Firmware the items are for.  ArduPilot gets 0 for every unused parameter (it
-        rejects NaN); PX4 gets NaN where MAVLink means "unset" (yaw, gimbal rates).
+        Firmware the items are for (when no profile is given).  ArduPilot gets 0 for every
+        unused parameter (it rejects NaN); PX4 gets NaN where MAVLink means "unset" (yaw,
+        gimbal rates).
     spray : SprayOutput
         Servo output switching the sprayer.
+    profile : AutopilotProfile, str or None
+        The aircraft's autopilot profile (or its name or YAML path): its firmware replaces
+        ``autopilot``, its gimbal type chooses the camera-pointing commands
+        (:mod:`airwork.autopilot.pointing`) and its vertical speeds cap the commanded ones.
+        None: the firmware's default profile.
 
     Returns
     -------
@@ -120,7 +147,8 @@ def mission_items(
         command or frame the mission needs, or if any value is out of range or NaN where
         the autopilot rejects it.
     """
-    autopilot = _autopilot(autopilot)
+    prof = resolve_profile(profile, _autopilot(autopilot))
+    autopilot = prof.firmware
     sortie = resolve_sortie(mission, sortie)
     _check_sortie_shape(sortie)
     label = f"sortie {sortie.index}"
@@ -138,6 +166,10 @@ def mission_items(
         spray=spray,
         mission=mission,
         label=label,
+        profile=prof,
+        sortie=sortie,
+        lat=lat,
+        lon=lon,
     )
     wps = sortie.waypoints
     last = len(wps) - 1
@@ -158,17 +190,8 @@ def mission_items(
         builder.nav(_ML.MAV_CMD_NAV_WAYPOINT, round(wps[1].hold_s), lat[1], lon[1], wps[1].alt_m)
     builder.actions(wps[1], 1)
 
-    speed_mps: float | None = None
     for k in range(2, last):
-        leg = sortie.legs[k - 1]
-        if leg.kind not in _VERTICAL_LEGS and (
-            speed_mps is None or not math.isclose(leg.speed_mps, speed_mps, abs_tol=1e-6)
-        ):
-            speed_mps = float(leg.speed_mps)
-            builder.do(
-                _ML.MAV_CMD_DO_CHANGE_SPEED,
-                (float(_ML.SPEED_TYPE_GROUNDSPEED), speed_mps, -1.0, 0.0),
-            )
+        builder.speed(k - 1)
         builder.nav(_ML.MAV_CMD_NAV_WAYPOINT, round(wps[k].hold_s), lat[k], lon[k], wps[k].alt_m)
         builder.actions(wps[k], k)
 
@@ -188,11 +211,20 @@ class _ItemBuilder:
     spray: SprayOutput
     mission: Mission
     label: str
+    profile: AutopilotProfile
+    sortie: Sortie
+    lat: np.ndarray
+    lon: np.ndarray
 
     def __post_init__(self) -> None:
         self.items: list[MissionItem] = []
         # PX4 reads NaN yaw as "keep the yaw mode"; ArduPilot Copter ignores param4 here.
         self.yaw = 0.0 if self.autopilot is Autopilot.ARDUPILOT else _NAN
+        # speeds last commanded, by SPEED_TYPE (None: not yet commanded)
+        self.speeds: dict[int, float | None] = {t: None for t in _SPEED_TYPES}
+        self.run_start: int | None = None  # waypoint where the distance trigger started
+        self.run_trigger_m = 0.0
+        self.roi_set = False
 
     def add(
         self,
@@ -231,9 +263,97 @@ class _ItemBuilder:
     ) -> None:
         self.add(_ML.MAV_FRAME_MISSION, command, params, x, y, z)
 
+    def do_items(self, items: list[DoItem]) -> None:
+        for it in items:
+            frame = _ML.MAV_FRAME_MISSION if it.frame is None else it.frame
+            self.add(frame, it.command, it.params, it.x, it.y, it.z)
+
+    def speed(self, leg_index: int) -> None:
+        """``DO_CHANGE_SPEED`` before the navigation item ending leg ``leg_index`` when the
+        leg's speed differs from the one last commanded for its kind of motion: ground speed
+        (type 1) on a horizontal leg, climb (2) or descent (3) speed on a vertical one."""
+        leg = self.sortie.legs[leg_index]
+        if leg.kind in _VERTICAL_LEGS:
+            return
+        a, b = self.sortie.waypoints[leg_index], self.sortie.waypoints[leg_index + 1]
+        horiz = math.hypot(b.x_m - a.x_m, b.y_m - a.y_m)
+        climb = b.alt_m - a.alt_m
+        if horiz >= _MAX_VERTICAL_OFFSET_M or (horiz > 0 and abs(climb) <= horiz):
+            kind, value = _ML.SPEED_TYPE_GROUNDSPEED, float(leg.speed_mps)
+        elif abs(climb) > _MIN_CLIMB_M:
+            # a vertical leg's speed is its vertical speed, at most the autopilot's default
+            up = climb > 0
+            cap = self.profile.climb_speed_mps if up else self.profile.descent_speed_mps
+            kind = _ML.SPEED_TYPE_CLIMB_SPEED if up else _ML.SPEED_TYPE_DESCENT_SPEED
+            value = float(min(leg.speed_mps, cap))
+        else:
+            return  # a hold in place: nothing moves
+        last = self.speeds[kind]
+        if last is not None and math.isclose(value, last, abs_tol=1e-6):
+            return
+        self.speeds[kind] = value
+        self.do(_ML.MAV_CMD_DO_CHANGE_SPEED, (float(kind), value, -1.0, 0.0))
+
     def actions(self, waypoint: Waypoint, index: int) -> None:
-        for action in waypoint.actions:
-            self.action(action, index)
+        acts = list(waypoint.actions)
+        done: set[int] = set()
+        for i, action in enumerate(acts):
+            if i in done:
+                continue
+            kind = ActionKind(action.kind)
+            rest = [(j, ActionKind(a.kind)) for j, a in enumerate(acts) if j > i and j not in done]
+            if kind is ActionKind.POINT_CAMERA and action.target_m is not None:
+                gimbal = next((j for j, k in rest if k is ActionKind.GIMBAL), None)
+                photo_here = any(k is ActionKind.CAMERA_PHOTO for _, k in rest)
+                if gimbal is not None:
+                    done.add(gimbal)
+                self.point(action, acts[gimbal] if gimbal is not None else None, index, photo_here)
+            elif kind is ActionKind.CAMERA_TRIGGER_DISTANCE and float(action.value) == 0.0:
+                photo_next = bool(rest) and rest[0][1] is ActionKind.CAMERA_PHOTO
+                if photo_next:
+                    done.add(rest[0][0])
+                self.stop_camera(index, photo_next)
+            else:
+                self.action(action, index)
+
+    def camera_at(self, index: int, photo_here: bool) -> tuple[float, float, float]:
+        """Where the camera is when the pointing is used: this waypoint if it takes the
+        photo, else the next one (latitude °, longitude °, altitude m)."""
+        wps = self.sortie.waypoints
+        k = index if photo_here or index + 1 >= len(wps) else index + 1
+        return float(self.lat[k]), float(self.lon[k]), float(wps[k].alt_m)
+
+    def point(self, action: Action, gimbal: Action | None, index: int, photo_here: bool) -> None:
+        x_m, y_m, alt_m = (float(v) for v in action.target_m)
+        angles = (gimbal.value, gimbal.value2) if gimbal is not None else (0.0, 0.0)
+        if not all(math.isfinite(float(v)) for v in (x_m, y_m, alt_m, *angles)):
+            raise ExportError(
+                f"{self.label}, waypoint {index}: camera target {action.target_m} and gimbal "
+                f"angles {angles} must be finite"
+            )
+        tlon, tlat = self.mission.frame.to_lonlat(x_m, y_m)
+        pitch = float(gimbal.value) if gimbal is not None else None
+        offset = float(gimbal.value2) if gimbal is not None else 0.0
+        self.do_items(
+            point_items(
+                self.profile,
+                self.camera_at(index, photo_here),
+                (float(tlat), float(tlon), alt_m),
+                loc_frame=self.loc_frame,
+                pitch_deg=pitch,
+                yaw_offset_deg=offset,
+            )
+        )
+        self.roi_set = self.roi_set or uses_roi(self.profile)
+
+    def stop_camera(self, index: int, photo: bool) -> None:
+        """End a distance-triggered run, with a last photo when one is planned at its end."""
+        if not photo and self.run_start is not None:
+            xy = self.sortie.xy_m[self.run_start : index + 1]
+            length = float(np.sum(np.hypot(*np.diff(xy, axis=0).T))) if len(xy) > 1 else 0.0
+            photo = end_photo_needed(length, self.run_trigger_m)
+        self.run_start = None
+        self.do(_ML.MAV_CMD_DO_SET_CAM_TRIGG_DIST, (0.0, 0.0, 1.0 if photo else 0.0, 0.0))
 
     def action(self, action: Action, index: int) -> None:
         kind = ActionKind(action.kind)
@@ -248,30 +368,28 @@ class _ItemBuilder:
             self.do(_ML.MAV_CMD_DO_SET_SERVO, (self.spray.servo, pwm, 0.0, 0.0))
         elif kind is ActionKind.CAMERA_TRIGGER_DISTANCE:
             distance_m = float(action.value)
-            if distance_m < 0:
+            if not distance_m > 0:
                 raise ExportError(
                     f"{self.label}, waypoint {index}: camera trigger distance must be >= 0 m, "
                     f"got {distance_m}"
                 )
-            once = 1.0 if distance_m > 0 else 0.0
-            self.do(_ML.MAV_CMD_DO_SET_CAM_TRIGG_DIST, (distance_m, 0.0, once, 0.0))
+            self.run_start, self.run_trigger_m = index, distance_m
+            # param3 = 1: one photo at once, where the run starts
+            self.do(_ML.MAV_CMD_DO_SET_CAM_TRIGG_DIST, (distance_m, 0.0, 1.0, 0.0))
         elif kind is ActionKind.CAMERA_PHOTO:
             # param5 (x) = shooting command, 1 = shoot (MAV_CMD_DO_DIGICAM_CONTROL).
             self.do(_ML.MAV_CMD_DO_DIGICAM_CONTROL, (0.0, 0.0, 0.0, 0.0), x=1.0)
         elif kind is ActionKind.GIMBAL:
-            pitch_deg, yaw_deg = float(action.value), float(action.value2)
-            if ardupilot:
-                self.do(
-                    _ML.MAV_CMD_DO_MOUNT_CONTROL,
-                    (pitch_deg, 0.0, yaw_deg, 0.0),
-                    z=_ML.MAV_MOUNT_MODE_MAVLINK_TARGETING,
+            if not (math.isfinite(float(action.value)) and math.isfinite(float(action.value2))):
+                raise ExportError(
+                    f"{self.label}, waypoint {index}: gimbal pitch {action.value} and yaw "
+                    f"{action.value2} must be finite"
                 )
-            else:
-                # Rates NaN = angles only; flags 0 = yaw relative to the vehicle (follow),
-                # as ArduPilot's DO_MOUNT_CONTROL yaw; z = 0: all gimbal devices.
-                self.do(_ML.MAV_CMD_DO_GIMBAL_MANAGER_PITCHYAW, (pitch_deg, yaw_deg, _NAN, _NAN))
-        elif kind is ActionKind.POINT_CAMERA:
-            self.roi(action, index)
+            self.do_items(gimbal_items(self.profile, float(action.value), float(action.value2)))
+        elif kind is ActionKind.POINT_CAMERA:  # target None: cancel
+            if self.roi_set:
+                self.do(_ML.MAV_CMD_DO_SET_ROI_NONE, (0.0, 0.0, 0.0, 0.0))
+                self.roi_set = False
         elif kind is ActionKind.PAYLOAD_RELEASE:
             self.do(_ML.MAV_CMD_DO_GRIPPER, (1.0, float(_ML.GRIPPER_ACTION_RELEASE), 0.0, 0.0))
         elif kind is ActionKind.WINCH:
@@ -281,32 +399,6 @@ class _ItemBuilder:
             )
         else:  # pragma: no cover - a new ActionKind without an exporter
             raise ExportError(f"{self.label}, waypoint {index}: no MAVLink command for {kind!r}")
-
-    def roi(self, action: Action, index: int) -> None:
-        ardupilot = self.autopilot is Autopilot.ARDUPILOT
-        if action.target_m is None:
-            if ardupilot:
-                # ArduPilot cancels the ROI on an all-zero location.
-                self.add(
-                    self.loc_frame, _ML.MAV_CMD_DO_SET_ROI, (float(_ML.MAV_ROI_NONE), 0.0, 0.0, 0.0)
-                )
-            else:
-                self.do(_ML.MAV_CMD_DO_SET_ROI_NONE, (0.0, 0.0, 0.0, 0.0))
-            return
-        x_m, y_m, alt_m = (float(v) for v in action.target_m)
-        lon, lat = self.mission.frame.to_lonlat(x_m, y_m)
-        if ardupilot:
-            params = (float(_ML.MAV_ROI_LOCATION), 0.0, 0.0, 0.0)
-            self.add(self.loc_frame, _ML.MAV_CMD_DO_SET_ROI, params, lat, lon, alt_m)
-        else:
-            self.add(
-                self.loc_frame,
-                _ML.MAV_CMD_DO_SET_ROI_LOCATION,
-                (0.0, 0.0, 0.0, 0.0),
-                lat,
-                lon,
-                alt_m,
-            )
 
 
 def _autopilot(autopilot: Autopilot | str) -> Autopilot:
@@ -383,29 +475,3 @@ def _check_items(items: list[MissionItem], autopilot: Autopilot, label: str) -> 
             raise ExportError(
                 f"{where}: location out of range (lat {item.lat_deg}, lon {item.lon_deg})"
             )
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write UTF-8 text to ``path`` through a temporary file and a rename.
-
-    A failed write leaves no partial file.  Shared by the export writers.
-
-    Parameters
-    ----------
-    path : str or path-like
-    text : str
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
