@@ -27,14 +27,8 @@ import numpy as np
 from airwork.aircraft import physics
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError
-from airwork.flight.kinematics import (
-    CLIMB_SPEED_MPS,
-    DESCENT_SPEED_MPS,
-    WAYPOINT_ACCEL_MPS2,
-    corner_speed_mps,
-    reachable_speeds_mps,
-    speed_change_loss_s,
-)
+from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
+from airwork.flight.scurve import ARDUCOPTER, WaypointNav, leg_extra_s
 from airwork.site.terrain import Terrain
 from airwork.site.wind import Wind
 
@@ -200,31 +194,40 @@ class Conditions:
         return float(ac.forward_power_w(payload_kg, air) / ac.forward_power_w(payload_kg, v))
 
     # ------------------------------------------------------------------ pricing
-    def corner_losses_s(self, xy_m, speed_mps, hold_s, rest=None) -> np.ndarray:
-        """Time each leg of a path loses braking for its end and speeding up from its start
-        (:mod:`airwork.flight.kinematics`), vectorised. [s]
+    @property
+    def nav(self) -> WaypointNav:
+        """The autopilot's waypoint navigation in these conditions (ArduCopter's S-curve
+        model with these vertical speeds and horizontal acceleration)."""
+        accel = self.accel_mps2 if np.isfinite(self.accel_mps2) else ARDUCOPTER.accel_mps2
+        return replace(
+            ARDUCOPTER,
+            speed_up_mps=self.climb_speed_mps,
+            speed_down_mps=self.descent_speed_mps,
+            accel_mps2=accel,
+        )
 
-        ``xy_m`` are the ``n + 1`` vertices, ``speed_mps`` the legs' horizontal speeds (0
-        for vertical legs), ``hold_s`` the hover at each leg's end; the path starts and ends
-        at rest, and so does every vertex where ``rest`` (``n + 1`` booleans) is set.
+    def extra_time_s(self, xyz_m, speed_mps, hold_s, vertical=None, rest=None) -> np.ndarray:
+        """Time each leg takes beyond distance over speed (and height over vertical speed)
+        as ArduCopter flies it: S-curve acceleration and braking, blended corners, stops,
+        take-off and landing (:func:`airwork.flight.scurve.leg_extra_s`, within 1 % of the
+        SITL reference flights), vectorised. [s]
+
+        ``xyz_m`` are the ``n + 1`` vertices, ``speed_mps`` the legs' ground speeds (the
+        vertical speed on vertical legs), ``hold_s`` the hover at each leg's end,
+        ``vertical`` the take-off and landing legs; the aircraft also stops at every vertex
+        where ``rest`` (``n + 1`` booleans) is set.  Zero with ``accel_mps2 = inf``.
         """
-        if not np.isfinite(self.accel_mps2):
-            return np.zeros(len(speed_mps))
-        xy = np.asarray(xy_m, dtype=float)[:, :2]
-        d = np.diff(xy, axis=0)
-        horiz = np.hypot(d[:, 0], d[:, 1])
-        v = np.where(horiz > 0, np.asarray(speed_mps, dtype=float), 0.0)
-        vc = np.zeros(len(v) + 1)
-        if len(v) > 1:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cos_turn = np.sum(d[:-1] * d[1:], axis=1) / (horiz[:-1] * horiz[1:])
-            hold = np.asarray(hold_s, dtype=float)
-            cos_turn = np.where((hold[:-1] > 0) | ~np.isfinite(cos_turn), 0.0, cos_turn)
-            vc[1:-1] = corner_speed_mps(v[:-1], v[1:], cos_turn)
+        n = len(np.asarray(speed_mps).reshape(-1))
+        if not np.isfinite(self.accel_mps2) or n == 0:
+            return np.zeros(n)
+        xyz = np.asarray(xyz_m, dtype=float)
+        if xyz.shape[1] == 2:
+            xyz = np.column_stack([xyz, np.zeros(len(xyz))])
+        vert = np.zeros(n, bool) if vertical is None else np.asarray(vertical, dtype=bool)
+        blend = None
         if rest is not None:
-            vc = np.where(np.asarray(rest, dtype=bool), 0.0, vc)
-        vc = reachable_speeds_mps(vc, horiz, self.accel_mps2)
-        return speed_change_loss_s(horiz, v, vc[:-1], vc[1:], self.accel_mps2)
+            blend = ~np.asarray(rest, dtype=bool)[1:-1]
+        return leg_extra_s(xyz, speed_mps, hold_s, vert, blend=blend, nav=self.nav)
 
     def price_legs(
         self,
@@ -246,7 +249,7 @@ class Conditions:
         wind triangle asks for), then its climb or descent at the vertical speeds, then
         hovers ``hold_s`` (a sloped leg is priced as a level leg plus a vertical one:
         conservative, and exact for vertical take-off and landing); the time lost at
-        corners and stops (:meth:`corner_losses_s`) is hovered.
+        corners and stops as ArduCopter flies them (:meth:`extra_time_s`) is hovered.
 
         Parameters
         ----------
@@ -293,7 +296,7 @@ class Conditions:
             air = np.where(moving, self.airspeed_mps(d[:, 0], d[:, 1], ground, agl_m), ground)
         corner = np.zeros(n)
         if corners:
-            corner = self.corner_losses_s(xyz[:, :2], ground, hold, rest)
+            corner = self.extra_time_s(xyz, np.where(vert, speed, ground), hold, vert, rest)
         dist = np.where(vert, 0.0, horiz)
         perf = self.aircraft.leg_performance(
             dist,

@@ -373,6 +373,7 @@ def sortie_leg_times_s(
     descent_mps=None,
     accel_mps2: float | None = None,
     split_corners: bool = False,
+    blend=None,
     nav: WaypointNav = ARDUCOPTER,
 ) -> np.ndarray:
     """Time of each leg of a sortie (take-off at 1 m to landed), as ArduCopter flies it. [s]
@@ -396,6 +397,9 @@ def sortie_leg_times_s(
         Horizontal acceleration (default ``nav``'s). [m/s²]
     split_corners : bool
         As for :func:`path_times_s`.
+    blend : (n - 1,) bool array or None
+        Whether the corner after each leg may be blended (default: every waypoint without a
+        hold); False where the aircraft stops anyway (pieces of a path priced apart).
     nav : WaypointNav
     """
     xyz = np.asarray(xyz_m, dtype=float)
@@ -429,6 +433,7 @@ def sortie_leg_times_s(
             climb_mps=up[run],
             descent_mps=dn[run],
             accel_mps2=accel_mps2,
+            blend=None if blend is None else np.asarray(blend, dtype=bool)[k : end - 1],
             split_corners=split_corners,
             nav=nav,
         )

@@ -39,8 +39,6 @@ from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import (
     CLIMB_SPEED_MPS,
     DESCENT_SPEED_MPS,
-    WAYPOINT_ACCEL_MPS2,
-    leg_speed_losses_s,
 )
 from airwork.mission.build import SortieBuilder
 from airwork.mission.model import Action, LegKind, Sortie
@@ -48,6 +46,7 @@ from airwork.mission.model import Action, LegKind, Sortie
 __all__ = ["LOAD_STEPS", "SortieSettings", "WorkPath", "split_sorties"]
 
 LOAD_STEPS = (1.0, 0.75, 0.5, 0.3, 0.15)
+_REPLAN_TRIES = 12
 """Shares of a full load tried, in turn, when a full load cannot reach the next work."""
 
 Route = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -134,7 +133,12 @@ class _Prices:
     """
 
     def __init__(
-        self, ac: Aircraft, s: SortieSettings, max_payload_kg: float, transit_factor: float = 1.0
+        self,
+        ac: Aircraft,
+        s: SortieSettings,
+        max_payload_kg: float,
+        transit_factor: float = 1.0,
+        conditions: Conditions | None = None,
     ):
         self.transit_factor = transit_factor
         self.kg = np.linspace(0.0, max(float(max_payload_kg), 1e-3), 65)
@@ -153,9 +157,12 @@ class _Prices:
         self.w_hover_work = ac.hover_power_w(kg, working=True)
         self.w_hover_idle = ac.hover_power_w(kg)
         # a sortie's transits start and end at rest, and it is taken to stop where its work
-        # starts and ends: the time that costs (see leg_speed_losses_s), each way
-        a = WAYPOINT_ACCEL_MPS2
-        self.stops_s = s.transit_speed_mps / a + 0.5 * s.work_speed_mps / a
+        # starts and ends: the time that costs as the autopilot flies it, each way (a
+        # transit from rest to rest, half a work leg's)
+        cond = conditions if conditions is not None else Conditions(ac)
+        self.stops_s = _stop_time_s(cond, s.transit_speed_mps) + 0.5 * _stop_time_s(
+            cond, s.work_speed_mps
+        )
 
     def stops_wh(self, payload_kg) -> np.ndarray:
         """Energy of the stops of one way out or home (:attr:`stops_s`, hover power). [Wh]"""
@@ -190,6 +197,14 @@ class _Prices:
         return w * np.asarray(distance_m, dtype=float) / speed_mps / 3600.0
 
 
+def _stop_time_s(cond: Conditions, speed_mps: float) -> float:
+    """Time a long level leg flown from rest to rest takes beyond its length over its speed:
+    speeding up and braking as the autopilot does. [s]"""
+    length = 50.0 * max(speed_mps, 1.0) ** 2
+    xyz = np.array([[0.0, 0.0, 10.0], [length, 0.0, 10.0]])
+    return float(cond.extra_time_s(xyz, [speed_mps], [0.0])[0])
+
+
 class _Splitter:
     def __init__(
         self,
@@ -211,7 +226,8 @@ class _Splitter:
         # time each segment loses to the corners at its ends (the path starts and ends at
         # rest, which the stops of every sortie's way out and home bound)
         v = np.full(self.n, settings.work_speed_mps)
-        self.corner_s = leg_speed_losses_s(self.pts, v, np.zeros(self.n))
+        xyz = np.column_stack([self.pts, np.full(len(self.pts), settings.work_height_m)])
+        self.corner_s = conditions.extra_time_s(xyz, v, np.zeros(self.n))
         # the wind: each segment's forward power over calm power, and the worst direction
         # for transits of any direction (Conditions.power_factor)
         self.seg_factor = np.ones(self.n)
@@ -231,7 +247,7 @@ class _Splitter:
 
     def price(self, capacity_kg: float) -> None:
         """Tabulate energies for loads up to ``capacity_kg``."""
-        self.prices = _Prices(self.ac, self.s, capacity_kg, self.transit_factor)
+        self.prices = _Prices(self.ac, self.s, capacity_kg, self.transit_factor, self.cond)
 
     def point_at(self, k: int, f) -> np.ndarray:
         f = np.asarray(f, dtype=float)
@@ -589,7 +605,7 @@ def _greedy(
         need = total_kg - used_kg
         full = min(capacity_kg, need) if need > 1e-9 else 0.0
         limit = budget
-        for _attempt in range(6):
+        for _attempt in range(_REPLAN_TRIES):
             stop, load = _reach_any_load(sp, pos, station_i, full, limit)
             if stop is None:
                 p = sp.point_at(*pos)
@@ -603,7 +619,9 @@ def _greedy(
             excess = sortie.energy_wh - budget
             if excess <= 0.0:
                 break
-            limit -= excess + 1e-3 * budget  # routed transits were longer: plan shorter
+            # routed transits came out longer, or the stop at the cut costs more than the
+            # estimate: plan shorter by more than the overrun
+            limit -= 1.5 * excess + 2e-3 * budget
         else:
             raise InfeasibleMissionError(
                 f"sortie {len(out) + 1}: needs {sortie.energy_wh:.0f} Wh, usable battery less "
