@@ -210,42 +210,66 @@ def _phase_samples(p: dict[str, np.ndarray], jerk: float, tj: float):
     return tau, s * scale[:, None], v * scale[:, None], a * scale[:, None]
 
 
-def _at(x, tau, f):
-    """Row-wise linear interpolation of ``f`` (n, K) at times ``x`` (n,) on grids ``tau``."""
+def _at(x, tau, *fs):
+    """Row-wise linear interpolation of each ``f`` (n, K) at times ``x`` (n,) on the
+    equally spaced grids ``tau`` (one index and weight for all of them)."""
     n, k = tau.shape
     span = tau[:, -1]
     pos = np.where(span > 0, x / np.where(span > 0, span, 1.0) * (k - 1), 0.0)
-    i = np.clip(np.floor(pos).astype(int), 0, k - 2)
-    w = np.clip(pos - i, 0.0, 1.0)
+    i = np.minimum(np.maximum(np.floor(pos).astype(int), 0), k - 2)
+    w = np.minimum(np.maximum(pos - i, 0.0), 1.0)
     rows = np.arange(n)
-    return f[rows, i] * (1.0 - w) + f[rows, i + 1] * w
+    return tuple(f[rows, i] * (1.0 - w) + f[rows, i + 1] * w for f in fs)
 
 
 def _overlaps(u, vmax, p, corners, nav: WaypointNav) -> np.ndarray:
-    """Time saved at each corner (between leg ``corners[k]`` and the next) by blending. [s]"""
+    """Time saved at each corner (between leg ``corners[k]`` and the next) by blending. [s]
+
+    The largest overlap on a grid of :data:`_OVERLAP_STEPS` fractions of the shorter
+    acceleration phase at which the blend conditions hold (module docstring).  They hold
+    for every overlap below one that passes (the target is nearer the waypoint, slower and
+    less accelerated the shorter the overlap), so the grid is searched by bisection, on the
+    acceleration phases of the legs at corners only.
+    """
     if len(corners) == 0:
         return np.zeros(0)
-    tau, s, v, a = _phase_samples(p, nav.jerk_mps3, nav.jerk_ramp_s)
-    i, k = corners, corners + 1
-    longest = np.minimum(p["Tph"][i], p["Tph"][k])
-    vlim = np.minimum(vmax[i], vmax[k])
-    best = np.zeros(len(i))
-    for frac in np.linspace(1.0, 0.0, _OVERLAP_STEPS + 1)[:-1]:
-        r = longest * frac
-        mid = r / 2.0
-        s1, v1, a1 = (_at(mid, tau[i], f[i]) for f in (s, v, a))
-        s2, v2, a2 = (_at(mid, tau[k], f[k]) for f in (s, v, a))
-        pos = -s1[:, None] * u[i] + s2[:, None] * u[k]
-        vel = v1[:, None] * u[i] + v2[:, None] * u[k]
-        acc = -a1[:, None] * u[i] + a2[:, None] * u[k]
-        ok = (
+    legs = np.unique(np.concatenate([corners, corners + 1]))
+    where = np.searchsorted(legs, np.arange(len(vmax)))
+    sub = {key: np.asarray(val)[legs] for key, val in p.items()}
+    tau, s, v, a = _phase_samples(sub, nav.jerk_mps3, nav.jerk_ramp_s)
+    i, k = where[corners], where[corners + 1]
+    longest = np.minimum(sub["Tph"][i], sub["Tph"][k])
+    vlim = np.minimum(vmax[corners], vmax[corners + 1])
+    ui, uk = u[corners], u[corners + 1]
+    ti, si, vi, ai = tau[i], s[i], v[i], a[i]
+    tk, sk, vk, ak = tau[k], s[k], v[k], a[k]
+
+    def ok(frac: np.ndarray) -> np.ndarray:
+        mid = longest * frac / 2.0
+        s1, v1, a1 = _at(mid, ti, si, vi, ai)
+        s2, v2, a2 = _at(mid, tk, sk, vk, ak)
+        pos = -s1[:, None] * ui + s2[:, None] * uk
+        vel = v1[:, None] * ui + v2[:, None] * uk
+        acc = -a1[:, None] * ui + a2[:, None] * uk
+        return (
             (np.linalg.norm(pos, axis=1) < nav.radius_m)
             & (np.linalg.norm(vel, axis=1) < vlim)
             & (np.hypot(acc[:, 0], acc[:, 1]) < nav.corner_accel)
             & (np.abs(acc[:, 2]) < nav.accel_z_mps2)
         )
-        best = np.where((best == 0.0) & ok, r, best)
-    return best
+
+    # grid step j is the fraction (steps - j) / steps, j = 0..steps-1 (the grid never tries
+    # an overlap of 0); find the first j that passes, or none
+    steps = _OVERLAP_STEPS
+    lo = np.zeros(len(i), dtype=int)  # every j < lo fails
+    hi = np.full(len(i), steps, dtype=int)  # j >= hi passes (steps: none passes)
+    while np.any(lo < hi):
+        mid_j = (lo + hi) // 2
+        active = lo < hi
+        passed = ok((steps - mid_j) / steps)
+        hi = np.where(active & passed, mid_j, hi)
+        lo = np.where(active & ~passed, mid_j + 1, lo)
+    return np.where(hi < steps, longest * (steps - hi) / steps, 0.0)
 
 
 def path_times_s(
