@@ -279,3 +279,25 @@ def test_wind_lowers_the_transit_speed_so_the_plan_passes_its_check(tmp_path):
         if f["properties"].get("role") == "leg"
     ]
     assert legs and max(p["speed_mps"] for p in legs if p["kind"] != "takeoff") <= 7.0 + 1e-9
+
+
+def test_help_and_version_import_no_planner():
+    """`airwork --help` and `--version` start without importing any planner, the physics or
+    the exporters (the plan commands are made from the kinds only when used)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, click\n"
+        "from airwork.cli.main import app\n"
+        "for args in (['--help'], ['--version']):\n"
+        "    try:\n"
+        "        app(args, standalone_mode=False)\n"
+        "    except (SystemExit, click.exceptions.Exit):\n"
+        "        pass\n"
+        "heavy = [m for m in sys.modules if m.startswith(('airwork.planners', "
+        "'airwork.aircraft', 'airwork.export', 'scipy', 'shapely', 'pyvrp'))]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout, out.stdout[-500:]
