@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from airwork.autopilot.read import read_mission_file
-from airwork.autopilot.upload import MissionLink, upload_mission_file
 from airwork.cli.common import console, handle_errors
 
 __all__ = ["upload"]
@@ -42,6 +40,9 @@ def upload(
     """Upload a mission with the MAVLink mission protocol (mission, geofence and rally
     points), read it back and compare it item by item.  A refusal by the autopilot is one
     line with its reason (e.g. MAV_MISSION_NO_SPACE) and exit code 1."""
+    from airwork.autopilot.read import read_mission_file
+    from airwork.autopilot.upload import MissionLink, upload_mission_file
+
     mf = read_mission_file(mission)
     with MissionLink(connect, baud=baud, timeout_s=timeout_s) as link:
         report = upload_mission_file(link, mf, verify=not no_verify)
