@@ -106,9 +106,6 @@ class _Picture:
         return []
 
     def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
-        draw = options.extra.get("picture")
-        if callable(draw):  # a kind's own picture of its plan (e.g. a delivery day)
-            return {"mission.png": draw(mission)}
         import matplotlib
 
         matplotlib.use("Agg")

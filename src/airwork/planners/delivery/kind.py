@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 from pydantic import Field, field_validator
 
 from airwork.errors import InputFileError
@@ -88,7 +89,6 @@ class DeliveryKind:
             plan_delivery,
             problem_from_job,
         )
-        from airwork.plotting.delivery import delivery_png
 
         progress(0.0, "reading hubs and orders")
         fleet = [FleetType(c.aircraft, c.count_per_hub, c.payload_limit_kg) for c in aircraft]
@@ -127,16 +127,8 @@ class DeliveryKind:
         if len(result.unserved) > 20:
             notes.append(f"unserved: ... {len(result.unserved) - 20} more in summary.json")
 
-        def picture(mission):
-            return delivery_png(result, problem, mission)
-
-        return Planned(
-            result,
-            result.mission,
-            result.summary(),
-            tuple(notes) + tuple(result.warnings),
-            {"picture": picture},
-        )
+        mission = _mark_served(result, problem)
+        return Planned(result, mission, result.summary(), tuple(notes) + tuple(result.warnings))
 
     def report(self, planned: Planned) -> KindReport:
         from airwork.planners.delivery import format_time
@@ -174,6 +166,21 @@ class DeliveryKind:
             rows=rows,
             lines=lines,
         )
+
+
+def _mark_served(result, problem):
+    """The mission with each order feature marked ``served`` (True/False), for maps."""
+    from dataclasses import replace
+
+    unserved = {u.order_id for u in result.unserved}
+    missed = {tuple(np.round(o.xy_m, 3)) for o in problem.orders if o.id in unserved}
+    feats = []
+    for f in result.mission.features:
+        if f.role == "order" and f.geometry.geom_type == "Point":
+            at = (round(f.geometry.x, 3), round(f.geometry.y, 3))
+            f = replace(f, properties={**f.properties, "served": at not in missed})
+        feats.append(f)
+    return replace(result.mission, features=tuple(feats))
 
 
 DELIVERY = DeliveryKind()
