@@ -7,13 +7,13 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from airwork.jobs import run_job  # noqa: E402
-from airwork.plotting import plot_mission  # noqa: E402
-from airwork.plotting.map import LEGEND_SORTIES  # noqa: E402
+from airwork.jobs import run_job
+from airwork.plotting import plot_mission
+from airwork.plotting.map import LEGEND_SORTIES
 
 
 def _planned(kind: str, **extra):

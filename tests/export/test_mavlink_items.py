@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from pymavlink import mavutil
 from pyproj import Transformer
 
-from airwork.autopilot.mission_items import (
+from airwork.autopilot.items import (
     ARDUPILOT_COPTER_COMMANDS,
     PX4_MISSION_COMMANDS,
     Autopilot,
     SprayOutput,
     command_name,
-    mission_items,
     vehicle_mav_type,
 )
+from airwork.autopilot.mission_items import mission_items
 from airwork.autopilot.profiles import PRESETS, GimbalType
 from airwork.errors import ExportError
 from airwork.mission.model import Action, ActionKind, AltitudeRef, Mission, Waypoint

@@ -11,7 +11,8 @@ import pytest
 from export_samples import build_mission
 from pyproj import Geod
 
-from airwork.autopilot.mission_items import MissionItem, mission_items
+from airwork.autopilot.items import MissionItem
+from airwork.autopilot.mission_items import mission_items
 from airwork.autopilot.read import (
     mission_file_summary,
     parse_qgc_plan,

@@ -64,11 +64,8 @@ from airwork.airspace.tracks import (
     Track,
     from_mission,
 )
-from airwork.autopilot.mission_items import (
-    Autopilot,
-    command_name,
-    mission_items,
-)
+from airwork.autopilot.items import Autopilot, command_name
+from airwork.autopilot.mission_items import mission_items
 from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
 from airwork.flight.conditions import Conditions
 from airwork.mission.model import Mission

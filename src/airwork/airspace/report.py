@@ -11,11 +11,7 @@ from typing import Any
 from pymavlink import mavutil
 
 from airwork.aircraft.model import Aircraft
-from airwork.autopilot.mission_items import (
-    ARDUPILOT_COPTER_COMMANDS,
-    PX4_MISSION_COMMANDS,
-    Autopilot,
-)
+from airwork.autopilot.items import ARDUPILOT_COPTER_COMMANDS, PX4_MISSION_COMMANDS, Autopilot
 from airwork.autopilot.profiles import AutopilotProfile
 from airwork.errors import GeometryError
 from airwork.site.terrain import Terrain

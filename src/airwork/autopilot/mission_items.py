@@ -48,15 +48,12 @@ from pymavlink import mavutil
 
 from airwork.autopilot.items import (
     ACCEPTED_COMMANDS,
-    ARDUPILOT_COPTER_COMMANDS,
     DEFAULT_SPRAY,
-    PX4_MISSION_COMMANDS,
     Autopilot,
     MissionItem,
     SprayOutput,
     command_name,
     location_frame,
-    vehicle_mav_type,
 )
 from airwork.autopilot.pointing import (
     DoItem,
@@ -77,19 +74,7 @@ from airwork.mission.model import (
     Waypoint,
 )
 
-__all__ = [
-    "ARDUPILOT_COPTER_COMMANDS",
-    "DEFAULT_SPRAY",
-    "PX4_MISSION_COMMANDS",
-    "Autopilot",
-    "MissionItem",
-    "SprayOutput",
-    "command_name",
-    "location_frame",
-    "mission_items",
-    "resolve_sortie",
-    "vehicle_mav_type",
-]
+__all__ = ["mission_items", "resolve_sortie"]
 
 _ML = mavutil.mavlink
 

@@ -17,15 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from airwork.autopilot.mission_items import (
+from airwork.autopilot.items import (
     DEFAULT_SPRAY,
     Autopilot,
     MissionItem,
     SprayOutput,
-    mission_items,
-    resolve_sortie,
     vehicle_mav_type,
 )
+from airwork.autopilot.mission_items import mission_items, resolve_sortie
 from airwork.autopilot.profiles import AutopilotProfile, resolve_profile
 from airwork.export.annotate import sortie_block
 from airwork.export.fence import Fence, mission_fence

@@ -16,13 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from airwork.autopilot.mission_items import (
-    DEFAULT_SPRAY,
-    Autopilot,
-    MissionItem,
-    SprayOutput,
-    mission_items,
-)
+from airwork.autopilot.items import DEFAULT_SPRAY, Autopilot, MissionItem, SprayOutput
+from airwork.autopilot.mission_items import mission_items
 from airwork.autopilot.profiles import AutopilotProfile
 from airwork.export.write import write_text_atomic
 from airwork.mission.model import Mission, Sortie
