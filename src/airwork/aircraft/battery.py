@@ -213,13 +213,13 @@ def constant_power_discharge(
         resistance_ohm = np.asarray(resistance_ohm, dtype=float)[:, None]
     e = np.atleast_2d(open_circuit_voltage_v(f, chem, cells))
     i = current_at_power_a(p, e, resistance_ohm)
-    v_term = e - resistance_ohm * np.nan_to_num(i, nan=0.0)
+    v_term = e - resistance_ohm * np.where(np.isnan(i), 0.0, i)
     v_cut = cells * chem.v_cut_v
     if v_min_v is not None:
         v_cut = np.maximum(v_cut, np.atleast_1d(np.asarray(v_min_v, dtype=float))[:, None])
     ok = np.isfinite(i) & (v_term >= v_cut) & (i > 0)
     # the discharge runs while ok holds from the start: first failure ends it
-    alive = np.cumprod(ok, axis=1).astype(bool)
+    alive = np.logical_and.accumulate(ok, axis=1)
     inv_i = np.where(alive, 1.0 / np.where(alive, i, 1.0), 0.0)
     df = f[1] - f[0]
     # trapezoid over consecutive alive points (a half step where the run ends)

@@ -38,6 +38,7 @@ __all__ = [
     "CalibratedPresetSpec",
     "CalibrationSpec",
     "Catalogue",
+    "DesignPartsSpec",
     "aircraft_from_spec",
     "catalogue",
     "load_aircraft",
@@ -248,6 +249,22 @@ class CalibrationSpec(BaseModel):
     source: str = ""
 
 
+class DesignPartsSpec(BaseModel):
+    """The catalogue parts a designed aircraft is built from (``airwork design --write``):
+    the bill of materials and the production plan read them; the physics is the sheet's."""
+
+    model_config = ConfigDict(extra="forbid")
+    frame: str
+    arms: int = Field(ge=3, le=16)
+    coaxial: bool = False
+    motor: str
+    propeller: str
+    esc: str | None = None
+    battery: str
+    packs: int = Field(1, ge=1, le=16)
+    payload: str | None = None
+
+
 class AircraftSpec(BaseModel):
     """An aircraft described from its spec sheet alone (YAML file).
 
@@ -261,7 +278,8 @@ class AircraftSpec(BaseModel):
     together), ``battery_c_rating``, ``temperature_c``.  Motor keys (where the maker
     publishes them; they give the thrust limit): ``motor_kv``, ``motor_power_w`` (per motor),
     ``motor_resistance_ohm``, ``motor_no_load_a``, ``thrust_to_weight`` (at the maximum
-    take-off mass).  ``calibration`` holds the factors ``airwork aircraft calibrate`` fits.
+    take-off mass).  ``calibration`` holds the factors ``airwork aircraft calibrate`` fits;
+    ``parts`` the catalogue parts of a designed aircraft (for its bill of materials).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -309,6 +327,7 @@ class AircraftSpec(BaseModel):
     reserve_frac: float = Field(0.2, ge=0, lt=0.9)
     avionics_power_w: float | None = Field(None, ge=0)
     calibration: CalibrationSpec | None = None
+    parts: DesignPartsSpec | None = None
     # fixed-wing VTOL
     wing_area_m2: float | None = Field(None, gt=0)
     wingspan_m: float | None = Field(None, gt=0)

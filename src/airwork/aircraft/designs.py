@@ -212,8 +212,8 @@ def _label_v(chemistry: np.ndarray) -> np.ndarray:
 class _Packs:
     """Constant-power discharges of each design's packs, by chemistry and in chunks."""
 
-    def __init__(self, b: DesignBatch, rotors: _Rotors):
-        self.b, self.rotors = b, rotors
+    def __init__(self, b: DesignBatch, rotors: _Rotors, steps: int = 400):
+        self.b, self.rotors, self.steps = b, rotors, steps
         self.curve_scale = b.energy_wh / (b.capacity_ah * rotors.v_nom)
 
     def v_min(self, power_w, fixed):
@@ -224,9 +224,11 @@ class _Packs:
             drive.MIN_THRUST_TO_WEIGHT * t_req / self.rotors.thrust_max
         )
 
-    def delivered_wh(self, power_w, v_min):
-        """Terminal energy delivered at constant power down to cut-off. [Wh]"""
+    def delivered_wh(self, power_w, fixed):
+        """Terminal energy delivered at constant power down to cut-off, or to the voltage
+        that keeps the thrust margin. [Wh]"""
         b = self.b
+        v_min = self.v_min(power_w, fixed)
         out = np.empty(len(b))
         for name, chem in CHEMISTRIES.items():
             idx = np.flatnonzero(b.chemistry == name)
@@ -234,7 +236,7 @@ class _Packs:
                 i = idx[lo : lo + _CHUNK]
                 _, energy, _ = constant_power_discharge(
                     power_w[i], b.capacity_ah[i], b.resistance_ohm[i], chem, b.cells[i],
-                    v_min_v=v_min[i],
+                    v_min_v=v_min[i], steps=self.steps,
                 )  # fmt: skip
                 out[i] = energy
         return np.maximum(out, 0.0)
@@ -246,6 +248,8 @@ def evaluate_designs(
     *,
     cruise_speed_mps=10.0,
     reserve_frac: float = 0.2,
+    figures: tuple[str, ...] = ("hover", "range", "work"),
+    steps: int = 400,
 ) -> DesignFigures:
     """Hover, thrust, current, endurance and delivery radius of every design.
 
@@ -255,9 +259,16 @@ def evaluate_designs(
     payload_kg : float
         Mission payload carried. [kg]
     cruise_speed_mps : float or array
-        Airspeed of the delivery legs. [m/s]
+        Airspeed of the delivery legs and of work. [m/s]
     reserve_frac : float
         Landing reserve, a share of usable energy. [-]
+    figures : tuple of str
+        Which energy figures to integrate (each costs discharges): ``hover`` (hover
+        endurance), ``range`` (delivery radius), ``work`` (working budget power); the
+        others are NaN.
+    steps : int
+        Integration steps of each discharge over the capacity (the aircraft model's
+        tables use 400).
 
     Returns
     -------
@@ -268,57 +279,58 @@ def evaluate_designs(
         usable energy), at the payload.
     """
     b = batch
+    n = len(b)
     rot = _Rotors(b)
-    packs = _Packs(b, rot)
+    packs = _Packs(b, rot, steps)
     mass = b.empty_mass_kg + payload_kg
     weight = mass * physics.G_MPS2
     fixed = b.avionics_power_w
     shaft = rot.hover_shaft(weight)
     p_hover = rot.electrical(shaft, fixed)
-    e_nom = b.capacity_ah * rot.v_nom
-    p_lo = 1e-4 * e_nom
-    usable = packs.delivered_wh(p_lo, packs.v_min(p_lo, fixed))
-    delivered_hover = packs.delivered_wh(p_hover, packs.v_min(p_hover, fixed))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor_hover = usable / delivered_hover
-    v = np.asarray(cruise_speed_mps, dtype=float) * np.ones(len(b))
-    budgets = []
-    for m in (mass, b.empty_mass_kg):
-        p_fwd = _forward_power_w(rot, m * physics.G_MPS2, v, fixed)
-        delivered = packs.delivered_wh(p_fwd, packs.v_min(p_fwd, fixed))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            budgets.append(p_fwd * usable / delivered)
-    p_work = _forward_power_w(rot, weight, v, fixed + b.payload_power_w)
-    delivered_work = packs.delivered_wh(p_work, packs.v_min(p_work, fixed))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        work_budget = p_work * usable / delivered_work
+    p_lo = 1e-4 * b.capacity_ah * rot.v_nom
+    usable = packs.delivered_wh(p_lo, fixed)
     usable_wh = usable * packs.curve_scale
-    mission_wh = usable_wh * (1.0 - reserve_frac)
+    nan = np.full(n, np.nan)
+    v = np.asarray(cruise_speed_mps, dtype=float) * np.ones(n)
+
+    def budget(power_w):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return power_w * usable / packs.delivered_wh(power_w, fixed)
+
+    hover_budget = budget(p_hover) if "hover" in figures else nan
+    if "range" in figures:
+        loaded = budget(_forward_power_w(rot, weight, v, fixed))
+        empty = budget(_forward_power_w(rot, b.empty_mass_kg * physics.G_MPS2, v, fixed))
+    else:
+        loaded = empty = nan
+    work = nan
+    if "work" in figures:
+        work = budget(_forward_power_w(rot, weight, v, fixed + b.payload_power_w))
     ocv = _half_charge_ocv(b)
     i_hover = current_at_power_a(p_hover, ocv, b.resistance_ohm)
     p_full = rot.electrical(rot.hover_shaft(rot.thrust_max), 0.0)
     i_full = current_at_power_a(p_full, ocv, b.resistance_ohm)
     with np.errstate(divide="ignore", invalid="ignore"):
-        radius_km = mission_wh * v / (budgets[0] + budgets[1]) * 3.6
-        endurance = usable_wh / (p_hover * factor_hover) * 60.0
+        radius_km = usable_wh * (1.0 - reserve_frac) * v / (loaded + empty) * 3.6
+        endurance = usable_wh / hover_budget * 60.0
     return DesignFigures(
         takeoff_mass_kg=mass,
         thrust_max_n=rot.thrust_max,
         thrust_margin=rot.thrust_max / weight,
         hover_power_w=p_hover,
-        hover_budget_w=p_hover * factor_hover,
-        hover_endurance_min=np.nan_to_num(endurance, nan=0.0),
+        hover_budget_w=hover_budget,
+        hover_endurance_min=np.where(np.isfinite(endurance), endurance, 0.0),
         hover_shaft_per_motor_w=shaft / rot.count,
         hover_current_a=i_hover,
         hover_current_per_motor_a=i_hover / rot.count,
         hover_c_rate=i_hover / b.capacity_ah,
         full_thrust_current_per_motor_a=i_full / rot.count,
-        pack_holds_hover=np.isfinite(i_hover) & (delivered_hover > 0),
+        pack_holds_hover=np.isfinite(i_hover),
         usable_energy_wh=usable_wh,
-        cruise_loaded_budget_w=budgets[0],
-        cruise_empty_budget_w=budgets[1],
-        delivery_radius_km=np.nan_to_num(radius_km, nan=0.0),
-        work_budget_w=work_budget,
+        cruise_loaded_budget_w=loaded,
+        cruise_empty_budget_w=empty,
+        delivery_radius_km=np.where(np.isfinite(radius_km), radius_km, 0.0),
+        work_budget_w=work,
         figure_of_merit=rot.fm(weight),
         drive_efficiency=rot.drive_eff(shaft),
     )
