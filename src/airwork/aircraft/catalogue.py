@@ -76,6 +76,7 @@ class Catalogue:
             msg = _format_validation(where, exc, "invalid component catalogue")
             raise AircraftError(msg) from None
         self.where = where
+        self.data = data
         self.file = file
         try:
             self._build_components(file)
@@ -571,7 +572,8 @@ def read_aircraft_file(path: Path) -> dict[str, Any]:
 
 def load_aircraft(name_or_path: str | Path) -> Aircraft:
     """A preset by name, or an aircraft from a YAML file: a spec sheet
-    (:class:`AircraftSpec`) or a calibrated preset (``preset:`` and ``calibration:``).
+    (:class:`AircraftSpec`), a calibrated preset (``preset:`` and ``calibration:``) or a
+    whole aircraft as :func:`~airwork.aircraft.serial.aircraft_to_dict` writes it.
 
     Raises
     ------
@@ -590,6 +592,10 @@ def load_aircraft(name_or_path: str | Path) -> Aircraft:
             f"unknown aircraft '{key}': not a preset ({', '.join(presets)}) nor a YAML file"
         )
     data = read_aircraft_file(path)
+    if data.get("type") == "Aircraft":  # a whole aircraft as a mission file carries it
+        from airwork.aircraft.serial import aircraft_from_dict
+
+        return aircraft_from_dict(data, str(path))
     if "preset" in data:
         return _from_preset_file(path, data)
     try:

@@ -113,7 +113,8 @@ def limit_masks(
         "thrust margin": ~(fig.thrust_margin >= drive.MIN_THRUST_TO_WEIGHT),
         "pack cannot hold hover": ~fig.pack_holds_hover,
         "motor thermal (hover current)": ~(fig.hover_current_per_motor_a <= cont),
-        "motor current at full thrust": ~(fig.full_thrust_current_per_motor_a <= peak),
+        "pack cannot deliver full thrust": np.isnan(fig.full_thrust_current_per_motor_a),
+        "motor current at full thrust": fig.full_thrust_current_per_motor_a > peak,
         "battery C-rate": ~(fig.hover_c_rate <= c_rating),
     }
     if profile.work_rate_ha_per_h is not None and profile.job_kind == "spray":
