@@ -97,14 +97,18 @@ def _spec_parts(cat: Catalogue, path: Path) -> tuple[str, list[tuple[str, int]]]
     return spec.name, out
 
 
-def model_parts(cat: Catalogue, model: str | Path) -> tuple[str, list[tuple[str, int]]]:
-    """``(name, [(part, quantity), ...])`` of a preset name or a designed spec file."""
+def model_parts(
+    cat: Catalogue, model: str | Path, replace: dict[str, str] | None = None
+) -> tuple[str, list[tuple[str, int]]]:
+    """``(name, [(part, quantity), ...])`` of a preset name or a designed spec file;
+    ``replace`` swaps parts of a spec file (a preset takes its catalogue's parts)."""
     key = str(model)
     if key in cat.aircraft:
         return key, cat.preset_parts(key)
     path = Path(key)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        return _spec_parts(cat, path)
+        name, parts = _spec_parts(cat, path)
+        return name, [((replace or {}).get(p, p), q) for p, q in parts]
     raise AircraftError(f"unknown model '{key}' (presets: {', '.join(cat.aircraft)})")
 
 
@@ -130,16 +134,22 @@ def catalogue_models(cat: Catalogue, extra: list[str | Path] = ()) -> dict[str, 
     return out
 
 
-def bill_of_materials(cat: Catalogue, model: str | Path, others: list[str | Path] = ()) -> Bom:
+def bill_of_materials(
+    cat: Catalogue,
+    model: str | Path,
+    others: list[str | Path] = (),
+    replace: dict[str, str] | None = None,
+) -> Bom:
     """The bill of materials of a preset or a designed spec file; ``others`` adds spec
-    files to the models the shared share counts (the presets always count).
+    files to the models the shared share counts (the presets always count); ``replace``
+    swaps parts of a spec file.
 
     Raises
     ------
     AircraftError
         Unknown model, or one that names no parts.
     """
-    name, parts = model_parts(cat, model)
+    name, parts = model_parts(cat, model, replace)
     users = catalogue_models(cat, list(others))
     lines = []
     for part, qty, parent in _expand(cat, parts):

@@ -128,16 +128,21 @@ class ModelChange:
         return False
 
 
-def model_aircraft(cat: Catalogue, model: str | Path) -> Aircraft:
+def model_aircraft(
+    cat: Catalogue, model: str | Path, replace: dict[str, str] | None = None
+) -> Aircraft:
     """A preset of this catalogue, or a designed spec file rebuilt from this catalogue's
-    parts (rated for the same payload as the file)."""
+    parts (rated for the same payload as the file; ``replace`` swaps its parts)."""
     key = str(model)
     if key in cat.aircraft:
         return cat.aircraft[key]
     spec = AircraftSpec.model_validate(read_aircraft_file(Path(key)))
     if spec.parts is None:
         raise AircraftError(f"{key}: a spec sheet without 'parts:' cannot be rebuilt")
-    p = spec.parts
+    r = replace or {}
+    p = spec.parts.model_copy(
+        update={k: r.get(v, v) for k, v in spec.parts.model_dump().items() if isinstance(v, str)}
+    )
     choice = DesignChoice(
         p.frame, p.arms, p.coaxial, p.motor, p.propeller, p.esc, p.battery, p.packs, p.payload
     )
@@ -145,13 +150,16 @@ def model_aircraft(cat: Catalogue, model: str | Path) -> Aircraft:
     return assemble_design(cat, choice, payload, name=spec.name)
 
 
-def model_figures(cat: Catalogue, model: str | Path) -> ModelFigures:
-    """The figures of a model built from this catalogue."""
-    a = model_aircraft(cat, model)
+def model_figures(
+    cat: Catalogue, model: str | Path, replace: dict[str, str] | None = None
+) -> ModelFigures:
+    """The figures of a model built from this catalogue (``replace``: parts swapped in a
+    designed spec file)."""
+    a = model_aircraft(cat, model, replace)
     full = a.max_payload_kg
     half = 0.5 * full
     perf = a.performance(half)
-    bom = bill_of_materials(cat, model)
+    bom = bill_of_materials(cat, model, replace=replace)
     return ModelFigures(
         model=a.name,
         mass_kg=a.mass_kg,
@@ -164,16 +172,20 @@ def model_figures(cat: Catalogue, model: str | Path) -> ModelFigures:
 
 
 def compare_catalogues(
-    old: Catalogue, new: Catalogue, specs: list[str | Path] = ()
+    old: Catalogue,
+    new: Catalogue,
+    specs: list[str | Path] = (),
+    replace: dict[str, str] | None = None,
 ) -> list[ModelChange]:
-    """Every model's figures in both catalogues (presets of either, and spec files)."""
+    """Every model's figures in both catalogues (presets of either, and spec files;
+    ``replace`` swaps parts of the spec files in the new catalogue)."""
     names = list(dict.fromkeys([*old.aircraft, *new.aircraft, *map(str, specs)]))
     out = []
     for name in names:
         figs = []
-        for cat in (old, new):
+        for cat, swap in ((old, None), (new, replace)):
             try:
-                figs.append(model_figures(cat, name))
+                figs.append(model_figures(cat, name, swap))
             except AircraftError:
                 figs.append(None)
         out.append(ModelChange(name, figs[0], figs[1]))

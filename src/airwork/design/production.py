@@ -208,5 +208,5 @@ def change_impact(cat: Catalogue, plan: ProductionPlan) -> dict[tuple[str, str],
     out = {}
     for old, new in (plan.change or {}).get("replace", {}).items():
         changed = Catalogue(substitute(cat.data, old, new), f"catalogue with {new} for {old}")
-        out[(old, new)] = compare_catalogues(cat, changed, specs)
+        out[(old, new)] = compare_catalogues(cat, changed, specs, {old: new})
     return out
