@@ -10,12 +10,18 @@ from airwork.aircraft.assemble import DesignChoice, assemble_design, choice_batc
 from airwork.aircraft.catalogue import catalogue
 from airwork.aircraft.designs import evaluate_designs
 
+D = DesignChoice
 CHOICES = [
-    (DesignChoice("fr-c3-x30", 4, False, "m6010-kv180", "prop-2211", "esc-40a-12s", "lipo-12s-16ah", 1, "cargo-2kg-hook"), 2.0),
-    (DesignChoice("fr-c3-x30", 6, False, "m7215-kv135", "prop-2810", "esc-80a-12s", "lipo-12s-22ah", 2, "cargo-5kg-winch"), 4.0),
-    (DesignChoice("fr-c3-x25", 4, False, "m4114-kv400", "prop-1870", "esc-40a-6s", "liion-6s-15ah", 2, "cargo-2kg-hook"), 2.0),
-    (DesignChoice("fr-ag-modular", 4, True, "ag-x11-kv85", "prop-4816", None, "ag-52v-20ah", 2, "tank-30l"), 30.0),
-    (DesignChoice("fr-ent-x4", 4, False, "m6010-kv180", "prop-2110", "esc-40a-12s", "smart-52v-274wh", 2, "cam-zoom-20mp"), 0.0),
+    (D("fr-c3-x30", 4, False, "m6010-kv180", "prop-2211", "esc-40a-12s", "lipo-12s-16ah", 1,
+       "cargo-2kg-hook"), 2.0),
+    (D("fr-c3-x30", 6, False, "m7215-kv135", "prop-2810", "esc-80a-12s", "lipo-12s-22ah", 2,
+       "cargo-5kg-winch"), 4.0),
+    (D("fr-c3-x25", 4, False, "m4114-kv400", "prop-1870", "esc-40a-6s", "liion-6s-15ah", 2,
+       "cargo-2kg-hook"), 2.0),
+    (D("fr-ag-modular", 4, True, "ag-x11-kv85", "prop-4816", None, "ag-52v-20ah", 2,
+       "tank-30l"), 30.0),
+    (D("fr-ent-x4", 4, False, "m6010-kv180", "prop-2110", "esc-40a-12s", "smart-52v-274wh", 2,
+       "cam-zoom-20mp"), 0.0),
 ]  # fmt: skip
 
 

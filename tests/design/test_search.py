@@ -141,8 +141,14 @@ def test_work_rate_target_is_planned_on_the_reference_field(tmp_path):
     row = result.front[0]
     ac = assemble_design(catalogue(), row.choice, 30.0, name="s30")
     path = write_spec(tmp_path / "s30.yaml", design_spec(ac, row.choice))
-    out = run_job({"kind": "spray", "site": {"files": [profile.reference_field]}, "aircraft": [str(path)],
-                   "params": {"rate_l_per_ha": 15.0}, "output": {"formats": []}})  # fmt: skip
+    request = {
+        "kind": "spray",
+        "site": {"files": [profile.reference_field]},
+        "aircraft": [str(path)],
+        "params": {"rate_l_per_ha": 15.0},
+        "output": {"formats": []},
+    }
+    out = run_job(request)
     assert out.summary["work_rate_ha_per_h"] == pytest.approx(row.figure, rel=1e-9)
     assert row.figure >= 10.0
     assert load_aircraft(path).max_payload_kg == pytest.approx(30.0)
