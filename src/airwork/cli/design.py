@@ -382,7 +382,7 @@ def spares(
         ]
         for x in lines:
             out.append(
-                f"{x.district},{x.kind},{x.model},{x.part},{x.part_number},{x.part_class},"
+                f"{x.district},{x.season},{x.kind},{x.model},{x.part},{x.part_number},{x.part_class},"
                 f"{x.basis},{x.usage:.2f},{x.life:g},{x.installed},{x.spares:.3f},{x.cost_eur:.2f}"
             )
         Path(csv_out).write_text("\n".join(out) + "\n", encoding="utf-8")

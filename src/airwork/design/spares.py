@@ -72,6 +72,7 @@ class SparesLine:
     """Spares of one part for one model, kind and district in a year."""
 
     district: str
+    season: str
     kind: str
     model: str
     part: str
@@ -176,7 +177,7 @@ def fleet_spares(
                 continue
             out.append(
                 SparesLine(
-                    r.district, r.kind, bom.model, line.part, f.part_number, f.part_class,
+                    r.district, r.season, r.kind, bom.model, line.part, f.part_number, f.part_class,
                     basis, usage, life, line.quantity, line.quantity * usage / life,
                     f.cost_eur,
                 )
