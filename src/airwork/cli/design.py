@@ -332,7 +332,7 @@ def _print_changes(changes, title: str) -> None:
             continue
         b, a = ch.before, ch.after
         rows.append([
-            ch.model, f"{b.mass_kg:.2f} -> {a.mass_kg:.2f}",
+            b.model, f"{b.mass_kg:.2f} -> {a.mass_kg:.2f}",
             f"{b.cost_eur:,.0f} -> {a.cost_eur:,.0f}",
             f"{b.max_payload_kg:.1f} -> {a.max_payload_kg:.1f}",
             f"{b.hover_full_min:.1f} -> {a.hover_full_min:.1f} "
