@@ -265,8 +265,9 @@ def search_designs(
         "range_km": ("range", "hover"),
         "work_rate_ha_per_h": ("work", "hover"),
     }
+    vmax = np.array([cat.frames[f].max_speed_mps for f, _, _ in cands.layouts])[cands.layout]
     fig = evaluate_designs(
-        cands.batch, payload, cruise_speed_mps=profile.cruise_speed_mps,
+        cands.batch, payload, cruise_speed_mps=np.minimum(profile.cruise_speed_mps, vmax),
         reserve_frac=profile.reserve_frac, figures=needs[profile.target], steps=steps,
     )  # fmt: skip
     masks = limit_masks(cands, fig, profile, cat)
