@@ -91,7 +91,12 @@ FORBIDDEN = {
     "plotting": {"planners", "airspace", "export", "jobs", "cli", "testing"},
     "flightlog": {"planners", "airspace", "export", "jobs", "cli", "testing", "plotting"},
     "jobs": {"cli", "testing"},
+    "design": {"cli", "testing", "planners", "airspace", "export", "plotting"},
 }
+# nothing below the design package imports it (it plans jobs for the work-rate target)
+for _package in ("errors", "geo", "aircraft", "site", "flight", "mission", "autopilot",
+                 "planners", "airspace", "export", "plotting", "flightlog", "jobs"):  # fmt: skip
+    FORBIDDEN[_package] = FORBIDDEN[_package] | {"design"}
 # modules allowed by name despite their package's rule (a kind's own picture is drawn by
 # the plotting package; a planner's kind module may import it lazily)
 ALLOWED = {("planners", "plotting")}

@@ -164,7 +164,7 @@ def current_at_power_a(power_w, ocv_v, resistance_ohm):
     """
     p = np.asarray(power_w, dtype=float)
     e = np.asarray(ocv_v, dtype=float)
-    r = float(resistance_ohm)
+    r = float(resistance_ohm) if np.ndim(resistance_ohm) == 0 else np.asarray(resistance_ohm)
     disc = e * e - 4.0 * r * p
     with np.errstate(invalid="ignore"):
         root = np.sqrt(disc)
@@ -186,13 +186,14 @@ def constant_power_discharge(
     ----------
     power_w : array_like
         Constant terminal power, shape (n,). [W]
-    capacity_ah : float
-        Pack capacity. [Ah]
-    resistance_ohm : float
-        Pack DC internal resistance. [Ω]
+    capacity_ah : float or array_like
+        Pack capacity; an array of shape (n,) gives one pack per power (many designs at
+        once). [Ah]
+    resistance_ohm : float or array_like
+        Pack DC internal resistance, scalar or shape (n,). [Ω]
     chem : Chemistry
-    cells : int
-        Cells in series.
+    cells : int or array_like
+        Cells in series, scalar or shape (n,).
     v_min_v : array_like, optional
         A higher minimum terminal voltage per power (e.g. for thrust margin). [V]
     steps : int
@@ -206,15 +207,19 @@ def constant_power_discharge(
     """
     p = np.atleast_1d(np.asarray(power_w, dtype=float))[:, None]
     f = np.linspace(0.0, 1.0 - 1e-4, steps)
-    e = open_circuit_voltage_v(f, chem, cells)[None, :]
+    if np.ndim(cells):  # one pack per power: parameters as columns
+        cells = np.asarray(cells, dtype=float)[:, None]
+    if np.ndim(resistance_ohm):
+        resistance_ohm = np.asarray(resistance_ohm, dtype=float)[:, None]
+    e = np.atleast_2d(open_circuit_voltage_v(f, chem, cells))
     i = current_at_power_a(p, e, resistance_ohm)
-    v_term = e - resistance_ohm * np.nan_to_num(i, nan=0.0)
+    v_term = e - resistance_ohm * np.where(np.isnan(i), 0.0, i)
     v_cut = cells * chem.v_cut_v
     if v_min_v is not None:
         v_cut = np.maximum(v_cut, np.atleast_1d(np.asarray(v_min_v, dtype=float))[:, None])
     ok = np.isfinite(i) & (v_term >= v_cut) & (i > 0)
     # the discharge runs while ok holds from the start: first failure ends it
-    alive = np.cumprod(ok, axis=1).astype(bool)
+    alive = np.logical_and.accumulate(ok, axis=1)
     inv_i = np.where(alive, 1.0 / np.where(alive, i, 1.0), 0.0)
     df = f[1] - f[0]
     # trapezoid over consecutive alive points (a half step where the run ends)

@@ -16,6 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from airwork.aircraft.battery import CHEMISTRIES
+from airwork.aircraft.catalogue_check import check_catalogue, part_facts
+from airwork.aircraft.catalogue_schema import CatalogueFile
 from airwork.aircraft.components import (
     Airframe,
     BatteryPack,
@@ -28,6 +30,7 @@ from airwork.aircraft.components import (
     Wing,
 )
 from airwork.aircraft.model import Aircraft, Calibration
+from airwork.aircraft.parts import Esc, Frame, Motor, PartFacts, Propeller
 from airwork.errors import AircraftError, InputFileError
 
 __all__ = [
@@ -35,9 +38,11 @@ __all__ = [
     "CalibratedPresetSpec",
     "CalibrationSpec",
     "Catalogue",
+    "DesignPartsSpec",
     "aircraft_from_spec",
     "catalogue",
     "load_aircraft",
+    "load_catalogue",
     "preset_names",
     "read_aircraft_file",
 ]
@@ -51,43 +56,169 @@ _PAYLOAD_CLASSES: dict[str, type[PayloadSystem]] = {
 
 
 class Catalogue:
-    """Components by name and the presets assembled from them."""
+    """Components by name, the presets assembled from them, and every part's facts.
 
-    def __init__(self, data: dict[str, Any]):
+    ``data`` is the parsed catalogue file; it is validated against
+    :class:`~airwork.aircraft.catalogue_schema.CatalogueFile` and then for references
+    and interfaces (:mod:`airwork.aircraft.catalogue_check`).  ``where`` names the file
+    in error messages.
+
+    Raises
+    ------
+    AircraftError
+        With the place of every problem (``motors.x.kv_rpm_per_v: ...``).
+    """
+
+    def __init__(self, data: Any, where: str = "catalogue.yaml"):
         try:
-            self.batteries = {k: BatteryPack(name=k, **v) for k, v in data["batteries"].items()}
-            self.rotors = {k: RotorSet(name=k, **v) for k, v in data["rotors"].items()}
-            self.airframes = {}
-            for k, v in data["airframes"].items():
-                v = dict(v)
-                wing = Wing(**v.pop("wing")) if "wing" in v else None
-                self.airframes[k] = Airframe(name=k, wing=wing, **v)
-            self.payloads: dict[str, PayloadSystem] = {}
-            for k, v in data["payloads"].items():
-                v = dict(v)
-                cls = _PAYLOAD_CLASSES[v.pop("kind")]
-                self.payloads[k] = cls(name=k, **v)
-            self.aircraft = {}
-            for k, v in data["aircraft"].items():
-                self.aircraft[k] = Aircraft(
-                    name=k,
-                    airframe=self.airframes[v["airframe"]],
-                    rotors=self.rotors[v["rotors"]],
-                    battery=self.batteries[v["battery"]],
-                    battery_count=v.get("battery_count", 1),
-                    payload=self.payloads[v["payload"]] if v.get("payload") else None,
-                    reserve_frac=v.get("reserve_frac", 0.2),
-                    description=v.get("description", ""),
+            file = CatalogueFile.model_validate(data)
+        except ValidationError as exc:
+            msg = _format_validation(where, exc, "invalid component catalogue")
+            raise AircraftError(msg) from None
+        self.where = where
+        self.data = data
+        self.file = file
+        try:
+            self._build_components(file)
+            self._build_parts(file)
+        except (AircraftError, TypeError, ValueError) as exc:
+            raise AircraftError(f"{where}: {exc}") from None
+        problems = check_catalogue(self)
+        if problems:
+            lines = "\n  ".join(problems)
+            raise AircraftError(f"{where}: component catalogue is inconsistent:\n  {lines}")
+
+    def _build_components(self, file: CatalogueFile) -> None:
+        self.batteries = {k: BatteryPack(name=k, **v.physics()) for k, v in file.batteries.items()}
+        self.rotors = {k: RotorSet(name=k, **v.physics()) for k, v in file.rotors.items()}
+        self.airframes = {}
+        for k, v in file.airframes.items():
+            wing = Wing(**v.wing.model_dump()) if v.wing is not None else None
+            self.airframes[k] = Airframe(name=k, wing=wing, **v.physics())
+        self.payloads: dict[str, PayloadSystem] = {}
+        for k, v in file.payloads.items():
+            self.payloads[k] = _PAYLOAD_CLASSES[v.kind](name=k, **v.physics())
+        self.aircraft = {}
+        for k, v in file.aircraft.items():
+            missing = [
+                f"{section} '{getattr(v, section)}'"
+                for section, known in (
+                    ("airframe", self.airframes),
+                    ("rotors", self.rotors),
+                    ("battery", self.batteries),
                 )
-        except (KeyError, TypeError) as exc:  # a broken catalogue is a bug of ours
-            raise AircraftError(f"component catalogue is inconsistent: {exc!r}") from exc
+                if getattr(v, section) not in known
+            ]
+            if v.payload is not None and v.payload not in self.payloads:
+                missing.append(f"payload '{v.payload}'")
+            if missing:
+                raise AircraftError(f"aircraft.{k}: unknown {', '.join(missing)}")
+            self.aircraft[k] = Aircraft(
+                name=k,
+                airframe=self.airframes[v.airframe],
+                rotors=self.rotors[v.rotors],
+                battery=self.batteries[v.battery],
+                battery_count=v.battery_count,
+                payload=self.payloads[v.payload] if v.payload else None,
+                reserve_frac=v.reserve_frac,
+                description=v.description,
+            )
+
+    def _build_parts(self, file: CatalogueFile) -> None:
+        self.frames = {
+            k: Frame(
+                name=k,
+                mass_kg=v.mass_kg,
+                arm=v.arm,
+                arm_mass_kg=file.parts[v.arm].mass_kg if v.arm in file.parts else 0.0,
+                arm_counts=tuple(v.arm_counts),
+                coaxial=v.coaxial,
+                arm_length_m=v.arm_length_m,
+                max_takeoff_mass_kg=v.max_takeoff_mass_kg,
+                drag_area_m2=v.drag_area_m2,
+                motor_mount=v.motor_mount,
+                battery_connector=v.battery_connector,
+                payload_mounts=tuple(v.payload_mounts),
+                battery_slots=v.battery_slots,
+                avionics_power_w=v.avionics_power_w,
+                max_speed_mps=v.max_speed_mps,
+                max_wind_mps=v.max_wind_mps,
+            )
+            for k, v in file.frames.items()
+        }
+        self.motors = {
+            k: Motor(name=k, **v.model_dump(include=set(Motor.__dataclass_fields__) - {"name"}))
+            for k, v in file.motors.items()
+        }
+        self.propellers = {
+            k: Propeller(
+                name=k, **v.model_dump(include=set(Propeller.__dataclass_fields__) - {"name"})
+            )
+            for k, v in file.propellers.items()
+        }
+        self.escs = {
+            k: Esc(name=k, **v.model_dump(include=set(Esc.__dataclass_fields__) - {"name"}))
+            for k, v in file.escs.items()
+        }
+        self.facts: dict[str, PartFacts] = part_facts(file)
+
+    def preset_parts(self, name: str) -> list[tuple[str, int]]:
+        """The catalogue parts a preset is assembled from, with quantities (sub-parts
+        that a part ``includes`` are not expanded).
+
+        Raises
+        ------
+        AircraftError
+            Unknown preset, or one whose airframe or rotor set names no parts.
+        """
+        if name not in self.file.aircraft:
+            raise AircraftError(
+                f"unknown aircraft '{name}' (presets: {', '.join(self.file.aircraft)})"
+            )
+        entry = self.file.aircraft[name]
+        airframe = self.file.airframes[entry.airframe]
+        rotors = self.file.rotors[entry.rotors]
+        if airframe.frame is None or airframe.arms is None:
+            raise AircraftError(f"airframes.{entry.airframe}: names no frame and arms")
+        if rotors.motor is None or rotors.propeller is None:
+            raise AircraftError(f"rotors.{entry.rotors}: names no motor and propeller")
+        out = [(airframe.frame, 1), (self.file.frames[airframe.frame].arm, airframe.arms)]
+        out += [(rotors.motor, rotors.count), (rotors.propeller, rotors.count)]
+        if rotors.esc is not None:
+            out.append((rotors.esc, rotors.count))
+        out.append((entry.battery, entry.battery_count))
+        if entry.payload is not None:
+            out.append((entry.payload, 1))
+        return out
 
 
 @cache
 def catalogue() -> Catalogue:
     """The bundled catalogue (``airwork/data/catalogue.yaml``)."""
     text = resources.files("airwork").joinpath("data/catalogue.yaml").read_text("utf-8")
-    return Catalogue(yaml.safe_load(text))
+    return Catalogue(yaml.safe_load(text), "catalogue.yaml")
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """A catalogue file (another version of the bundled one); ``None``: the bundled one.
+
+    Raises
+    ------
+    InputFileError
+        Missing or unreadable file.
+    AircraftError
+        An invalid catalogue, with the place of every problem.
+    """
+    if path is None:
+        return catalogue()
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(f"{p}: catalogue file not found")
+    try:
+        data = yaml.safe_load(p.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputFileError(f"{p}: cannot read catalogue: {exc}") from exc
+    return Catalogue(data, str(p))
 
 
 def preset_names() -> list[str]:
@@ -119,6 +250,22 @@ class CalibrationSpec(BaseModel):
     source: str = ""
 
 
+class DesignPartsSpec(BaseModel):
+    """The catalogue parts a designed aircraft is built from (``airwork design --write``):
+    the bill of materials and the production plan read them; the physics is the sheet's."""
+
+    model_config = ConfigDict(extra="forbid")
+    frame: str
+    arms: int = Field(ge=3, le=16)
+    coaxial: bool = False
+    motor: str
+    propeller: str
+    esc: str | None = None
+    battery: str
+    packs: int = Field(1, ge=1, le=16)
+    payload: str | None = None
+
+
 class AircraftSpec(BaseModel):
     """An aircraft described from its spec sheet alone (YAML file).
 
@@ -132,7 +279,8 @@ class AircraftSpec(BaseModel):
     together), ``battery_c_rating``, ``temperature_c``.  Motor keys (where the maker
     publishes them; they give the thrust limit): ``motor_kv``, ``motor_power_w`` (per motor),
     ``motor_resistance_ohm``, ``motor_no_load_a``, ``thrust_to_weight`` (at the maximum
-    take-off mass).  ``calibration`` holds the factors ``airwork aircraft calibrate`` fits.
+    take-off mass).  ``calibration`` holds the factors ``airwork aircraft calibrate`` fits;
+    ``parts`` the catalogue parts of a designed aircraft (for its bill of materials).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -180,6 +328,7 @@ class AircraftSpec(BaseModel):
     reserve_frac: float = Field(0.2, ge=0, lt=0.9)
     avionics_power_w: float | None = Field(None, ge=0)
     calibration: CalibrationSpec | None = None
+    parts: DesignPartsSpec | None = None
     # fixed-wing VTOL
     wing_area_m2: float | None = Field(None, gt=0)
     wingspan_m: float | None = Field(None, gt=0)
@@ -362,8 +511,10 @@ def _battery_from_spec(spec: AircraftSpec, battery_mass_kg: float) -> BatteryPac
     )
 
 
-def _format_validation(path: str, exc: ValidationError) -> str:
-    lines = [f"{path}: invalid aircraft description:"]
+def _format_validation(
+    path: str, exc: ValidationError, what: str = "invalid aircraft description"
+) -> str:
+    lines = [f"{path}: {what}:"]
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(file)"
         lines.append(f"  {loc}: {err['msg']}")
@@ -421,7 +572,8 @@ def read_aircraft_file(path: Path) -> dict[str, Any]:
 
 def load_aircraft(name_or_path: str | Path) -> Aircraft:
     """A preset by name, or an aircraft from a YAML file: a spec sheet
-    (:class:`AircraftSpec`) or a calibrated preset (``preset:`` and ``calibration:``).
+    (:class:`AircraftSpec`), a calibrated preset (``preset:`` and ``calibration:``) or a
+    whole aircraft as :func:`~airwork.aircraft.serial.aircraft_to_dict` writes it.
 
     Raises
     ------
@@ -440,6 +592,10 @@ def load_aircraft(name_or_path: str | Path) -> Aircraft:
             f"unknown aircraft '{key}': not a preset ({', '.join(presets)}) nor a YAML file"
         )
     data = read_aircraft_file(path)
+    if data.get("type") == "Aircraft":  # a whole aircraft as a mission file carries it
+        from airwork.aircraft.serial import aircraft_from_dict
+
+        return aircraft_from_dict(data, str(path))
     if "preset" in data:
         return _from_preset_file(path, data)
     try:

@@ -16,6 +16,7 @@ import typer
 from airwork import __version__
 from airwork.cli import aircraft, demo, mission
 from airwork.cli import check as check_cmd
+from airwork.cli import design as design_cmd
 from airwork.cli import upload as upload_cmd
 from airwork.cli.plan import PlanGroup
 
@@ -34,6 +35,11 @@ _typer_app.add_typer(mission.app, name="mission")
 _typer_app.command("demo")(demo.demo)
 _typer_app.command("check")(check_cmd.check)
 _typer_app.command("upload")(upload_cmd.upload)
+_typer_app.command("design")(design_cmd.design)
+_typer_app.command("bom")(design_cmd.bom)
+_typer_app.command("production")(design_cmd.production)
+_typer_app.command("spares")(design_cmd.spares)
+_typer_app.add_typer(design_cmd.catalogue_app, name="catalogue")
 
 
 @_typer_app.command("formats")
