@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from airwork.cli.common import JsonOpt, console, err_console, handle_errors
 from airwork.errors import AircraftError
@@ -185,7 +186,7 @@ def perf(
             table.add_row(k, str(v))
     console.print(table)
     for w in p.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
 
 
 def _calibrated_file_data(aircraft: str, cal: Calibration) -> dict:

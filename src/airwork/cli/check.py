@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from airwork.autopilot.firmware import Autopilot
 from airwork.cli.common import console, err_console, handle_errors
@@ -62,21 +63,22 @@ def _terrain(dem: Path | None, frame, bounds, pad_m: float = 200.0):
 def print_report(report, limit: int = 50) -> None:
     if report.ok:
         console.print(
-            f"[bold green]clean:[/] {report.mission}: no violation in {report.samples} samples "
-            f"({report.terrain}), checked in {report.runtime_s * 1000:.0f} ms",
+            f"[bold green]clean:[/] {escape(report.mission)}: no violation in "
+            f"{report.samples} samples "
+            f"({escape(report.terrain)}), checked in {report.runtime_s * 1000:.0f} ms",
             highlight=False,
         )
     else:
         console.print(
-            f"[bold red]{len(report.violations)} violation(s)[/] in {report.mission} "
+            f"[bold red]{len(report.violations)} violation(s)[/] in {escape(report.mission)} "
             f"({', '.join(f'{n} {k}' for k, n in report.counts().items())}); "
-            f"{report.samples} samples, {report.terrain}",
+            f"{report.samples} samples, {escape(report.terrain)}",
             highlight=False,
         )
         for v in report.violations[:limit]:
             console.print(
                 f"  [bold]{v.kind}[/] sortie {v.sortie} item {v.item} "
-                f"({v.lat_deg:.6f}, {v.lon_deg:.6f}): {v.message}",
+                f"({v.lat_deg:.6f}, {v.lon_deg:.6f}): {escape(v.message)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -90,7 +92,7 @@ def print_report(report, limit: int = 50) -> None:
                 highlight=False,
             )
     for n in report.notes:
-        err_console.print(f"[yellow]note:[/] {n}", highlight=False)
+        err_console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
 
 
 @handle_errors

@@ -57,18 +57,19 @@ def _run_with_progress(run_job, request):
 
 def print_report(report) -> None:
     """A kind's table and its lines, as rich renders them."""
+    from rich.markup import escape
     from rich.table import Table
 
     from airwork.cli.common import console
 
-    table = Table(title=report.title)
+    table = Table(title=escape(report.title))
     for col in report.columns:
-        table.add_column(col, justify="right")
+        table.add_column(escape(col), justify="right")
     for row in report.rows:
-        table.add_row(*row)
+        table.add_row(*map(escape, row))
     if report.total is not None:
         table.add_section()
-        table.add_row(*report.total)
+        table.add_row(*map(escape, report.total))
     console.print(table)
     for line in report.lines:
-        console.print(line, highlight=False)
+        console.print(escape(line), highlight=False)
