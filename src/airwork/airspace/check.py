@@ -66,6 +66,7 @@ from airwork.export.mavlink import (
     mission_items,
 )
 from airwork.flight.conditions import Conditions
+from airwork.limits import MAX_CHECK_SAMPLES, MAX_SORTIE_SAMPLES, require_budget
 from airwork.mission.model import Mission
 from airwork.site.terrain import FlatTerrain, Terrain
 from airwork.site.zones import Obstacle, Zone
@@ -103,15 +104,53 @@ class _Samples:
 
 def _densify(track: Track, step_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Leg index and fraction along the leg of every sample, last waypoint included."""
-    xy = track.xy_m
-    m = len(xy) - 1
-    d = np.diff(xy, axis=0)
-    length = np.maximum(np.hypot(d[:, 0], d[:, 1]), np.abs(np.diff(track.alt_m)))
+    m = len(track.xy_m) - 1
+    length = _leg_lengths(track)
     n = np.maximum(1, np.ceil(length / step_m - 1e-9)).astype(np.int64)
     leg = np.repeat(np.arange(m), n)
     start = np.cumsum(n) - n
     t = (np.arange(leg.size) - start[leg]) / n[leg]
     return np.append(leg, m - 1), np.append(t, 1.0)
+
+
+def _leg_lengths(track: Track) -> np.ndarray:
+    """Sampled length of each leg: the longer of its horizontal and vertical extent. [m]"""
+    d = np.diff(track.xy_m, axis=0)
+    return np.maximum(np.hypot(d[:, 0], d[:, 1]), np.abs(np.diff(track.alt_m)))
+
+
+def _require_sample_budget(flight: FlightInput, step_m: float) -> None:
+    """Refuse a check whose samples would exceed the budgets of
+    :mod:`airwork.limits` (a tiny ``--step-m`` over a long mission) before any array is
+    made: :data:`MAX_SORTIE_SAMPLES` per sortie (memory), :data:`MAX_CHECK_SAMPLES` in all
+    (time)."""
+    total_m = count = 0.0
+    for track in flight.tracks:
+        length = _leg_lengths(track)
+        if not np.all(np.isfinite(length)):
+            k = int(np.argmax(~np.isfinite(length)))
+            raise GeometryError(
+                f"sortie {track.sortie}, item {int(track.item[k + 1])}: the leg has no finite "
+                "length (a position or altitude that is not a number)"
+            )
+        n = float(np.maximum(1.0, np.ceil(length / step_m - 1e-9)).sum()) + 1.0
+        require_budget(
+            n,
+            MAX_SORTIE_SAMPLES,
+            f"--step-m {step_m:g} along sortie {track.sortie} ({length.sum() / 1000:,.1f} km) "
+            "needs",
+            "samples",
+            f"use --step-m {max(1.01 * length.sum() / MAX_SORTIE_SAMPLES, 0.01):.3g} or more",
+        )
+        total_m += float(length.sum())
+        count += n
+    require_budget(
+        count,
+        MAX_CHECK_SAMPLES,
+        f"--step-m {step_m:g} over {total_m / 1000:,.1f} km of legs needs",
+        "samples",
+        f"use --step-m {max(1.01 * total_m / MAX_CHECK_SAMPLES, 0.01):.3g} or more",
+    )
 
 
 def _locate(flight: FlightInput, track: Track, x: float, y: float) -> str:
@@ -622,6 +661,7 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
     if flight.source == "geojson" and autopilot is not None:
         notes.append("mission.geojson carries no MAVLink commands: command check skipped")
         autopilot = None
+    _require_sample_budget(flight, cfg.step_m)
     report = CheckReport(mission=flight.name, notes=notes, terrain=terrain.description)
     home_ground = None
     for track in flight.tracks:
