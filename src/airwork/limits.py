@@ -28,6 +28,7 @@ __all__ = [
     "MAX_CHECK_SAMPLES",
     "MAX_SORTIE_SAMPLES",
     "MAX_SWEEP_LINES",
+    "MAX_WORK_PATH_KM",
     "SERVO_OUTPUTS",
     "ClockTime",
     "field_rule",
@@ -45,6 +46,12 @@ MAX_SWEEP_LINES = 40_000
 a 5,000 ha field at a 0.5 m swath needs 14,000; more means a spacing far below any real
 swath or footprint.  Each line costs a few microseconds per candidate angle and its
 intervals a few hundred bytes. [-]"""
+
+MAX_WORK_PATH_KM = 5_000.0
+"""Longest work path a coverage plan may need (area / line spacing): a 4,500 ha field at a
+9 m swath, some 4,000 sorties to plan, check and write (under two minutes on the
+development machine); a spacing that needs more is far below any real swath for the
+area. [km]"""
 
 MAX_CHECK_SAMPLES = 20_000_000
 """Most samples the mission check takes along a whole mission (``--step-m``): about 2 µs

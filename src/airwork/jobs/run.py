@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from airwork.autopilot.items import SprayOutput
-from airwork.export.registry import ExportOptions, render
+from airwork.export.registry import ExportOptions, exporter, render
 from airwork.flight.conditions import Conditions
 from airwork.jobs.base import KindReport, MissionKind, Planned, Progress, parse_params
 from airwork.jobs.preflight import plan_checked, safety_check
@@ -89,6 +89,8 @@ def run_job(
     req = request if isinstance(request, JobRequest) else JobRequest.parse(request)
     job_kind = get_kind(req.kind)
     params = parse_params(job_kind.Params, req.params, job_kind.name)
+    for name in req.output.formats or DEFAULT_FORMATS:
+        exporter(name)  # an unknown --format is refused before any planning
     choices = _aircraft(req, job_kind)
     say(0.02, "reading the site")
     site = site if site is not None else read_site(req, job_kind)

@@ -33,6 +33,7 @@ from airwork.planners.coverage import (
     line_intervals,
     longest_edge_angle_deg,
     order_options,
+    require_coverage_budget,
     sweep_lines,
     work_polyline,
 )
@@ -340,6 +341,7 @@ def plan_spray(
     t0 = time.perf_counter()
     setup = _setup(problem, params, conditions)
     area = _sprayable_area(problem, setup.swath_m)
+    require_coverage_budget(area, setup.spacing_m, "the swath (--swath-m) or --overlap-frac")
     exclusions = _exclusions(problem)
     stations = np.asarray(problem.stations, dtype=float).reshape(-1, 2)
     router = _checked_router(problem, area, stations)

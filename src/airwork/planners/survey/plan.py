@@ -59,6 +59,7 @@ from airwork.planners.coverage import (
     line_intervals,
     longest_edge_angle_deg,
     order_cells,
+    require_coverage_budget,
     work_polyline,
 )
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
@@ -95,9 +96,6 @@ __all__ = [
     "plan_survey",
     "trigger_distance_m",
 ]
-
-MAX_LINES = 20_000
-"""Most flight lines one survey may have (guards against a tiny GSD over a huge area)."""
 
 TURN_ACCEL_MPS2 = WAYPOINT_ACCEL_MPS2
 """Deceleration and acceleration in a turn, as the sortie builder prices it. [m/s²]"""
@@ -142,13 +140,7 @@ def photo_intervals(
     Intervals
         Sorted by line, then position along the line.
     """
-    x0b, y0b, x1b, y1b = area.bounds
-    n_max = math.hypot(x1b - x0b, y1b - y0b) / spacing_m + 1
-    if n_max > MAX_LINES:
-        raise InfeasibleMissionError(
-            f"up to {n_max:.0f} lines {spacing_m:.2f} m apart: more than {MAX_LINES} "
-            f"(ask for a coarser GSD or map a smaller area)"
-        )
+    require_coverage_budget(area, spacing_m, "--gsd-cm, --height-m or --side-overlap")
     iv = line_intervals(area, spacing_m, angle_deg, min_length_m=0.0)
     if len(iv) == 0:
         return iv
@@ -373,6 +365,7 @@ def _photo_runs(problem: SurveyProblem, params: SurveyParams, setup: _Setup, sta
     """Photo lines of each grid (one, or two crossed), decomposed into cells flown nearest
     first; returns the runs, the first grid's angle and the line and cell counts."""
     forbidden = problem.forbidden
+    require_coverage_budget(problem.area, setup.spacing_m, "--gsd-cm, --height-m or --side-overlap")
     angle = float(
         params.angle_deg
         if params.angle_deg is not None
