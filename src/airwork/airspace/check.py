@@ -45,6 +45,7 @@ import shapely
 from pymavlink import mavutil
 
 from airwork.aircraft.model import Aircraft
+from airwork.airspace.integrity import integrity_violations
 from airwork.airspace.report import (
     ACCEPTED_COMMANDS,
     CheckConfig,
@@ -698,6 +699,7 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
     report.violations += _check_rally(
         flight, zi, terrain, home_ground if home_ground is not None else 0.0
     )
+    report.violations += integrity_violations(flight, cfg.autopilot)  # items as written
     report.runtime_s = round(time.perf_counter() - t0, 4)
     return report
 

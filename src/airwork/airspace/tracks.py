@@ -156,6 +156,9 @@ class FlightInput:
     mission : Mission or None
         The planned mission, when checking one (for the autopilot command check).
     notes : list of str
+    source_file : MissionFile or None
+        The ``.plan``/``.waypoints`` file as read, for the item checks
+        (:mod:`airwork.airspace.integrity`).
     """
 
     name: str
@@ -173,6 +176,7 @@ class FlightInput:
     payload_known: bool = False
     mission: Mission | None = None
     notes: list[str] = field(default_factory=list)
+    source_file: MissionFile | None = None
 
     def bounds_m(self) -> tuple[float, float, float, float]:
         """Box around every waypoint and rally point. [m]"""
@@ -317,7 +321,7 @@ def from_mission_file(
         return np.array([float(x), float(y)])
 
     home_xy = local(*home_ll)
-    notes: list[str] = []
+    notes: list[str] = list(mf.notes)
     b = _PathBuilder(home_xy, default_speed_mps)
     commands: list[tuple[int, int]] = []
     body = [it for it in mf.items if not (mf.home is not None and it.seq == 0)]
@@ -416,6 +420,7 @@ def from_mission_file(
         aircraft=block.get("aircraft"),
         payload_known="legs" in block,
         notes=notes,
+        source_file=mf,
     )
 
 
