@@ -41,6 +41,7 @@ from airwork.airspace.report import Violation
 from airwork.airspace.tracks import FlightInput, Track
 from airwork.autopilot.items import Autopilot, MissionItem, command_name
 from airwork.autopilot.read import MissionFile
+from airwork.geo.frame import LocalFrame
 
 __all__ = ["INTEGRITY_KINDS", "integrity_violations"]
 
@@ -110,7 +111,7 @@ def integrity_violations(
         out += _item_violations(body, home)
         px4 = autopilot is not None and Autopilot(autopilot) == Autopilot.PX4
         out += _sequence_violations(body, home, takeoff_needed=not px4)
-        out += _fence_violations(mf, home)
+        out += _fence_violations(mf, flight.frame)
     elif flight.source == "geojson":
         for track in flight.tracks:
             out += _leg_violations(flight, track)
@@ -243,19 +244,23 @@ def _sequence_violations(
     return out
 
 
-def _fence_violations(mf: MissionFile, home: tuple) -> list[Violation]:
+def _fence_violations(mf: MissionFile, frame: LocalFrame) -> list[Violation]:
+    """Fence polygons that cross themselves or have no area, in the mission's local frame
+    (so a fence across 180° is judged as the autopilot sees it)."""
     out = []
     for i, (vertices, _inclusion) in enumerate(mf.geofence_polygons):
-        ring = [(lon, lat) for lat, lon in vertices]
-        poly = shapely.Polygon(ring)
+        lat = np.array([v[0] for v in vertices])
+        lon = np.array([v[1] for v in vertices])
+        x, y = frame.to_local(lon, lat)
+        poly = shapely.Polygon(np.column_stack([x, y]))
         reason = None
         if not poly.is_valid:
-            reason = shapely.is_valid_reason(poly)
+            reason = shapely.is_valid_reason(poly).split("[")[0].strip()
         elif poly.area <= 0:
             reason = "zero area"
         if reason is None:
             continue
-        where = ring[0][::-1]
+        where = (lat[0], lon[0])
         out.append(
             _violation(
                 "invalid_fence",
