@@ -62,6 +62,7 @@ from airwork.planners.coverage import (
     require_coverage_budget,
     work_polyline,
 )
+from airwork.planners.fence import inclusion_fence
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
 from airwork.planners.survey.camera import (
     altitude_for_gsd_m,
@@ -424,19 +425,19 @@ def _split(problem: SurveyProblem, setup: _Setup, pts, working, router, stations
     return sorties
 
 
-def _geofence(problem: SurveyProblem, stations: np.ndarray, pts: np.ndarray) -> shapely.Polygon:
+def _geofence(
+    problem: SurveyProblem, stations: np.ndarray, pts: np.ndarray
+) -> tuple[shapely.Polygon, tuple[str, ...]]:
     """Hull of area, stations and path grown by 20 m, less half the planning clearance
-    around obstacles (GPS error near an obstacle must not breach the fence)."""
-    fence = shapely.convex_hull(
-        shapely.union_all([problem.area, shapely.multipoints(np.vstack([stations, pts]))])
-    ).buffer(20.0)
-    if problem.obstacles is not None and not problem.obstacles.is_empty:
-        fence = shapely.difference(
-            fence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
-        )
-        if fence.geom_type != "Polygon":
-            fence = max(shapely.get_parts(fence), key=lambda g: g.area)
-    return fence
+    around obstacles where that keeps it one polygon around the flight
+    (:func:`~airwork.planners.fence.inclusion_fence`)."""
+    return inclusion_fence(
+        problem.area,
+        np.vstack([stations, pts]),
+        problem.obstacles,
+        0.5 * problem.clearance_m,
+        20.0,
+    )
 
 
 def plan_survey(
@@ -475,11 +476,14 @@ def plan_survey(
     runs, angle, n_lines, n_cells = _photo_runs(problem, params, setup, stations, stations[0])
     pts, working = work_polyline(runs, router)
     sorties = _split(problem, setup, pts, working, router, stations)
-    mission = _mission(problem, setup, sorties, stations, pts)
+    flown = np.vstack([pts] + [np.array([(w.x_m, w.y_m) for w in s.waypoints]) for s in sorties])
+    fence, fence_notes = _geofence(problem, stations, flown)
+    setup = replace(setup, warnings=setup.warnings + fence_notes)
+    mission = _mission(problem, setup, sorties, stations, fence)
     return _result(problem, params, setup, mission, angle, n_lines, n_cells, t0)
 
 
-def _mission(problem, setup: _Setup, sorties, stations, pts) -> Mission:
+def _mission(problem, setup: _Setup, sorties, stations, fence) -> Mission:
     ac = setup.aircraft
     return Mission(
         name=problem.name,
@@ -491,7 +495,7 @@ def _mission(problem, setup: _Setup, sorties, stations, pts) -> Mission:
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
-        geofence=_geofence(problem, stations, pts),
+        geofence=fence,
         features=problem.features,
         kind="survey",
         cruise_speed_mps=setup.transit_speed_mps,
