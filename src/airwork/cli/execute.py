@@ -10,19 +10,21 @@ __all__ = ["execute", "print_report"]
 
 
 def execute(request, out: str | Path, *, overwrite: bool = False, as_json: bool = False):
-    """Check the output folder, run the job with a progress bar on a terminal, print its
-    table (or ``summary.json`` with ``as_json``) and write every output all at once.
+    """Check the output folder and hold its lock, run the job with a progress bar on a
+    terminal, write every output all at once and print its table (or ``summary.json``
+    with ``as_json``).
 
     Returns
     -------
     JobOutcome
     """
-    from airwork.export.write import check_out_dir, write_files
+    from airwork.export.write import check_out_dir, output_lock, write_files
     from airwork.jobs.run import run_job
 
     out_dir = check_out_dir(out, overwrite=overwrite)
-    outcome = _run_with_progress(run_job, request)
-    write_files(outcome.files, out_dir, overwrite=overwrite)
+    with output_lock(out_dir):  # a second run into this folder is refused until we are done
+        outcome = _run_with_progress(run_job, request)
+        write_files(outcome.files, out_dir, overwrite=overwrite)
     if as_json:
         sys.stdout.write(json.dumps(outcome.summary, indent=2) + "\n")
     else:
