@@ -102,7 +102,7 @@ def _exit_code(exc: BaseException) -> int | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None) -> NoReturn:
+def main(argv: Sequence[str] | None = None, *, restore_signals: bool | None = None) -> NoReturn:
     """Run the command and exit with its code: 0 done, 1 bad input (one line), 2 usage
     error or internal error, 3 check violations, 130 interrupted by Ctrl-C or SIGTERM (one
     line; the writer leaves the old output or the new one, never a part).
@@ -111,7 +111,12 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     ----------
     argv : sequence of str, optional
         The arguments (default ``sys.argv[1:]``).
+    restore_signals : bool, optional
+        Put the caller's SIGINT/SIGTERM handlers back when the command is done (default:
+        when ``argv`` is given, i.e. when called from Python).  As a process entry point
+        the signals are ignored from then on: the process is only exiting.
     """
+    restore = argv is not None if restore_signals is None else restore_signals
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     for s in previous:
         signal.signal(s, _interrupt)
@@ -131,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             code = 2
     finally:
         for s, handler in previous.items():
-            signal.signal(s, handler)
+            signal.signal(s, handler if restore else signal.SIG_IGN)
     if code == INTERRUPTED:
         sys.stderr.write("airwork: interrupted; no output was left half-written\n")
     sys.exit(code if isinstance(code, int) else 0)

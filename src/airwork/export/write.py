@@ -87,10 +87,14 @@ def write_files(
     path = check_out_dir(out_dir, overwrite=overwrite)
     with output_lock(path):
         check_out_dir(path, overwrite=overwrite)  # again, now that we hold the lock
-        tmp = Path(
-            tempfile.mkdtemp(prefix=_TMP.format(name=path.name, pid=os.getpid()), dir=path.parent)
-        )
+        tmp: Path | None = None
         try:
+            with _signals_held():  # made and known together: an interrupt cannot orphan it
+                tmp = Path(
+                    tempfile.mkdtemp(
+                        prefix=_TMP.format(name=path.name, pid=os.getpid()), dir=path.parent
+                    )
+                )
             for name, data in files.items():
                 (tmp / name).write_bytes(data)
             if path.is_dir():
@@ -100,8 +104,9 @@ def write_files(
         except OSError as exc:
             raise ExportError(f"{path}: cannot write outputs: {exc}") from None
         finally:
-            with _signals_held():
-                shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                with _signals_held():
+                    shutil.rmtree(tmp, ignore_errors=True)
     return [path / name for name in files]
 
 
@@ -192,6 +197,26 @@ def _exchange(a: Path, b: Path) -> bool:
 def _lock(path: Path, lock: Path) -> Iterator[None]:
     """A lock file beside ``path`` naming the writer's process (pid and start time); a
     stale one (its process gone, or its pid reused by another process) is taken over."""
+    taken = False
+    try:
+        with _signals_held():  # made and known together: an interrupt cannot orphan it
+            taken = _take(path, lock)
+        yield
+    finally:
+        if taken:
+            with _signals_held():
+                lock.unlink(missing_ok=True)
+
+
+def _take(path: Path, lock: Path) -> bool:
+    """Create the lock file with this process's pid and start time (True), taking over a
+    stale one once.
+
+    Raises
+    ------
+    ExportError
+        A live process holds it.
+    """
     for _ in range(2):
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -206,14 +231,8 @@ def _lock(path: Path, lock: Path) -> Iterator[None]:
             continue
         with os.fdopen(fd, "w") as fh:
             fh.write(" ".join(map(str, _me())))
-        break
-    else:  # pragma: no cover - raced twice with another writer
-        raise ExportError(f"{path}: cannot take the lock {lock}")
-    try:
-        yield
-    finally:
-        with _signals_held():
-            lock.unlink(missing_ok=True)
+        return True
+    raise ExportError(f"{path}: cannot take the lock {lock}")  # pragma: no cover - raced
 
 
 @contextlib.contextmanager
