@@ -603,7 +603,9 @@ def _greedy(
             excess = sortie.energy_wh - budget
             if excess <= 0.0:
                 break
-            limit -= excess + 1e-3 * budget  # routed transits were longer: plan shorter
+            # routed transits (or the wind) made it longer than priced: plan shorter, by
+            # twice as much each time, so a sortie far off its estimate still converges
+            limit -= (excess + 1e-3 * budget) * 2.0**_attempt
         else:
             raise InfeasibleMissionError(
                 f"sortie {len(out) + 1}: needs {sortie.energy_wh:.0f} Wh, usable battery less "
