@@ -499,10 +499,14 @@ def _check_aircraft(
     if track.energy_wh is not None and cfg.wind_in_energy:
         energy = track.energy_wh
     elif track.energy_wh is not None:
-        calm = cond.price_legs(
-            xyz, track.speed_mps, payload, corners=False, with_wind=False, **kw
+        # the file's energies were priced in the wind it was planned in (calm unless the
+        # file says): only the difference to this check's wind is added
+        planned = c.flight.planned_wind
+        base = cond if planned is None else Conditions(aircraft, wind=planned)
+        then = base.price_legs(
+            xyz, track.speed_mps, payload, corners=False, with_wind=planned is not None, **kw
         ).energy_wh
-        energy = track.energy_wh + (windy.energy_wh - calm)
+        energy = track.energy_wh + (windy.energy_wh - then)
     cum = np.cumsum(energy)
     total = float(cum[-1]) if cum.size else 0.0
     stats["energy_wh"] = round(total, 2)

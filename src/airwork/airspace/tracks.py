@@ -39,6 +39,7 @@ from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import AltitudeRef, LegKind, Mission
 from airwork.site.roles import ROLES, canonical_role, validate_properties
+from airwork.site.wind import Wind
 from airwork.site.zones import Zone, zone_from_geometry
 
 __all__ = [
@@ -159,6 +160,9 @@ class FlightInput:
     source_file : MissionFile or None
         The ``.plan``/``.waypoints`` file as read, for the item checks
         (:mod:`airwork.airspace.integrity`).
+    planned_wind : Wind or None
+        The wind the file's leg energies were priced in (``mission.geojson``'s
+        ``airwork.planned_wind``); None: calm.
     """
 
     name: str
@@ -177,6 +181,7 @@ class FlightInput:
     mission: Mission | None = None
     notes: list[str] = field(default_factory=list)
     source_file: MissionFile | None = None
+    planned_wind: Wind | None = None
 
     def bounds_m(self) -> tuple[float, float, float, float]:
         """Box around every waypoint and rally point. [m]"""
@@ -358,7 +363,7 @@ def from_mission_file(
             if b.airborne:
                 b.land_at(xy, it.seq)
             continue
-        if not _has_position(it):
+        if not _has_position(it) or not math.isfinite(it.alt_m):
             notes.append(f"item {it.seq} ({cmd}) has no position and is not flown by the check")
             continue
         xy = local(it.lat_deg, it.lon_deg)
@@ -507,6 +512,12 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
                 raise MissionFileError(
                     f"{path}: feature {i}: a leg is a LineString of two [lon, lat, alt] points"
                 )
+            if np.any(np.abs(c[:, 0]) > 180) or np.any(np.abs(c[:, 1]) > 90):
+                raise MissionFileError(
+                    f"{path}: feature {i}: leg coordinates {c[:, :2].tolist()} are outside the "
+                    "WGS84 range (GeoJSON is lon, lat)"
+                )
+            _check_leg_numbers(props, f"{path}: feature {i}")
             legs.setdefault(sortie, []).append((leg, props, c))
         elif role in _ZONE_SPELLINGS:
             where = f"{path.name} feature {i}"
@@ -575,12 +586,54 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
         frame=frame,
         tracks=tracks,
         zones=zones,
+        planned_wind=_planned_wind(block.get("planned_wind"), path.name, notes),
         source="geojson",
         reserve_frac=decoded.get("reserve_frac"),
         aircraft=decoded.get("aircraft"),
         payload_known=True,
         notes=notes,
     )
+
+
+def _planned_wind(raw, name: str, notes: list[str]) -> Wind | None:
+    """The ``planned_wind`` of a mission.geojson's airwork member (``speed_mps``,
+    ``from_deg``, ``bands``), or None (calm) when absent or unreadable (noted)."""
+    if raw is None:
+        return None
+    try:
+        bands = tuple(tuple(float(x) for x in b) for b in raw.get("bands") or ())
+        return Wind(float(raw["speed_mps"]), float(raw["from_deg"]), bands)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        notes.append(f"{name}: airwork.planned_wind is not readable, taken as calm ({exc})")
+        return None
+
+
+_LEG_NUMBERS = {"speed_mps": 0.0, "payload_kg": None, "payload_end_kg": None, "energy_wh": None}
+
+
+def _check_leg_numbers(props: dict, where: str) -> None:
+    """A leg's speed (> 0 m/s), payloads (≥ 0 kg) and energy (≥ 0 Wh), when given, must be
+    finite numbers: a leg that says otherwise is a corrupt file.
+
+    Raises
+    ------
+    MissionFileError
+    """
+    for key, above in _LEG_NUMBERS.items():
+        value = props.get(key)
+        if value is None:
+            continue
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                number = None
+        ok = number is not None and math.isfinite(number)
+        ok = ok and (number > above if above is not None else number >= 0)
+        if not ok:
+            rule = "> 0" if above is not None else "≥ 0"
+            raise MissionFileError(f"{where}: {key} = {value!r} must be a finite number {rule}")
 
 
 def read_flight(path: str | Path, *, default_speed_mps: float = 5.0) -> FlightInput:

@@ -102,6 +102,7 @@ def run_job(
     )
     say(0.08, "planning")
     planned, mission, block = _plan_and_check(req, job_kind, site, choices, params, conditions, say)
+    mission = replace(mission, meta={**mission.meta, "planned_wind": _wind_record(site.wind)})
     say(0.9, "rendering outputs")
     files, summary = _render(req, job_kind, planned, mission, block)
     notes = (*site.notes, *_ignored(site, job_kind), *planned.notes)
@@ -235,6 +236,16 @@ def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, 
     summary = _json_safe(summary)
     files["summary.json"] = json.dumps(summary, indent=2, allow_nan=False).encode()
     return files, summary
+
+
+def _wind_record(wind: Wind) -> dict[str, Any]:
+    """The wind a mission's energies were priced in, as written into mission.geojson (a
+    later ``airwork check`` in another wind adds only the difference)."""
+    return {
+        "speed_mps": float(wind.speed_mps),
+        "from_deg": float(wind.from_deg),
+        "bands": [list(map(float, b)) for b in wind.bands],
+    }
 
 
 def _json_safe(value: Any) -> Any:
