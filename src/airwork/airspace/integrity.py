@@ -23,8 +23,9 @@ missions too where PX4 is no more lenient:
                      ``NAV_RETURN_TO_LAUNCH``: the aircraft hovers where the mission ends
                      until the battery failsafe.
 ``invalid_fence``    a fence polygon the autopilot cannot use (crossing itself, zero area).
-``invalid_leg``      (airwork's own ``mission.geojson``) a leg with a speed, hold, payload or
-                     energy that is not a finite number in range.
+
+(airwork's own ``mission.geojson`` carries legs, not items: a leg whose numbers are not
+finite and in range makes the file unreadable, :func:`~airwork.airspace.tracks.read_flight`.)
 
 Each violation names the item (its sequence number) and the reason; the check's exit is 3.
 """
@@ -38,7 +39,7 @@ import shapely
 from pymavlink import mavutil
 
 from airwork.airspace.report import Violation
-from airwork.airspace.tracks import FlightInput, Track
+from airwork.airspace.tracks import FlightInput
 from airwork.autopilot.items import Autopilot, MissionItem, command_name
 from airwork.autopilot.read import MissionFile
 from airwork.geo.frame import LocalFrame
@@ -52,7 +53,6 @@ INTEGRITY_KINDS = (
     "missing_takeoff",
     "missing_landing",
     "invalid_fence",
-    "invalid_leg",
 )
 """Violation kinds of these checks."""
 
@@ -93,8 +93,8 @@ def integrity_violations(
     Parameters
     ----------
     flight : FlightInput
-        From a ``.plan``/``.waypoints`` file (its items are checked) or airwork's
-        ``mission.geojson`` (its legs are checked); a planned Mission has none.
+        From a ``.plan``/``.waypoints`` file (its items are checked); a planned Mission
+        or a ``mission.geojson`` has no items (none found).
     autopilot : Autopilot or None
         PX4 takes off by itself before a first waypoint (no ``missing_takeoff``); any
         other value, None included, checks ArduPilot's rules.
@@ -112,9 +112,6 @@ def integrity_violations(
         px4 = autopilot is not None and Autopilot(autopilot) == Autopilot.PX4
         out += _sequence_violations(body, home, takeoff_needed=not px4)
         out += _fence_violations(mf, flight.frame)
-    elif flight.source == "geojson":
-        for track in flight.tracks:
-            out += _leg_violations(flight, track)
     return out
 
 
@@ -269,37 +266,6 @@ def _fence_violations(mf: MissionFile, frame: LocalFrame) -> list[Violation]:
                 f"geoFence.polygons[{i}]",
                 f"geoFence.polygons[{i}] is not a simple polygon ({reason}): the autopilot "
                 "cannot tell inside from outside",
-            )
-        )
-    return out
-
-
-# --------------------------------------------------------------------------- our legs
-def _leg_violations(flight: FlightInput, track: Track) -> list[Violation]:
-    """A leg of ``mission.geojson`` with a value that is not a finite number in range."""
-    checks = (
-        ("speed_mps", track.speed_mps, lambda v: v > 0),
-        ("payload_kg", track.payload_kg, lambda v: v >= 0),
-        ("hold_s", track.hold_s[1:], lambda v: v >= 0),
-    )
-    if track.energy_wh is not None:
-        checks += (("energy_wh", track.energy_wh, lambda v: v >= 0),)
-    out = []
-    for key, values, ok in checks:
-        bad = ~np.isfinite(values) | ~ok(np.where(np.isfinite(values), values, 0.0))
-        if not bad.any():
-            continue
-        k = int(np.argmax(bad))
-        lon, lat = flight.frame.to_lonlat(*track.xy_m[k])
-        out.append(
-            _violation(
-                "invalid_leg",
-                int(track.item[k + 1]),
-                (float(lat), float(lon)),
-                key,
-                f"sortie {track.sortie} leg {k + 1}: {key} = {values[k]!r} is not a finite "
-                "number in range",
-                sortie=track.sortie,
             )
         )
     return out
