@@ -80,8 +80,24 @@ def test_clock_times_read(text, seconds):
 
 @pytest.mark.parametrize(
     "text",
-    ["24:00", "25:00", "12:60", "7:61", "23:59:60", "noon", "", "-1", -5, 86_401, math.nan,
-     math.inf, True, None, "2026-13-01T09:00", "12:3"],
+    [
+        "24:00",
+        "25:00",
+        "12:60",
+        "7:61",
+        "23:59:60",
+        "noon",
+        "",
+        "-1",
+        -5,
+        86_401,
+        math.nan,
+        math.inf,
+        True,
+        None,
+        "2026-13-01T09:00",
+        "12:3",
+    ],
 )
 def test_clock_times_refused_with_the_value_named(text):
     with pytest.raises(InputFileError, match=r"^earliest: .*(00:00|day|ISO)"):
