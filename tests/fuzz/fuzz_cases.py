@@ -1393,6 +1393,92 @@ def random_job_cases(rng: random.Random, count: int = 30) -> list[Case]:
     return cases
 
 
+def _powerline(name: str, fn) -> Setup:
+    """The example power line with one change."""
+
+    def setup(d: Path, ctx: dict) -> None:
+        doc = json.loads(I.POWERLINE.read_text())
+        fn(doc)
+        (d / "line.geojson").write_text(json.dumps(doc))
+
+    return setup
+
+
+def powerline_cases() -> list[Case]:
+    """Towers, lines and corridors that make no sense: refused naming the feature."""
+
+    def tower(k: int, **props):
+        return lambda doc: doc["features"][k]["properties"].update(props)
+
+    def keep(pred):
+        return lambda doc: doc.update(features=[f for f in doc["features"] if pred(f)])
+
+    rows = [
+        ("tower height nan", tower(2, height_m="nan"), ("feature 2", "height_m", "(0, 500]")),
+        ("tower height negative", tower(2, height_m=-5), ("feature 2", "height_m")),
+        ("tower height 5 km", tower(2, height_m=5000), ("feature 2", "height_m")),
+        ("tower voltage 0", tower(2, voltage_kv=0), ("voltage_kv", "kV")),
+        ("tower crossarm inf", tower(2, crossarm_half_m="inf"), ("crossarm_half_m",)),
+        (
+            "tower without role",
+            lambda d: d["features"][2]["properties"].pop("role"),
+            ("no 'role'", "feature 2 (Point)"),
+        ),
+        ("tower role typo", tower(2, role="towr"), ("typo", "tower")),
+        (
+            "one tower",
+            keep(lambda f: f["properties"]["role"] != "tower" or f["properties"]["seq"] == 0),
+            ("at least two towers",),
+        ),
+        ("two towers share a seq", tower(3, seq=2), ("share the seq",)),
+        (
+            "a tower twice",
+            lambda d: d["features"][3]["geometry"].update(
+                coordinates=d["features"][2]["geometry"]["coordinates"]
+            ),
+            ("duplicated tower",),
+        ),
+        ("no station", keep(lambda f: f["properties"]["role"] != "station"), ("station",)),
+        (
+            "right of way as a point",
+            lambda d: d["features"][-1].update(
+                geometry={"type": "Point", "coordinates": [11.0, 48.0]}
+            ),
+            ("right_of_way must be Polygon",),
+        ),
+        (
+            "tower at lat 98",
+            lambda d: d["features"][2]["geometry"].update(coordinates=[11.0, 98.0]),
+            ("outside the WGS84 range",),
+        ),
+    ]
+    base = ("plan", "powerline", "{dir}/line.geojson", "-o", "{out}", "--no-picture")
+    cases = [
+        Case(f"powerline: {n}", base, "refuse", names, _powerline(n, fn)) for n, fn, names in rows
+    ]
+    cases.append(
+        Case(
+            "powerline: as given, corridor and mapping",
+            (*base, "-m", "corridor", "-m", "mapping"),
+            "accept",
+            (),
+            _powerline("as given", lambda d: None),
+        )
+    )
+    survey = ("plan", "survey", str(I.EXAMPLE), "-o", "{out}", "--no-picture")
+    cases += [
+        Case("survey --gsd-cm 0.1", (*survey, "--gsd-cm", "0.1"), "refuse", ("fly higher",)),
+        Case("survey --gsd-cm 40", (*survey, "--gsd-cm", "40"), "refuse", ("m",)),
+        Case(
+            "survey --height-m 5 --side-overlap 0.94",
+            (*survey, "--height-m", "5", "--side-overlap", "0.94"),
+            "accept",
+            (),
+        ),
+    ]
+    return cases
+
+
 def all_cases(seed: int = 15) -> list[Case]:
     """Every case, in a fixed order (the generator is seeded)."""
     rng = random.Random(seed)
@@ -1404,6 +1490,7 @@ def all_cases(seed: int = 15) -> list[Case]:
         + mission_cases(rng)
         + aircraft_cases(rng)
         + random_job_cases(rng)
+        + powerline_cases()
     )
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), "case names must be unique"
