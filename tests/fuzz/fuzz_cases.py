@@ -1299,10 +1299,7 @@ def aircraft_cases(rng: random.Random) -> list[Case]:
         ("--temperature-c", "-300", "refuse"),
         ("--temperature-c", "1000", "refuse"),
     ]
-    cases = [
-        Case(f"aircraft perf {o} {v}", (*perf, o, v), e, () if e == "refuse" else (o,))
-        for o, v, e in rows
-    ]
+    cases = [Case(f"aircraft perf {o} {v}", (*perf, o, v), e, (o,)) for o, v, e in rows]
     cases += [
         Case("aircraft perf --payload-kg 3", (*perf, "--payload-kg", "3"), "accept", ()),
         Case("aircraft perf unknown", ("aircraft", "perf", "nothing-9"), "refuse", ("nothing-9",)),

@@ -11,7 +11,6 @@ import typer
 from rich.markup import escape
 
 from airwork.cli.common import JsonOpt, console, err_console, handle_errors
-from airwork.errors import AircraftError
 
 if TYPE_CHECKING:  # pragma: no cover
     from airwork.aircraft import Calibration
@@ -163,14 +162,22 @@ def perf(
 ) -> None:
     """Performance at one payload (and speed): powers, endurance, range, pack voltage under
     hover load and thrust margin."""
+    from airwork.jobs.request import PerfRequest
+
+    opts = PerfRequest.parse(
+        {
+            "payload_kg": payload_kg,
+            "speed_mps": speed_mps,
+            "reserve_frac": reserve_frac,
+            "temperature_c": temperature_c,
+        }
+    )
     a = load_aircraft(aircraft)
-    if reserve_frac is not None:
-        if not 0.0 <= reserve_frac < 0.9:
-            raise AircraftError(f"--reserve-frac must be in [0, 0.9), got {reserve_frac}")
-        a = a.with_reserve(reserve_frac)
-    if temperature_c is not None:
-        a = a.with_temperature(temperature_c)
-    p = a.performance(payload_kg, speed_mps)
+    if opts.reserve_frac is not None:
+        a = a.with_reserve(opts.reserve_frac)
+    if opts.temperature_c is not None:
+        a = a.with_temperature(opts.temperature_c)
+    p = a.performance(opts.payload_kg, opts.speed_mps)
     data = {
         k: (round(v, 4) if isinstance(v, float) else list(v) if isinstance(v, tuple) else v)
         for k, v in asdict(p).items()

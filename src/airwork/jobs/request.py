@@ -29,9 +29,11 @@ __all__ = [
     "ConditionsRequest",
     "JobRequest",
     "OutputRequest",
+    "PerfRequest",
     "RequestError",
     "SiteRequest",
     "parse_aircraft_choice",
+    "parse_options",
 ]
 
 
@@ -115,15 +117,45 @@ class CheckRequest(_WindFields):
         ------
         RequestError
         """
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
+        return parse_options(cls, data)
 
-            def name(loc: tuple) -> str:
-                field = str(loc[0]) if loc else "options"
-                return "--wind-band" if field == "wind_bands" else "--" + field.replace("_", "-")
 
-            raise RequestError("; ".join(problems(exc, cls, name))) from None
+class PerfRequest(_Strict):
+    """The options of ``airwork aircraft perf`` (the aircraft's own limits are its own)."""
+
+    payload_kg: float = Field(0.0, ge=0, le=1000, description="Payload mass (kg)")
+    speed_mps: float | None = Field(None, gt=0, le=200, description="Airspeed (m/s)")
+    reserve_frac: float | None = Field(None, ge=0, lt=0.9, description="Landing reserve (share)")
+    temperature_c: float | None = Field(None, ge=-30, le=60, description="Battery temperature (°C)")
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> PerfRequest:
+        """Performance options from plain data, one line per bad value naming the option.
+
+        Raises
+        ------
+        RequestError
+        """
+        return parse_options(cls, data)
+
+
+def parse_options(model: type[_Strict], data: dict[str, Any]) -> Any:
+    """Validate a command's options: one line per bad value naming the option as the
+    command line spells it (``--step-m``), its rule and unit.
+
+    Raises
+    ------
+    RequestError
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+
+        def name(loc: tuple) -> str:
+            field = str(loc[0]) if loc else "options"
+            return "--wind-band" if field == "wind_bands" else "--" + field.replace("_", "-")
+
+        raise RequestError("; ".join(problems(exc, model, name))) from None
 
 
 class OutputRequest(_Strict):
