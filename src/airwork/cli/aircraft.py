@@ -239,7 +239,9 @@ def calibrate(
 
     from airwork.aircraft.calibration import fit_calibration
     from airwork.flightlog import read_log
+    from airwork.jobs.request import PerfRequest
 
+    payload_kg = PerfRequest.parse({"payload_kg": payload_kg}).payload_kg
     a = load_aircraft(aircraft)
     fit = fit_calibration(a, [read_log(p) for p in logs], payload_kg)
     cal = fit.calibration
