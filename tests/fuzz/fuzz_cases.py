@@ -1467,8 +1467,8 @@ def powerline_cases() -> list[Case]:
         Case("survey --gsd-cm 0.1", (*survey, "--gsd-cm", "0.1"), "refuse", ("fly higher",)),
         Case("survey --gsd-cm 40", (*survey, "--gsd-cm", "40"), "refuse", ("m",)),
         Case(
-            "survey --height-m 5 --side-overlap 0.94",
-            (*survey, "--height-m", "5", "--side-overlap", "0.94"),
+            "survey --height-m 5 --side-overlap 0.9",
+            (*survey, "--height-m", "5", "--side-overlap", "0.9"),
             "accept",
             (),
         ),
