@@ -62,15 +62,18 @@ def spray(out: Path, aircraft: str, *extra: str) -> list[str]:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     """An older, bigger output (sprayer-10: many sorties) and the newer one it is
-    overwritten with (sprayer-40: few sorties), each made once."""
+    overwritten with (sprayer-40: few sorties), each made once, and how long the newer
+    run took (signals are sent at random moments of such a run)."""
     base = tmp_path_factory.mktemp("outputs")
     old, new = base / "old", base / "new"
     for out, craft in ((old, "sprayer-10"), (new, "sprayer-40")):
+        t0 = time.perf_counter()
         p = cli(*spray(out, craft))
         _, err = p.communicate(timeout=120)
+        new_run_s = time.perf_counter() - t0
         assert p.returncode == 0, err
     assert len(list(old.glob("*.plan"))) > 2 * len(list(new.glob("*.plan")))
-    return snapshot(old), snapshot(new)
+    return snapshot(old), snapshot(new), new_run_s
 
 
 def old_or_new(state: dict[str, bytes], old: dict[str, bytes], new: dict[str, bytes]) -> str:
@@ -93,14 +96,10 @@ def test_signal_during_overwrite_leaves_the_old_or_the_new_output(tmp_path, outp
     """Runs of `plan spray --overwrite` over an older bigger output, each interrupted at
     a random moment of its life: exit 130 with one line (or 0 when it had finished), the
     folder is the old output or the new one, and nothing is left beside it."""
-    old, new = outputs
+    old, new, full_s = outputs
     rng = random.Random(sig)
     seen = set()
     out = tmp_path / "out"
-    t0 = time.perf_counter()
-    p = cli(*spray(out, "sprayer-40"))
-    p.communicate(timeout=120)
-    full_s = time.perf_counter() - t0
     for delay in sorted(rng.uniform(0.4, 1.1) * full_s for _ in range(2)):
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
@@ -167,7 +166,7 @@ def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path):
 def test_two_concurrent_runs_never_mix(tmp_path, outputs):
     """Two runs started together into one folder: one writes; the other is refused by
     the lock (or, if it only started once the first had finished, replaces it whole)."""
-    _, new = outputs
+    _, new, _ = outputs
     out = tmp_path / "out"
     procs = [cli(*spray(out, "sprayer-40", "--overwrite")) for _ in range(2)]
     results = [p.communicate(timeout=120) for p in procs]
