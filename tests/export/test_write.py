@@ -95,3 +95,13 @@ def test_refusals_name_the_problem(tmp_path):
         write_files({"../a.plan": b"x"}, tmp_path / "out")
     with pytest.raises(ExportError, match="--overwrite"):
         write_files({"a.plan": b"x"}, tmp_path)
+
+
+def test_the_current_folder_is_never_an_output(tmp_path, monkeypatch):
+    """It would be swapped away under the user's shell: refused before anything."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    for out in (".", "./", "..", str(tmp_path)):
+        with pytest.raises(ExportError, match="current folder"):
+            write_files({"a.plan": b"x"}, out, overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -715,6 +715,12 @@ def _format_cases() -> list[Case]:
             _text("afile", "x"),
         ),
         Case(
+            "out is the current folder",
+            (*spray, str(I.EXAMPLE), "-o", ".", "--overwrite"),
+            "refuse",
+            ("current folder",),
+        ),
+        Case(
             "out not empty",
             (*spray, str(I.EXAMPLE), "-o", "{dir}"),
             "refuse",

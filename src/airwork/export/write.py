@@ -54,10 +54,16 @@ def check_out_dir(out_dir: str | Path, *, overwrite: bool = False) -> Path:
     Raises
     ------
     ExportError
-        The path is a file, lies under a file, or is a non-empty folder and ``overwrite`` is
-        not set.
+        The path is a file, lies under a file, is the current folder (or one holding it),
+        or is a non-empty folder and ``overwrite`` is not set.
     """
     path = Path(out_dir)
+    here = Path.cwd().resolve()
+    if path.resolve() == here or path.resolve() in here.parents:
+        raise ExportError(
+            f"{path}: the output folder is the current folder or holds it; it is replaced "
+            "whole when written, so give a folder of its own (e.g. -o out)"
+        )
     if path.exists() and not path.is_dir():
         raise ExportError(f"{path}: the output path exists and is not a folder")
     for parent in path.parents:
