@@ -11,6 +11,7 @@ __all__ = [
     "AircraftError",
     "AirworkError",
     "AirworkWarning",
+    "BudgetError",
     "CRSError",
     "ExportError",
     "GeometryError",
@@ -50,6 +51,11 @@ class ExportError(AirworkError, ValueError):
 
 class MissionFileError(AirworkError, ValueError):
     """A mission file (.plan, .waypoints) is malformed."""
+
+
+class BudgetError(AirworkError, ValueError):
+    """A job would need more work or memory than airwork allows (a resolution too fine for
+    the size of the job); refused before the work starts."""
 
 
 class AirworkWarning(UserWarning):

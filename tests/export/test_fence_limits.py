@@ -133,11 +133,11 @@ def farm():
 
 
 def test_farm_obstacles_become_circles_and_fence_fits(farm):
-    """The farm's 5 round obstacles (128-vertex holes, 710 fence points with the outer ring)
+    """The farm's 5 round obstacles (64-vertex holes, mitred, 390 fence points with the outer ring)
     are written as 5 fence circles that cover them; the fence fits ArduCopter's 70 items
     and 560 bytes, and keeps the flight path inside with the margin."""
     raw = mission_fence(farm)
-    assert sum(len(h.coords) - 1 for h in farm.geofence.interiors) == 5 * 128
+    assert sum(len(h.coords) - 1 for h in farm.geofence.interiors) == 5 * 64
     assert raw.items == 70 + 5 and len(raw.circles) == 5
     doc = json.loads(to_qgc_plan(farm, 1))
     polys, circles = fence_from_plan(doc, farm.frame)
@@ -159,6 +159,16 @@ def test_round_ring_detection():
     assert round_ring(shapely.box(0, 0, 10, 10).exterior) is None
     ellipse = shapely.affinity.scale(shapely.Point(0, 0).buffer(10), 1.2, 1.0)
     assert round_ring(ellipse.exterior) is None
+    # a long strip buffered with round caps: every vertex on the caps, all near one distance
+    # from the middle, yet no circle (a 213 m circle once replaced a 20 m wide strip)
+    strip = shapely.box(-200, -8, 200, 8).buffer(2.5)
+    r = np.hypot(*(np.asarray(strip.exterior.coords) - (0, 0)).T)
+    assert r.min() > 0.98 * r.max()  # the spread test alone would take it
+    assert round_ring(strip.exterior) is None
+    for n in (12, 36, 64):  # sampled circles of as few as 12 vertices stay circles
+        ang = 2 * np.pi * np.arange(n) / n
+        ring = shapely.LinearRing(np.column_stack([50 * np.cos(ang), 50 * np.sin(ang)]))
+        assert round_ring(ring)[1] == pytest.approx(50.0)
 
 
 @pytest.fixture(scope="module")

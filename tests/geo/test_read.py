@@ -645,11 +645,14 @@ def test_point_obstacle_without_radius(tmp_path):
 @pytest.mark.parametrize(
     ("props", "message"),
     [
-        ({"radius_m": 0}, "radius_m = 0: Input should be greater than 0"),
-        ({"radius_m": -3}, "radius_m = -3: Input should be greater than 0"),
-        ({"radius_m": "inf"}, "radius_m = 'inf': Input should be a finite number"),
-        ({"radius_m": "big"}, "radius_m = 'big': Input should be a valid number.*"),
-        ({"radius_m": 4, "height_m": -2}, "height_m = -2: Input should be greater .*0"),
+        ({"radius_m": 0}, r"radius_m = 0: must be a finite number of m in \(0, 10000\]"),
+        ({"radius_m": -3}, r"radius_m = -3: must be a finite number of m in \(0, 10000\]"),
+        ({"radius_m": "inf"}, r"radius_m = 'inf': must be a finite number of m in \(0, 10000\]"),
+        ({"radius_m": "big"}, r"radius_m = 'big': must be a finite number of m in \(0, 10000\]"),
+        (
+            {"radius_m": 4, "height_m": -2},
+            r"height_m = -2: must be a finite number of m in \[0, 1000\]",
+        ),
     ],
 )
 def test_bad_obstacle_dimensions(props, message):

@@ -116,20 +116,30 @@ def _file_limits(flight, track, profile: AutopilotProfile, first: bool) -> list[
 
 
 def check_autopilot(
-    flight, track, collector, profile: AutopilotProfile | str | None, autopilot: Autopilot
+    flight,
+    track,
+    collector,
+    profile: AutopilotProfile | str | None,
+    autopilot: Autopilot,
+    cache: dict | None = None,
 ) -> None:
     """Add this sortie's autopilot-limit and missing-device violations to ``collector``
-    (fence and rally points once, with the first sortie)."""
+    (fence and rally points once, with the first sortie).
+
+    ``cache``: a dict kept across the sorties of one check, so a planned mission's limits
+    (every sortie's items and the fitted fence) are worked out once, not once a sortie.
+    """
     prof = resolve_profile(profile, autopilot)
     first = track is flight.tracks[0]
     if flight.mission is not None:
-        mission = flight.mission
+        cache = {} if cache is None else cache
+        if "limits" not in cache:
+            cache["limits"] = limit_problems(flight.mission, prof)
+            cache["devices"] = device_problems(flight.mission, prof)
         problems = [
-            p
-            for p in limit_problems(mission, prof)
-            if p.sortie == track.sortie or (first and p.sortie == 0)
+            p for p in cache["limits"] if p.sortie == track.sortie or (first and p.sortie == 0)
         ]
-        problems += [p for p in device_problems(mission, prof) if p.sortie == track.sortie]
+        problems += [p for p in cache["devices"] if p.sortie == track.sortie]
     else:
         problems = _file_limits(flight, track, prof, first)
     s = collector.s

@@ -50,6 +50,7 @@ from pymavlink import mavutil
 from airwork.aircraft.model import Aircraft
 from airwork.airspace.autopilot_limits import check_autopilot
 from airwork.airspace.flight_time import nav_for_profile, track_extra_s, track_time_s
+from airwork.airspace.integrity import integrity_violations
 from airwork.airspace.report import (
     ACCEPTED_COMMANDS,
     CheckConfig,
@@ -68,6 +69,7 @@ from airwork.autopilot.items import Autopilot, command_name
 from airwork.autopilot.mission_items import mission_items
 from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
 from airwork.flight.conditions import Conditions
+from airwork.limits import MAX_CHECK_SAMPLES, MAX_SORTIE_SAMPLES, require_budget
 from airwork.mission.model import Mission
 from airwork.site.terrain import FlatTerrain, Terrain
 from airwork.site.zones import Obstacle, Zone
@@ -105,15 +107,53 @@ class _Samples:
 
 def _densify(track: Track, step_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Leg index and fraction along the leg of every sample, last waypoint included."""
-    xy = track.xy_m
-    m = len(xy) - 1
-    d = np.diff(xy, axis=0)
-    length = np.maximum(np.hypot(d[:, 0], d[:, 1]), np.abs(np.diff(track.alt_m)))
+    m = len(track.xy_m) - 1
+    length = _leg_lengths(track)
     n = np.maximum(1, np.ceil(length / step_m - 1e-9)).astype(np.int64)
     leg = np.repeat(np.arange(m), n)
     start = np.cumsum(n) - n
     t = (np.arange(leg.size) - start[leg]) / n[leg]
     return np.append(leg, m - 1), np.append(t, 1.0)
+
+
+def _leg_lengths(track: Track) -> np.ndarray:
+    """Sampled length of each leg: the longer of its horizontal and vertical extent. [m]"""
+    d = np.diff(track.xy_m, axis=0)
+    return np.maximum(np.hypot(d[:, 0], d[:, 1]), np.abs(np.diff(track.alt_m)))
+
+
+def _require_sample_budget(flight: FlightInput, step_m: float) -> None:
+    """Refuse a check whose samples would exceed the budgets of
+    :mod:`airwork.limits` (a tiny ``--step-m`` over a long mission) before any array is
+    made: :data:`MAX_SORTIE_SAMPLES` per sortie (memory), :data:`MAX_CHECK_SAMPLES` in all
+    (time)."""
+    total_m = count = 0.0
+    for track in flight.tracks:
+        length = _leg_lengths(track)
+        if not np.all(np.isfinite(length)):
+            k = int(np.argmax(~np.isfinite(length)))
+            raise GeometryError(
+                f"sortie {track.sortie}, item {int(track.item[k + 1])}: the leg has no finite "
+                "length (a position or altitude that is not a number)"
+            )
+        n = float(np.maximum(1.0, np.ceil(length / step_m - 1e-9)).sum()) + 1.0
+        require_budget(
+            n,
+            MAX_SORTIE_SAMPLES,
+            f"--step-m {step_m:g} along sortie {track.sortie} ({length.sum() / 1000:,.1f} km) "
+            "needs",
+            "samples",
+            f"use --step-m {max(1.01 * length.sum() / MAX_SORTIE_SAMPLES, 0.01):.3g} or more",
+        )
+        total_m += float(length.sum())
+        count += n
+    require_budget(
+        count,
+        MAX_CHECK_SAMPLES,
+        f"--step-m {step_m:g} over {total_m / 1000:,.1f} km of legs needs",
+        "samples",
+        f"use --step-m {max(1.01 * total_m / MAX_CHECK_SAMPLES, 0.01):.3g} or more",
+    )
 
 
 def _locate(flight: FlightInput, track: Track, x: float, y: float) -> str:
@@ -462,10 +502,14 @@ def _check_aircraft(
     if track.energy_wh is not None and cfg.wind_in_energy:
         energy = track.energy_wh
     elif track.energy_wh is not None:
-        calm = cond.price_legs(
-            xyz, track.speed_mps, payload, corners=False, with_wind=False, **kw
+        # the file's energies were priced in the wind it was planned in (calm unless the
+        # file says): only the difference to this check's wind is added
+        planned = c.flight.planned_wind
+        base = cond if planned is None else Conditions(aircraft, wind=planned)
+        then = base.price_legs(
+            xyz, track.speed_mps, payload, corners=False, with_wind=planned is not None, **kw
         ).energy_wh
-        energy = track.energy_wh + (windy.energy_wh - calm)
+        energy = track.energy_wh + (windy.energy_wh - then)
     cum = np.cumsum(energy)
     total = float(cum[-1]) if cum.size else 0.0
     stats["energy_wh"] = round(total, 2)
@@ -625,8 +669,10 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
     if flight.source == "geojson" and autopilot is not None:
         notes.append("mission.geojson carries no MAVLink commands: command check skipped")
         autopilot = None
+    _require_sample_budget(flight, cfg.step_m)
     report = CheckReport(mission=flight.name, notes=notes, terrain=terrain.description)
     home_ground = None
+    limits_cache: dict = {}  # the mission's autopilot limits, worked out once
     for track in flight.tracks:
         s = _sample(flight, track, terrain, cfg.step_m)
         if home_ground is None:
@@ -655,13 +701,14 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             _check_aircraft(c, cfg, craft, craft.usable_energy_wh * (1.0 - r), stats)
         if autopilot is not None:
             _check_commands(flight, track, c, autopilot)
-            check_autopilot(flight, track, c, cfg.profile, autopilot)
+            check_autopilot(flight, track, c, cfg.profile, autopilot, limits_cache)
         report.violations += c.violations()
         report.samples += int(s.x.size)
         report.sorties.append(stats)
     report.violations += _check_rally(
         flight, zi, terrain, home_ground if home_ground is not None else 0.0
     )
+    report.violations += integrity_violations(flight, cfg.autopilot)  # items as written
     report.runtime_s = round(time.perf_counter() - t0, 4)
     return report
 

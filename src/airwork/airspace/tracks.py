@@ -39,6 +39,7 @@ from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS
 from airwork.geo.frame import LocalFrame
 from airwork.mission.model import AltitudeRef, LegKind, Mission
 from airwork.site.roles import ROLES, canonical_role, validate_properties
+from airwork.site.wind import Wind
 from airwork.site.zones import Zone, zone_from_geometry
 
 __all__ = [
@@ -164,6 +165,12 @@ class FlightInput:
     fence_items, fence_bytes : int
         MAVLink fence items (vertices and circles) of a mission file and the ArduPilot fence
         storage they need (4 + polygons 2 + 8 per vertex + circles 13). [-], [bytes]
+    source_file : MissionFile or None
+        The ``.plan``/``.waypoints`` file as read, for the item checks
+        (:mod:`airwork.airspace.integrity`).
+    planned_wind : Wind or None
+        The wind the file's leg energies were priced in (``mission.geojson``'s
+        ``airwork.planned_wind``); None: calm.
     """
 
     name: str
@@ -183,6 +190,8 @@ class FlightInput:
     notes: list[str] = field(default_factory=list)
     fence_items: int = 0
     fence_bytes: int = 0
+    source_file: MissionFile | None = None
+    planned_wind: Wind | None = None
 
     def bounds_m(self) -> tuple[float, float, float, float]:
         """Box around every waypoint and rally point. [m]"""
@@ -333,7 +342,7 @@ def from_mission_file(
         return np.array([float(x), float(y)])
 
     home_xy = local(*home_ll)
-    notes: list[str] = []
+    notes: list[str] = list(mf.notes)
     b = _PathBuilder(home_xy, default_speed_mps)
     body = [it for it in mf.items if not (mf.home is not None and it.seq == 0)]
     commands = _fly_items(b, body, local, home_xy, name, notes)
@@ -379,6 +388,7 @@ def from_mission_file(
         notes=notes,
         fence_items=fence_items,
         fence_bytes=fence_bytes,
+        source_file=mf,
     )
 
 
@@ -427,7 +437,7 @@ def _fly_items(b: _PathBuilder, body, local, home_xy, name: str, notes: list[str
             if b.airborne:
                 b.land_at(xy, it.seq)
             continue
-        if not _has_position(it):
+        if not _has_position(it) or not math.isfinite(it.alt_m):
             notes.append(f"item {it.seq} ({cmd}) has no position and is not flown by the check")
             continue
         xy = local(it.lat_deg, it.lon_deg)
@@ -457,10 +467,6 @@ def _file_fence(mf: MissionFile, frame: LocalFrame, local, name: str):
         factor = 1.0 if inclusion else 1.0 / math.cos(math.pi / 64)
         poly = shapely.Point(c).buffer(radius * factor, quad_segs=16)
         zones.append(Zone(poly, inclusion=inclusion, name=f"{name} geoFence.circles[{i}]"))
-    n_vertices = [len(v) for v, _ in mf.geofence_polygons]
-    n_circles = len(mf.geofence_circles)
-    fence_items = sum(n_vertices) + n_circles
-    fence_bytes = 4 + sum(2 + 8 * n for n in n_vertices) + 13 * n_circles if fence_items else 0
     n_vertices = [len(v) for v, _ in mf.geofence_polygons]
     n_circles = len(mf.geofence_circles)
     fence_items = sum(n_vertices) + n_circles
@@ -551,6 +557,12 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
                 raise MissionFileError(
                     f"{path}: feature {i}: a leg is a LineString of two [lon, lat, alt] points"
                 )
+            if np.any(np.abs(c[:, 0]) > 180) or np.any(np.abs(c[:, 1]) > 90):
+                raise MissionFileError(
+                    f"{path}: feature {i}: leg coordinates {c[:, :2].tolist()} are outside the "
+                    "WGS84 range (GeoJSON is lon, lat)"
+                )
+            _check_leg_numbers(props, f"{path}: feature {i}")
             legs.setdefault(sortie, []).append((leg, props, c))
         elif role in _ZONE_SPELLINGS:
             where = f"{path.name} feature {i}"
@@ -619,12 +631,54 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
         frame=frame,
         tracks=tracks,
         zones=zones,
+        planned_wind=_planned_wind(block.get("planned_wind"), path.name, notes),
         source="geojson",
         reserve_frac=decoded.get("reserve_frac"),
         aircraft=decoded.get("aircraft"),
         payload_known=True,
         notes=notes,
     )
+
+
+def _planned_wind(raw, name: str, notes: list[str]) -> Wind | None:
+    """The ``planned_wind`` of a mission.geojson's airwork member (``speed_mps``,
+    ``from_deg``, ``bands``), or None (calm) when absent or unreadable (noted)."""
+    if raw is None:
+        return None
+    try:
+        bands = tuple(tuple(float(x) for x in b) for b in raw.get("bands") or ())
+        return Wind(float(raw["speed_mps"]), float(raw["from_deg"]), bands)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        notes.append(f"{name}: airwork.planned_wind is not readable, taken as calm ({exc})")
+        return None
+
+
+_LEG_NUMBERS = {"speed_mps": 0.0, "payload_kg": None, "payload_end_kg": None, "energy_wh": None}
+
+
+def _check_leg_numbers(props: dict, where: str) -> None:
+    """A leg's speed (> 0 m/s), payloads (≥ 0 kg) and energy (≥ 0 Wh), when given, must be
+    finite numbers: a leg that says otherwise is a corrupt file.
+
+    Raises
+    ------
+    MissionFileError
+    """
+    for key, above in _LEG_NUMBERS.items():
+        value = props.get(key)
+        if value is None:
+            continue
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                number = None
+        ok = number is not None and math.isfinite(number)
+        ok = ok and (number > above if above is not None else number >= 0)
+        if not ok:
+            rule = "> 0" if above is not None else "≥ 0"
+            raise MissionFileError(f"{where}: {key} = {value!r} must be a finite number {rule}")
 
 
 def read_flight(path: str | Path, *, default_speed_mps: float = 5.0) -> FlightInput:

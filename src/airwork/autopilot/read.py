@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,8 @@ class MissionFile:
     airwork : dict or None
         The ``airwork`` member of a ``.plan`` airwork wrote (aircraft, reserve, payloads;
         :mod:`airwork.export.annotate`), as it is in the file.
+    notes : tuple of str
+        What was read but not used (a version 1 fence or rally object QGC ignores).
     """
 
     items: tuple[MissionItem, ...]
@@ -78,6 +81,7 @@ class MissionFile:
     rally_points: tuple[tuple[float, float, float], ...] = ()
     source_format: str = "plan"
     airwork: dict[str, Any] | None = None
+    notes: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- .plan
@@ -106,11 +110,15 @@ def parse_qgc_plan(text: str) -> MissionFile:
         ``StructureScan`` (QGC stores no items for it) or an unknown item type.
     """
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise MissionFileError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except ValueError as exc:
+        found = _CONSTANT_RE.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 0
+        raise MissionFileError(f"invalid JSON at line {line}: {exc}") from None
     _require_type(doc, dict, "the top level", "an object")
     if _get(doc, "fileType", str, "") != "Plan":
         raise MissionFileError(f"fileType must be 'Plan', got {doc['fileType']!r}")
@@ -125,6 +133,7 @@ def parse_qgc_plan(text: str) -> MissionFile:
     _get(mission, "firmwareType", (int, float), "mission")
     home_raw = _get(mission, "plannedHomePosition", list, "mission")
     home = _numbers(home_raw, 3, "mission", "plannedHomePosition", allow_null=False)
+    _check_latlon(home[0], home[1], "mission.plannedHomePosition")
     raw_items = _get(mission, "items", list, "mission")
 
     simple: list[tuple[dict[str, Any], str]] = []
@@ -152,6 +161,11 @@ def parse_qgc_plan(text: str) -> MissionFile:
     for item, (_, where) in zip(body, simple, strict=True):
         items.append(_retarget_jump(item, jump_ids, where))
 
+    notes = [
+        f"{key}: version 1 (or no version) is ignored, as QGroundControl ignores it"
+        for key, obj in (("geoFence", fence), ("rallyPoints", rally))
+        if not _current_version(obj, key)
+    ]
     return MissionFile(
         items=tuple(items),
         home=(home[0], home[1], home[2]),
@@ -160,7 +174,32 @@ def parse_qgc_plan(text: str) -> MissionFile:
         rally_points=_rally_points(rally),
         source_format="plan",
         airwork=doc.get("airwork") if isinstance(doc.get("airwork"), dict) else None,
+        notes=tuple(notes),
     )
+
+
+_CONSTANT_RE = re.compile(r"\b(NaN|-?Infinity)\b")
+
+
+def _no_constant(name: str) -> float:
+    """``json`` calls this for ``NaN`` and ``Infinity``, which strict JSON (and QGC) refuse."""
+    raise ValueError(
+        f"{name} is not a JSON number (QGroundControl refuses the file; it writes null for "
+        "an unset parameter)"
+    )
+
+
+def _current_version(obj: dict[str, Any], key: str) -> bool:
+    """Whether a fence or rally object is QGC's version 2 (read); version 1 or none is
+    ignored, as QGC ignores it; any other version is refused, as QGC refuses it."""
+    version = obj.get("version")
+    if version is None or version == 1:
+        return False
+    if version != 2:
+        raise MissionFileError(
+            f"{key}.version: QGroundControl reads version 2 (and ignores 1), got {version!r}"
+        )
+    return True
 
 
 def _transect_items(entry: dict[str, Any], where: str) -> list[tuple[dict[str, Any], str]]:
@@ -201,7 +240,7 @@ def _simple_item(entry: dict[str, Any], where: str, seq: int) -> MissionItem:
             f"{where}: AltitudeMode, Altitude and AMSLAltAboveTerrain go together, "
             f"found only {', '.join(alt_keys)}"
         )
-    return MissionItem(
+    item = MissionItem(
         seq=seq,
         frame=_integer(frame, f"{where}.frame"),
         command=_integer(command, f"{where}.command"),
@@ -211,6 +250,12 @@ def _simple_item(entry: dict[str, Any], where: str, seq: int) -> MissionItem:
         alt_m=params[6],
         autocontinue=autocontinue,
     )
+    if item.has_location and (abs(item.lat_deg) > 90 or abs(item.lon_deg) > 180):
+        raise MissionFileError(
+            f"{where}.params: latitude/longitude out of range ({item.lat_deg}, {item.lon_deg}); "
+            "params[4] is the latitude and params[5] the longitude"
+        )
+    return item
 
 
 def _home_item(home: list[float]) -> MissionItem:
@@ -247,7 +292,7 @@ def _retarget_jump(item: MissionItem, jump_ids: dict[int, int], where: str) -> M
 
 
 def _fence_polygons(fence: dict[str, Any]) -> tuple[FencePolygon, ...]:
-    if fence.get("version") != 2:
+    if not _current_version(fence, "geoFence"):
         return ()
     out = []
     for i, entry in enumerate(_get(fence, "polygons", list, "geoFence")):
@@ -265,7 +310,7 @@ def _fence_polygons(fence: dict[str, Any]) -> tuple[FencePolygon, ...]:
 
 
 def _fence_circles(fence: dict[str, Any]) -> tuple[FenceCircle, ...]:
-    if fence.get("version") != 2:
+    if not _current_version(fence, "geoFence"):
         return ()
     out = []
     for i, entry in enumerate(_get(fence, "circles", list, "geoFence")):
@@ -282,7 +327,7 @@ def _fence_circles(fence: dict[str, Any]) -> tuple[FenceCircle, ...]:
 
 
 def _rally_points(rally: dict[str, Any]) -> tuple[tuple[float, float, float], ...]:
-    if rally.get("version") != 2:
+    if not _current_version(rally, "rallyPoints"):
         return ()
     points = _get(rally, "points", list, "rallyPoints")
     out = []
@@ -404,6 +449,11 @@ def parse_wpl(text: str) -> MissionFile:
         if not rows:
             raise MissionFileError("line 2: a QGC WPL 110 file needs a home row, found none")
         first = rows[0]
+        if not all(math.isfinite(v) for v in (first.lat_deg, first.lon_deg, first.alt_m)):
+            raise MissionFileError(
+                "the home row (first row) needs a finite latitude, longitude and altitude, got "
+                f"({first.lat_deg}, {first.lon_deg}, {first.alt_m})"
+            )
         home = (first.lat_deg, first.lon_deg, first.alt_m)
         rows[0] = _home_item([first.lat_deg, first.lon_deg, first.alt_m])
     return MissionFile(items=tuple(rows), home=home, source_format="wpl")

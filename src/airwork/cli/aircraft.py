@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from airwork.cli.common import JsonOpt, console, err_console, handle_errors
-from airwork.errors import AircraftError
 
 if TYPE_CHECKING:  # pragma: no cover
     from airwork.aircraft import Calibration
@@ -162,14 +162,22 @@ def perf(
 ) -> None:
     """Performance at one payload (and speed): powers, endurance, range, pack voltage under
     hover load and thrust margin."""
+    from airwork.jobs.request import PerfRequest
+
+    opts = PerfRequest.parse(
+        {
+            "payload_kg": payload_kg,
+            "speed_mps": speed_mps,
+            "reserve_frac": reserve_frac,
+            "temperature_c": temperature_c,
+        }
+    )
     a = load_aircraft(aircraft)
-    if reserve_frac is not None:
-        if not 0.0 <= reserve_frac < 0.9:
-            raise AircraftError(f"--reserve-frac must be in [0, 0.9), got {reserve_frac}")
-        a = a.with_reserve(reserve_frac)
-    if temperature_c is not None:
-        a = a.with_temperature(temperature_c)
-    p = a.performance(payload_kg, speed_mps)
+    if opts.reserve_frac is not None:
+        a = a.with_reserve(opts.reserve_frac)
+    if opts.temperature_c is not None:
+        a = a.with_temperature(opts.temperature_c)
+    p = a.performance(opts.payload_kg, opts.speed_mps)
     data = {
         k: (round(v, 4) if isinstance(v, float) else list(v) if isinstance(v, tuple) else v)
         for k, v in asdict(p).items()
@@ -185,7 +193,7 @@ def perf(
             table.add_row(k, str(v))
     console.print(table)
     for w in p.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
 
 
 def _calibrated_file_data(aircraft: str, cal: Calibration) -> dict:
@@ -231,7 +239,9 @@ def calibrate(
 
     from airwork.aircraft.calibration import fit_calibration
     from airwork.flightlog import read_log
+    from airwork.jobs.request import PerfRequest
 
+    payload_kg = PerfRequest.parse({"payload_kg": payload_kg}).payload_kg
     a = load_aircraft(aircraft)
     fit = fit_calibration(a, [read_log(p) for p in logs], payload_kg)
     cal = fit.calibration

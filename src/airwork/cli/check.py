@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from airwork.autopilot.firmware import Autopilot
 from airwork.cli.common import console, err_console, handle_errors
@@ -62,21 +63,22 @@ def _terrain(dem: Path | None, frame, bounds, pad_m: float = 200.0):
 def print_report(report, limit: int = 50) -> None:
     if report.ok:
         console.print(
-            f"[bold green]clean:[/] {report.mission}: no violation in {report.samples} samples "
-            f"({report.terrain}), checked in {report.runtime_s * 1000:.0f} ms",
+            f"[bold green]clean:[/] {escape(report.mission)}: no violation in "
+            f"{report.samples} samples "
+            f"({escape(report.terrain)}), checked in {report.runtime_s * 1000:.0f} ms",
             highlight=False,
         )
     else:
         console.print(
-            f"[bold red]{len(report.violations)} violation(s)[/] in {report.mission} "
+            f"[bold red]{len(report.violations)} violation(s)[/] in {escape(report.mission)} "
             f"({', '.join(f'{n} {k}' for k, n in report.counts().items())}); "
-            f"{report.samples} samples, {report.terrain}",
+            f"{report.samples} samples, {escape(report.terrain)}",
             highlight=False,
         )
         for v in report.violations[:limit]:
             console.print(
                 f"  [bold]{v.kind}[/] sortie {v.sortie} item {v.item} "
-                f"({v.lat_deg:.6f}, {v.lon_deg:.6f}): {v.message}",
+                f"({v.lat_deg:.6f}, {v.lon_deg:.6f}): {escape(v.message)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -90,7 +92,7 @@ def print_report(report, limit: int = 50) -> None:
                 highlight=False,
             )
     for n in report.notes:
-        err_console.print(f"[yellow]note:[/] {n}", highlight=False)
+        err_console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
 
 
 @handle_errors
@@ -141,30 +143,45 @@ def check(
     from airwork.aircraft import load_aircraft
     from airwork.airspace.check import CheckConfig, check_flight
     from airwork.airspace.tracks import read_flight
+    from airwork.jobs.request import CheckRequest
     from airwork.site.load import read_airspace, read_obstacles
     from airwork.site.wind import Wind, parse_wind_band
 
-    flight = read_flight(mission, default_speed_mps=speed_mps)
+    opts = CheckRequest.parse(
+        {
+            "wind_mps": wind_mps,
+            "wind_from_deg": wind_from_deg,
+            "wind_bands": [parse_wind_band(b) for b in wind_band or []],
+            "max_agl_m": max_agl_m,
+            "min_agl_m": min_agl_m,
+            "clearance_m": clearance_m,
+            "vertical_clearance_m": vertical_clearance_m,
+            "payload_kg": payload_kg,
+            "ground_m": ground_m,
+            "speed_mps": speed_mps,
+            "step_m": step_m,
+        }
+    )
+    flight = read_flight(mission, default_speed_mps=opts.speed_mps)
     zones, obst = read_airspace(list(airspace or []), flight.frame, crs=crs)
     obst += read_obstacles(list(obstacles or []), flight.frame, crs=crs)
     bounds = flight.bounds_m()
-    terrain = _terrain(dem, flight.frame, bounds, pad_m=200.0 + clearance_m)
+    terrain = _terrain(dem, flight.frame, bounds, pad_m=200.0 + opts.clearance_m)
     craft = load_aircraft(aircraft) if aircraft else None
-    bands = tuple(parse_wind_band(b) for b in wind_band or [])
     config = CheckConfig(
         zones=tuple(zones),
         obstacles=tuple(obst),
         terrain=terrain,
-        wind=Wind(wind_mps, wind_from_deg, bands),
+        wind=Wind(opts.wind_mps, opts.wind_from_deg, tuple(opts.wind_bands)),
         aircraft=craft,
-        max_agl_m=max_agl_m,
-        min_agl_m=min_agl_m,
-        obstacle_clearance_m=clearance_m,
-        obstacle_vertical_clearance_m=vertical_clearance_m,
+        max_agl_m=opts.max_agl_m,
+        min_agl_m=opts.min_agl_m,
+        obstacle_clearance_m=opts.clearance_m,
+        obstacle_vertical_clearance_m=opts.vertical_clearance_m,
         autopilot=autopilot,
-        step_m=step_m,
-        payload_kg=payload_kg,
-        ground_amsl_m=ground_m,
+        step_m=opts.step_m,
+        payload_kg=opts.payload_kg,
+        ground_amsl_m=opts.ground_m,
     )
     report = check_flight(flight, config)
     if as_json:

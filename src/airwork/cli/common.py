@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 console = Console()
 err_console = Console(stderr=True)
@@ -33,9 +34,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one clear error and exit non-zero (no traceback)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise click.exceptions.Exit(code)
+    """Print one clear error and exit non-zero (no traceback).
+
+    The message is printed as it is (square brackets in it are text, not rich markup).
+    The exit is typer's, which typer turns into the exit code whichever click it runs on.
+    """
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 @contextlib.contextmanager
@@ -50,7 +55,7 @@ def fail_on_errors() -> Iterator[None]:
 
     try:
         yield
-    except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit):
+    except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit, typer.Abort):
         raise
     except AirworkError as exc:
         fail(str(exc))
@@ -64,12 +69,12 @@ def fail_on_errors() -> Iterator[None]:
         if os.environ.get("AIRWORK_DEBUG"):
             raise
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]internal error:[/] {escape(f'{type(exc).__name__}: {exc}')}\n"
             "This is a bug in airwork; rerun with AIRWORK_DEBUG=1 for the traceback "
             "and report it.",
             highlight=False,
         )
-        raise click.exceptions.Exit(2) from None
+        raise typer.Exit(2) from None
 
 
 def _validation_lines(exc) -> list[str]:
@@ -97,6 +102,6 @@ def is_tty() -> bool:
 def print_notes(notes: Iterable[str], out: Path | None = None) -> None:
     """Notes and planner warnings on stderr, then where the outputs went."""
     for note in notes:
-        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+        err_console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if out is not None:
-        console.print(f"outputs in [bold]{out}[/]", highlight=False)
+        console.print(f"outputs in [bold]{escape(str(out))}[/]", highlight=False)

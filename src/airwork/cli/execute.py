@@ -10,19 +10,21 @@ __all__ = ["execute", "print_report"]
 
 
 def execute(request, out: str | Path, *, overwrite: bool = False, as_json: bool = False):
-    """Check the output folder, run the job with a progress bar on a terminal, print its
-    table (or ``summary.json`` with ``as_json``) and write every output all at once.
+    """Check the output folder and hold its lock, run the job with a progress bar on a
+    terminal, write every output all at once and print its table (or ``summary.json``
+    with ``as_json``).
 
     Returns
     -------
     JobOutcome
     """
-    from airwork.export.write import check_out_dir, write_files
+    from airwork.export.write import check_out_dir, output_lock, write_files
     from airwork.jobs.run import run_job
 
     out_dir = check_out_dir(out, overwrite=overwrite)
-    outcome = _run_with_progress(run_job, request)
-    write_files(outcome.files, out_dir, overwrite=overwrite)
+    with output_lock(out_dir):  # a second run into this folder is refused until we are done
+        outcome = _run_with_progress(run_job, request)
+        write_files(outcome.files, out_dir, overwrite=overwrite)
     if as_json:
         sys.stdout.write(json.dumps(outcome.summary, indent=2) + "\n")
     else:
@@ -57,18 +59,19 @@ def _run_with_progress(run_job, request):
 
 def print_report(report) -> None:
     """A kind's table and its lines, as rich renders them."""
+    from rich.markup import escape
     from rich.table import Table
 
     from airwork.cli.common import console
 
-    table = Table(title=report.title)
+    table = Table(title=escape(report.title))
     for col in report.columns:
-        table.add_column(col, justify="right")
+        table.add_column(escape(col), justify="right")
     for row in report.rows:
-        table.add_row(*row)
+        table.add_row(*map(escape, row))
     if report.total is not None:
         table.add_section()
-        table.add_row(*report.total)
+        table.add_row(*map(escape, report.total))
     console.print(table)
     for line in report.lines:
-        console.print(line, highlight=False)
+        console.print(escape(line), highlight=False)

@@ -7,8 +7,16 @@ the other commands are typer commands.  Nothing heavy is imported before a comma
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # ``python -m airwork.cli.main``: Ctrl-C while importing too
+    from airwork.cli.entry import quiet_start
+
+    quiet_start()
+
+import os
 import signal
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 import typer
@@ -18,6 +26,7 @@ from airwork.cli import aircraft, demo, mission
 from airwork.cli import check as check_cmd
 from airwork.cli import design as design_cmd
 from airwork.cli import upload as upload_cmd
+from airwork.cli.entry import INTERRUPTED
 from airwork.cli.plan import PlanGroup
 
 __all__ = ["app", "main"]
@@ -81,27 +90,71 @@ app.add_command(
 )
 
 
-def _terminate(signum, frame) -> None:  # pragma: no cover - signal handler
+def _interrupt(signum, frame) -> None:  # pragma: no cover - signal handler
+    """SIGINT and SIGTERM interrupt the command where it is (``finally`` blocks run: the
+    writer removes its temporary folder and lock)."""
     raise KeyboardInterrupt
 
 
-def main() -> None:
-    """Run the command; Ctrl-C and SIGTERM end it with one line and exit 130, after the
-    writer has removed its temporary folder."""
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        app(standalone_mode=False)
-    except KeyboardInterrupt:
-        sys.stderr.write("airwork: interrupted; nothing was written\n")
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
+def _exit_code(exc: BaseException) -> int | None:
+    """The exit code of a click or typer exception (typer >= 0.16 carries its own copy of
+    click, so both kinds reach here), after printing its message; None for any other."""
+    code = getattr(exc, "exit_code", None)
+    if hasattr(exc, "show") and isinstance(code, int):  # a ClickException: usage errors
         exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("airwork: interrupted; nothing was written\n")
-        sys.exit(130)
+        return code
+    if isinstance(code, int):  # Exit
+        return code
+    if type(exc).__name__ == "Abort":
+        return INTERRUPTED
+    return None
+
+
+def main(argv: Sequence[str] | None = None, *, restore_signals: bool | None = None) -> NoReturn:
+    """Run the command and exit with its code: 0 done, 1 bad input (one line), 2 usage
+    error or internal error, 3 check violations, 130 interrupted by Ctrl-C or SIGTERM (one
+    line; the writer leaves the old output or the new one, never a part).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default ``sys.argv[1:]``).
+    restore_signals : bool, optional
+        Put the caller's SIGINT/SIGTERM handlers back when the command is done (default:
+        when ``argv`` is given, i.e. when called from Python).  As a process entry point
+        the signals are ignored from then on: the process is only exiting.
+    """
+    restore = argv is not None if restore_signals is None else restore_signals
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in previous:
+        signal.signal(s, _interrupt)
+    try:
+        code = app.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except KeyboardInterrupt:
+        code = INTERRUPTED
+    except Exception as exc:
+        code = _exit_code(exc)
+        if code is None:
+            if os.environ.get("AIRWORK_DEBUG"):
+                raise
+            sys.stderr.write(
+                f"airwork: internal error: {type(exc).__name__}: {exc}\nThis is a bug in "
+                "airwork; rerun with AIRWORK_DEBUG=1 for the traceback and report it.\n"
+            )
+            code = 2
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if restore else signal.SIG_IGN)
+    if code == INTERRUPTED:
+        sys.stderr.write("airwork: interrupted; no output was left half-written\n")
+        if not restore:
+            # a process interrupted: its finally blocks have run.  Leave now, so an
+            # interrupt Python noted while importing cannot turn exit 130 into death by
+            # SIGINT at interpreter shutdown (seen with ``python -m`` one run in six)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

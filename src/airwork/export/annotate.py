@@ -26,11 +26,14 @@ _MATCH_M = 0.5  # a nav item is at a waypoint when within this (and 0.5 m in alt
 
 
 def mission_block(mission: Mission) -> dict[str, Any]:
-    """The ``"airwork"`` member of ``mission.geojson``: aircraft and reserve, and the
+    """The ``"airwork"`` member of ``mission.geojson``: aircraft and reserve, the wind the
+    legs' energies were priced in (``planned_wind``, when the mission says), and the
     aircraft of sorties flown by another one."""
     block: dict[str, Any] = {"version": BLOCK_VERSION, "reserve_frac": mission.reserve_frac}
     if mission.aircraft is not None:
         block["aircraft"] = aircraft_to_dict(mission.aircraft)
+    if "planned_wind" in mission.meta:  # the wind the legs' energies are priced in
+        block["planned_wind"] = mission.meta["planned_wind"]
     own = {
         str(s.index): aircraft_to_dict(s.aircraft)
         for s in mission.sorties

@@ -11,8 +11,10 @@ Sources, in the mission's local frame:
   left out with a note: a MAVLink fence zone has no altitude band, the autopilot would
   breach it;
 * a round exclusion ring (12 vertices or more, all within 2 % of the same distance from
-  their centroid) becomes a circle (``NAV_FENCE_CIRCLE_EXCLUSION``, QGC ``circles``) with the
-  largest of those distances as radius, which covers the polygon; a point feature with a
+  their centroid, and enclosing at least 95 % of the area of the regular polygon those
+  vertices would make: a long buffered strip has its vertices on two end caps only)
+  becomes a circle (``NAV_FENCE_CIRCLE_EXCLUSION``, QGC ``circles``) with the largest of
+  those distances as radius, which covers the polygon; a point feature with a
   ``radius_m`` property becomes a circle of that radius.
 
 Fitting the profile (``max_fence_items``: a vertex or a circle is one item;
@@ -157,7 +159,10 @@ def round_ring(ring) -> tuple[tuple[float, float], float] | None:
     """(centre, radius) if a ring is a sampled circle, else None.
 
     A ring of at least 12 vertices whose distances from their centroid spread by less than
-    2 % of the largest; the radius is the largest distance (the circle covers the ring). [m]
+    2 % of the largest and whose area is at least 95 % of the regular polygon of as many
+    vertices on that radius (so the vertices go all round: a strip buffered with round caps
+    has every vertex on its two caps, near one distance from its middle, and is no circle);
+    the radius is the largest distance (the circle covers the ring). [m]
     """
     xy = np.asarray(ring.coords)[:-1, :2]
     if len(xy) < _ROUND_MIN_VERTICES:
@@ -166,18 +171,26 @@ def round_ring(ring) -> tuple[tuple[float, float], float] | None:
     r = np.hypot(*(xy - c).T)
     if r.max() <= 0 or (r.max() - r.min()) > _ROUND_REL_SPREAD * r.max():
         return None
+    n = len(xy)
+    regular_m2 = 0.5 * n * r.min() ** 2 * math.sin(2.0 * math.pi / n)
+    if shapely.Polygon(xy).area < 0.95 * regular_m2:
+        return None
     return (float(c[0]), float(c[1])), float(r.max())
 
 
 def _flight_path(mission: Mission) -> shapely.Geometry:
-    lines = []
+    """Every sortie's track as one geometry (lines kept apart: no noding, which costs
+    seconds on a mission with hundreds of sorties and changes none of the predicates)."""
+    lines, points = [], []
     for s in mission.sorties:
         xy = s.xy_m
         if len(xy) >= 2 and np.ptp(xy, axis=0).max() > 0:
             lines.append(shapely.LineString(xy))
         else:
-            lines.append(shapely.Point(xy[0]))
-    return shapely.union_all(lines)
+            points.append(shapely.Point(xy[0]))
+    if not points:
+        return shapely.multilinestrings(lines)
+    return shapely.union_all([shapely.multilinestrings(lines), shapely.multipoints(points)])
 
 
 def simplify_conservatively(

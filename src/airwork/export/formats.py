@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from airwork.autopilot.items import Autopilot
+from airwork.autopilot.profiles import resolve_profile
+from airwork.export.fence import mission_fence
 from airwork.export.geojson import to_geojson
 from airwork.export.kml import to_kml
 from airwork.export.limits import limit_problems
@@ -61,12 +63,13 @@ class _PerSortie:
         return found + [p.message for p in limits]
 
     def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
-        profile = options.autopilot_profile
+        profile = resolve_profile(options.autopilot_profile)
+        fence = mission_fence(mission, profile) if self.suffix == ".plan" else None
         out = {}
         for s in mission.sorties:
             name = f"{sortie_stem(mission, s)}{self.suffix}"
             if self.suffix == ".plan":
-                text = to_qgc_plan(mission, s, spray=options.spray, profile=profile)
+                text = to_qgc_plan(mission, s, spray=options.spray, profile=profile, fence=fence)
             else:
                 text = to_wpl(mission, s, spray=options.spray, profile=profile)
             out[name] = text.encode()

@@ -48,6 +48,7 @@ def plan_dict(
     autopilot: Autopilot | str = Autopilot.ARDUPILOT,
     spray: SprayOutput = DEFAULT_SPRAY,
     profile: AutopilotProfile | str | None = None,
+    fence: Fence | None = None,
 ) -> dict[str, Any]:
     """The ``.plan`` document of one sortie as a JSON-ready dict.
 
@@ -55,6 +56,9 @@ def plan_dict(
     ----------
     mission, sortie, autopilot, spray, profile
         As for :func:`~airwork.autopilot.mission_items.mission_items`.
+    fence
+        The mission's fitted fence if the caller already has it (one per mission, so a
+        writer of many sorties computes it once); None computes it here.
 
     Returns
     -------
@@ -78,7 +82,8 @@ def plan_dict(
     prof = resolve_profile(profile, autopilot)
     items = mission_items(mission, sortie, spray=spray, profile=prof)
     autopilot = prof.firmware
-    fence = mission_fence(mission, prof)
+    if fence is None:
+        fence = mission_fence(mission, prof)
     home = items[0]
     return {
         "fileType": "Plan",
@@ -115,6 +120,7 @@ def to_qgc_plan(
     autopilot: Autopilot | str = Autopilot.ARDUPILOT,
     spray: SprayOutput = DEFAULT_SPRAY,
     profile: AutopilotProfile | str | None = None,
+    fence: Fence | None = None,
 ) -> str:
     """QGroundControl ``.plan`` text (JSON, indent 2) of one sortie.
 
@@ -125,7 +131,7 @@ def to_qgc_plan(
     -------
     str
     """
-    doc = plan_dict(mission, sortie, autopilot=autopilot, spray=spray, profile=profile)
+    doc = plan_dict(mission, sortie, autopilot=autopilot, spray=spray, profile=profile, fence=fence)
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"
 
 

@@ -5,8 +5,13 @@ takes the target's place in one step (Linux ``renameat2(RENAME_EXCHANGE)``, else
 renames), so a reader sees the old output or the new one, never a mix.  With
 ``overwrite`` the files of the old folder that airwork did not write (notes, photos) are
 carried over; airwork's own old outputs (e.g. more sorties last time) go.  A lock file
-beside the target refuses a second writer with a clear line; a temporary folder left by a
-killed run is removed by the next one.  Exporters never write: this is the one writer.
+beside the target (``.NAME.lock``, naming the writer's process) refuses a second writer
+with a clear line; a run may hold it from its start (:func:`output_lock`), so two runs
+into one folder never both plan and the last silently win.  SIGINT and SIGTERM are held
+while the folders are swapped and the temporary folder removed, so an interrupt leaves
+the old output or the new one and no temporary folder; a temporary folder or lock left by
+a killed run (SIGKILL, power loss) is removed by the next one.  Exporters never write:
+this is the one writer.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ import ctypes.util
 import fnmatch
 import os
 import shutil
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from airwork.errors import ExportError
 
-__all__ = ["OUTPUT_PATTERNS", "check_out_dir", "write_files", "write_text_atomic"]
+__all__ = ["OUTPUT_PATTERNS", "check_out_dir", "output_lock", "write_files", "write_text_atomic"]
 
 OUTPUT_PATTERNS = (
     "mission.geojson",
@@ -47,10 +54,16 @@ def check_out_dir(out_dir: str | Path, *, overwrite: bool = False) -> Path:
     Raises
     ------
     ExportError
-        The path is a file, lies under a file, or is a non-empty folder and ``overwrite`` is
-        not set.
+        The path is a file, lies under a file, is the current folder (or one holding it),
+        or is a non-empty folder and ``overwrite`` is not set.
     """
     path = Path(out_dir)
+    here = Path.cwd().resolve()
+    if path.resolve() == here or path.resolve() in here.parents:
+        raise ExportError(
+            f"{path}: the output folder is the current folder or holds it; it is replaced "
+            "whole when written, so give a folder of its own (e.g. -o out)"
+        )
     if path.exists() and not path.is_dir():
         raise ExportError(f"{path}: the output path exists and is not a folder")
     for parent in path.parents:
@@ -78,27 +91,61 @@ def write_files(
         if not name or Path(name).name != name or name.startswith("."):
             raise ExportError(f"output file name {name!r} is not a plain file name")
     path = check_out_dir(out_dir, overwrite=overwrite)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot make the output folder: {exc.strerror}") from None
-    _remove_stale(path)
-    with _lock(path):
+    with output_lock(path):
         check_out_dir(path, overwrite=overwrite)  # again, now that we hold the lock
-        tmp = Path(
-            tempfile.mkdtemp(prefix=_TMP.format(name=path.name, pid=os.getpid()), dir=path.parent)
-        )
+        tmp: Path | None = None
         try:
+            with _signals_held():  # made and known together: an interrupt cannot orphan it
+                tmp = Path(
+                    tempfile.mkdtemp(
+                        prefix=_TMP.format(name=path.name, pid=os.getpid()), dir=path.parent
+                    )
+                )
             for name, data in files.items():
                 (tmp / name).write_bytes(data)
             if path.is_dir():
                 _carry_over(path, tmp, files)
-            _swap_in(tmp, path)
+            with _signals_held():
+                _swap_in(tmp, path)
         except OSError as exc:
             raise ExportError(f"{path}: cannot write outputs: {exc}") from None
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                with _signals_held():
+                    shutil.rmtree(tmp, ignore_errors=True)
     return [path / name for name in files]
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: str | Path) -> Iterator[Path]:
+    """Hold the output folder's lock (re-entrant within a process): a second airwork run
+    into the same folder is refused while this one plans and writes.  Stale temporary
+    folders and locks of dead runs beside it are removed once the lock is held.
+
+    Raises
+    ------
+    ExportError
+        The folder's parent cannot be made, or another live run holds the lock.
+    """
+    path = Path(out_dir)
+    made = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot make the output folder: {exc.strerror}") from None
+    lock = path.parent / f".{path.name}.lock"
+    if _holder(lock) == _me():
+        yield path  # this process holds it already (a run writing at its end)
+        return
+    try:
+        with _lock(path, lock):
+            _remove_stale(path)
+            yield path
+    finally:
+        if not path.exists():  # nothing written: the folders made for it go too
+            for d in made:  # deepest first
+                with contextlib.suppress(OSError):
+                    d.rmdir()
 
 
 def _carry_over(old: Path, new: Path, files: dict[str, bytes]) -> None:
@@ -153,52 +200,106 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _lock(path: Path):
-    """A lock file beside ``path`` naming the writer's process; a stale one (its process
-    gone) is taken over."""
-    lock = path.parent / f".{path.name}.lock"
+def _lock(path: Path, lock: Path) -> Iterator[None]:
+    """A lock file beside ``path`` naming the writer's process (pid and start time); a
+    stale one (its process gone, or its pid reused by another process) is taken over."""
+    taken = False
+    try:
+        with _signals_held():  # made and known together: an interrupt cannot orphan it
+            taken = _take(path, lock)
+        yield
+    finally:
+        if taken:
+            with _signals_held():
+                lock.unlink(missing_ok=True)
+
+
+def _take(path: Path, lock: Path) -> bool:
+    """Create the lock file with this process's pid and start time (True), taking over a
+    stale one once.
+
+    Raises
+    ------
+    ExportError
+        A live process holds it.
+    """
     for _ in range(2):
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
-            pid = _pid_in(lock)
-            if pid is not None and _alive(pid):
+            holder = _holder(lock)
+            if holder is not None and _alive(*holder):
                 raise ExportError(
-                    f"{path}: another airwork run (process {pid}) is writing this folder; "
-                    f"wait for it to finish (or remove {lock} if it is gone)"
+                    f"{path}: another airwork run (process {holder[0]}) is writing this "
+                    f"folder; wait for it to finish (or remove {lock} if it is gone)"
                 ) from None
             lock.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
-        break
-    else:  # pragma: no cover - raced twice with another writer
-        raise ExportError(f"{path}: cannot take the lock {lock}")
+            fh.write(" ".join(map(str, _me())))
+        return True
+    raise ExportError(f"{path}: cannot take the lock {lock}")  # pragma: no cover - raced
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (delivered on leaving) so the swap and the clean-up are not
+    cut half-way; a no-op where the system cannot block signals."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
-        lock.unlink(missing_ok=True)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _pid_in(lock: Path) -> int | None:
+def _start_time(pid: int) -> int | None:
+    """Start time of a process in clock ticks since boot (Linux ``/proc``), else None."""
     try:
-        return int(lock.read_text().strip())
-    except (OSError, ValueError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
         return None
 
 
-def _alive(pid: int) -> bool:
+def _me() -> tuple[int, int | None]:
+    pid = os.getpid()
+    return pid, _start_time(pid)
+
+
+def _holder(lock: Path) -> tuple[int, int | None] | None:
+    """(pid, start time or None) written in a lock file, or None if unreadable."""
+    try:
+        parts = lock.read_text().split()
+        pid = int(parts[0])
+        start = int(parts[1]) if len(parts) > 1 and parts[1] != "None" else None
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid, start
+
+
+def _alive(pid: int, start: int | None = None) -> bool:
+    """Whether process ``pid`` runs, and is the one that started at ``start`` (when
+    known: a reused pid is another process)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
+    if start is not None:
+        now = _start_time(pid)
+        if now is not None and now != start:
+            return False
     return True
 
 
 def _remove_stale(path: Path) -> None:
-    """Remove temporary folders beside ``path`` left by runs that were killed."""
+    """Remove temporary folders beside ``path`` left by runs that were killed (called with
+    the lock held: no other run is writing this folder, so every temporary folder but this
+    process's own is stale)."""
     for prefix in (_TMP, _OLD):
         stem = prefix.split("{pid}")[0].format(name=path.name)
         for entry in path.parent.glob(f"{stem}*"):
@@ -206,7 +307,7 @@ def _remove_stale(path: Path) -> None:
                 pid = int(entry.name[len(stem) :].split("-")[0])
             except ValueError:
                 continue
-            if pid != os.getpid() and not _alive(pid):
+            if pid != os.getpid():
                 shutil.rmtree(entry, ignore_errors=True)
 
 

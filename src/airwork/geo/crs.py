@@ -23,6 +23,7 @@ __all__ = [
     "parse_crs",
     "reproject_to_wgs84",
     "transform_keep_z",
+    "unwrap_antimeridian",
 ]
 
 
@@ -192,13 +193,44 @@ a feature farther away is a coordinate mistake (latitude/longitude swapped in on
 wrong CRS), and one local metric frame would distort beyond use. [km]"""
 
 
+def unwrap_antimeridian(geoms: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Geometries of a job that straddles the antimeridian made contiguous.
+
+    A field at Taveuni (Fiji) has vertices at 179.99° and -179.99°: in lon/lat the polygon
+    spans the globe the long way round, its centroid is near 0°, and a median puts the job
+    in the Atlantic.  When the longitudes span more than 180° and less once the negative
+    ones are moved by +360°, they are moved (-179.99° becomes 180.01°); pyproj projects
+    such longitudes as the same meridians, so the local frame is unchanged.
+
+    Returns
+    -------
+    (ndarray, bool)
+        The geometries (the same array when nothing moved) and whether they moved.
+    """
+    if len(geoms) == 0:
+        return geoms, False
+    lon = shapely.get_coordinates(geoms)[:, 0]
+    if lon.size == 0 or lon.max() - lon.min() <= 180.0:
+        return geoms, False
+    east = np.where(lon < 0.0, lon + 360.0, lon)
+    if east.max() - east.min() >= lon.max() - lon.min():
+        return geoms, False
+
+    def shift(coords: np.ndarray) -> np.ndarray:
+        out = np.array(coords, dtype=float, copy=True)
+        out[:, 0] = np.where(out[:, 0] < 0.0, out[:, 0] + 360.0, out[:, 0])
+        return out
+
+    return shapely.transform(geoms, shift, include_z=None), True
+
+
 def check_extent(geoms: np.ndarray, sources: Sequence[str]) -> None:
     """Raise GeometryError for the feature farthest from the others when it lies more than
     :data:`MAX_JOB_EXTENT_KM` from the median point of all features (geodesic distance on
-    the WGS84 ellipsoid, pyproj ``Geod.inv``)."""
+    the WGS84 ellipsoid, pyproj ``Geod.inv``; a job across 180° is measured across it)."""
     if len(geoms) < 2:
         return
-    pts = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    pts = shapely.get_coordinates(shapely.point_on_surface(unwrap_antimeridian(geoms)[0]))
     lon0, lat0 = np.median(pts[:, 0]), np.median(pts[:, 1])
     geod = Geod(ellps="WGS84")
     n = len(pts)
@@ -207,11 +239,13 @@ def check_extent(geoms: np.ndarray, sources: Sequence[str]) -> None:
     if dist_m[i] <= MAX_JOB_EXTENT_KM * 1000.0:
         return
     far = dist_m > MAX_JOB_EXTENT_KM * 1000.0
+    wrap = lambda x: (x + 180.0) % 360.0 - 180.0  # noqa: E731
     raise GeometryError(
         f"{sources[i]}: lies {dist_m[i] / 1000:,.0f} km from the rest of the job (lon "
-        f"{pts[i, 0]:.6f}, lat {pts[i, 1]:.6f}, against lon {lon0:.6f}, lat {lat0:.6f}); "
-        f"{int(far.sum())} of {n} features are more than {MAX_JOB_EXTENT_KM:,.0f} km away. "
-        "Check its coordinates: latitude/longitude order (GeoJSON is lon, lat), CRS"
+        f"{wrap(pts[i, 0]):.6f}, lat {pts[i, 1]:.6f}, against lon {wrap(lon0):.6f}, lat "
+        f"{lat0:.6f}); {int(far.sum())} of {n} features are more than "
+        f"{MAX_JOB_EXTENT_KM:,.0f} km away. Check its coordinates: latitude/longitude order "
+        "(GeoJSON is lon, lat), CRS"
     )
 
 

@@ -15,25 +15,35 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-__all__ = ["WGS84", "LocalFrame", "utm_crs_for"]
+__all__ = ["UTM_NORTH_LIMIT_DEG", "UTM_SOUTH_LIMIT_DEG", "WGS84", "LocalFrame", "utm_crs_for"]
 
 WGS84 = CRS.from_epsg(4326)
+UTM_NORTH_LIMIT_DEG = 84.0
+"""UTM's northern limit; beyond it the frame is UPS North. [°]"""
+UTM_SOUTH_LIMIT_DEG = -80.0
+"""UTM's southern limit; beyond it the frame is UPS South. [°]"""
 
 
 def utm_crs_for(lon_deg: float, lat_deg: float) -> CRS:
-    """UTM zone CRS (WGS84 datum) containing a point.
+    """The conformal metric CRS (WGS84 datum) of a point: its UTM zone, or the polar
+    stereographic UPS beyond UTM's latitudes.
 
     Parameters
     ----------
     lon_deg, lat_deg : float
-        Point in WGS84. [°]
+        Point in WGS84; any longitude (181° is -179°). [°]
 
     Returns
     -------
     pyproj.CRS
-        EPSG 326zz (north) or 327zz (south).  Norway and Svalbard zone exceptions are
-        ignored: the job still plans in a valid conformal frame, only a zone off.
+        EPSG 326zz (north) or 327zz (south); north of 84° N EPSG 32661 (UPS North), south
+        of 80° S EPSG 32761 (UPS South).  Norway and Svalbard zone exceptions are ignored:
+        the job still plans in a valid conformal frame, only a zone off.
     """
+    if lat_deg > UTM_NORTH_LIMIT_DEG:
+        return CRS.from_epsg(32661)
+    if lat_deg < UTM_SOUTH_LIMIT_DEG:
+        return CRS.from_epsg(32761)
     zone = int(np.floor((lon_deg + 180.0) / 6.0)) % 60 + 1
     epsg = (32600 if lat_deg >= 0 else 32700) + zone
     return CRS.from_epsg(epsg)
@@ -59,7 +69,8 @@ class LocalFrame:
 
     @classmethod
     def for_lonlat(cls, lon_deg: float, lat_deg: float) -> LocalFrame:
-        """The UTM frame of the zone containing (lon, lat)."""
+        """The UTM frame of the zone containing (lon, lat) (UPS near the poles); any
+        longitude, so a job across 180° may give its centre as 180.5°."""
         return cls(utm_crs_for(lon_deg, lat_deg))
 
     @cached_property

@@ -299,11 +299,14 @@ def parse_csv_points(
         props = {
             str(k).strip().lower(): v.strip()
             for k, v in row.items()
-            if k not in (lat, lon) and k is not None and isinstance(v, str) and v.strip() != ""
+            if k not in (lat, lon)
+            and k is not None
+            and isinstance(v, str)
+            and (v.strip() != "" or str(k).strip().lower() == "id")  # an empty id is kept
         }
         role = props.pop("role", None) or default_role
         label = f"{where}{_name_suffix(props)}"
-        if "id" in props:
+        if props.get("id"):
             label = f"{where} (id {props['id']!r})"
         out.append(SourceFeature(role, shapely.Point(x, y), props, label))
     if not out:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AirworkError
 from airwork.flight.conditions import Conditions
+from airwork.limits import problems
 from airwork.mission.model import Mission
 from airwork.site.model import Site
 
@@ -66,14 +67,12 @@ def parse_params(model: type[JobParams], values: dict[str, Any], kind: str) -> J
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            name = ".".join(str(p) for p in err["loc"]) or "params"
-            opt = "--" + name.replace("_", "-")
-            value = err.get("input")
-            shown = "" if isinstance(value, dict) else f" = {value!r}"
-            lines.append(f"{kind} {opt}{shown}: {err['msg']}")
-        raise ParamError("; ".join(lines)) from None
+
+        def name(loc: tuple) -> str:
+            field = ".".join(str(p) for p in loc) or "params"
+            return f"{kind} --{field.replace('_', '-')}"
+
+        raise ParamError("; ".join(problems(exc, model, name))) from None
 
 
 @dataclass(frozen=True)

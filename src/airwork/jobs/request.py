@@ -20,15 +20,20 @@ from airwork.aircraft.catalogue import load_aircraft
 from airwork.aircraft.model import Aircraft
 from airwork.autopilot.items import Autopilot
 from airwork.errors import AircraftError, AirworkError
+from airwork.limits import SERVO_OUTPUTS, problems
+from airwork.site.wind import parse_wind_band
 
 __all__ = [
     "AircraftChoice",
+    "CheckRequest",
     "ConditionsRequest",
     "JobRequest",
     "OutputRequest",
+    "PerfRequest",
     "RequestError",
     "SiteRequest",
     "parse_aircraft_choice",
+    "parse_options",
 ]
 
 
@@ -58,9 +63,7 @@ class SiteRequest(_Strict):
     )
 
 
-class ConditionsRequest(_Strict):
-    """The conditions the job is planned and checked in."""
-
+class _WindFields(_Strict):
     wind_mps: float = Field(0.0, ge=0, le=60, description="Wind speed (m/s)")
     wind_from_deg: float = Field(
         0.0, ge=0, le=360, description="Direction the wind blows from, ° clockwise from north"
@@ -69,6 +72,21 @@ class ConditionsRequest(_Strict):
         default_factory=list,
         description="Wind per height band: (top above ground m, speed m/s, from °)",
     )
+
+    @field_validator("wind_bands", mode="before")
+    @classmethod
+    def _bands(cls, v: Any) -> Any:
+        if not isinstance(v, list | tuple):
+            return v
+        for band in v:
+            if isinstance(band, list | tuple) and len(band) == 3:
+                parse_wind_band(":".join(str(x) for x in band))  # range and unit message
+        return v
+
+
+class ConditionsRequest(_WindFields):
+    """The conditions the job is planned and checked in."""
+
     airspace: list[str] = Field(default_factory=list, description="Geofence/no-fly files")
     obstacles: list[str] = Field(default_factory=list, description="Tall obstacle files")
     dem: str | None = Field(None, description="Terrain GeoTIFF (any CRS)")
@@ -76,18 +94,68 @@ class ConditionsRequest(_Strict):
     terrain_follow: bool = Field(False, description="Fly heights above the DEM's ground")
     follow_tolerance_m: float = Field(1.0, gt=0, le=50, description="Terrain-following (m)")
 
-    @field_validator("wind_bands")
+
+class CheckRequest(_WindFields):
+    """The options of ``airwork check`` (a mission file checked as it is)."""
+
+    max_agl_m: float = Field(120.0, gt=0, le=500, description="Height limit above ground (m)")
+    min_agl_m: float = Field(0.5, ge=0, le=500, description="Least height in flight (m)")
+    clearance_m: float = Field(5.0, ge=0, le=1000, description="From tall obstacles (m)")
+    vertical_clearance_m: float = Field(5.0, ge=0, le=1000, description="Above tops (m)")
+    payload_kg: float | None = Field(None, ge=0, le=1000, description="Payload (kg)")
+    ground_m: float | None = Field(
+        None, ge=-500, le=9000, description="Flat ground elevation AMSL (m)"
+    )
+    speed_mps: float = Field(5.0, gt=0, le=100, description="Speed before any change (m/s)")
+    step_m: float = Field(1.0, ge=0.01, le=1000, description="Sampling step along legs (m)")
+
     @classmethod
-    def _bands(cls, v: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
-        for top, speed, frm in v:
-            if not all(math.isfinite(x) for x in (top, speed, frm)):
-                raise ValueError("wind band values must be finite numbers")
-            if not (0 < top <= 10_000 and 0 <= speed <= 60 and 0 <= frm <= 360):
-                raise ValueError(
-                    f"wind band ({top}, {speed}, {frm}): top in (0, 10000] m, speed in "
-                    "[0, 60] m/s, from in [0, 360] °"
-                )
-        return v
+    def parse(cls, data: dict[str, Any]) -> CheckRequest:
+        """Check options from plain data, one line per bad value naming the option.
+
+        Raises
+        ------
+        RequestError
+        """
+        return parse_options(cls, data)
+
+
+class PerfRequest(_Strict):
+    """The options of ``airwork aircraft perf`` (the aircraft's own limits are its own)."""
+
+    payload_kg: float = Field(0.0, ge=0, le=1000, description="Payload mass (kg)")
+    speed_mps: float | None = Field(None, gt=0, le=200, description="Airspeed (m/s)")
+    reserve_frac: float | None = Field(None, ge=0, lt=0.9, description="Landing reserve (share)")
+    temperature_c: float | None = Field(None, ge=-30, le=60, description="Battery temperature (°C)")
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> PerfRequest:
+        """Performance options from plain data, one line per bad value naming the option.
+
+        Raises
+        ------
+        RequestError
+        """
+        return parse_options(cls, data)
+
+
+def parse_options(model: type[_Strict], data: dict[str, Any]) -> Any:
+    """Validate a command's options: one line per bad value naming the option as the
+    command line spells it (``--step-m``), its rule and unit.
+
+    Raises
+    ------
+    RequestError
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+
+        def name(loc: tuple) -> str:
+            field = str(loc[0]) if loc else "options"
+            return "--wind-band" if field == "wind_bands" else "--" + field.replace("_", "-")
+
+        raise RequestError("; ".join(problems(exc, model, name))) from None
 
 
 class OutputRequest(_Strict):
@@ -96,7 +164,9 @@ class OutputRequest(_Strict):
     formats: list[str] | None = Field(None, description="Output formats; default the kind's")
     picture: bool = Field(True, description="Draw mission.png (the slowest output)")
     autopilot: Autopilot = Field(Autopilot.ARDUPILOT, description="Firmware of mission files")
-    spray_servo: int = Field(9, ge=1, le=32, description="SERVOn output of the sprayer pump")
+    spray_servo: int = Field(
+        9, ge=1, le=SERVO_OUTPUTS, description="SERVOn output of the sprayer pump (1 to 32)"
+    )
     profile: str | None = Field(
         None,
         description="Autopilot profile: a bundled name (arducopter-4.6, arducopter-4.6-sd, "
@@ -132,15 +202,34 @@ class JobRequest(_Strict):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            lines = []
-            for err in exc.errors():
-                where = ".".join(str(p) for p in err["loc"])
-                lines.append(f"{where} = {err.get('input')!r}: {err['msg']}")
-            raise RequestError("; ".join(lines)) from None
+            raise RequestError("; ".join(problems(exc, cls, _option_name))) from None
 
     @property
     def job_name(self) -> str:
         return self.name or Path(self.site.files[0]).stem
+
+
+_OPTIONS = {
+    ("site", "max_field_ha"): "--max-field-ha",
+    ("site", "unlabelled"): "--unlabelled",
+    ("site", "crs"): "--crs",
+    ("output", "spray_servo"): "--spray-servo",
+    ("output", "autopilot"): "--autopilot",
+    ("output", "formats"): "--format",
+    ("conditions", "wind_bands"): "--wind-band",
+}
+
+
+def _option_name(loc: tuple) -> str:
+    """A request field as the command line spells it, with its place in the request:
+    ``--wind-mps (conditions.wind_mps)``."""
+    path = ".".join(str(p) for p in loc)
+    key = tuple(loc[:2])
+    if key in _OPTIONS:
+        return f"{_OPTIONS[key]} ({path})"
+    if loc and loc[0] == "conditions" and len(loc) >= 2:
+        return f"--{str(loc[1]).replace('_', '-')} ({path})"
+    return path
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from airwork.autopilot.firmware import Autopilot
 from airwork.autopilot.items import SprayOutput
-from airwork.export.registry import ExportOptions, render
+from airwork.export.registry import ExportOptions, exporter, render
 from airwork.flight.conditions import Conditions
 from airwork.jobs.base import KindReport, MissionKind, Planned, Progress, parse_params
 from airwork.jobs.preflight import plan_checked, safety_check
@@ -90,6 +90,8 @@ def run_job(
     req = request if isinstance(request, JobRequest) else JobRequest.parse(request)
     job_kind = get_kind(req.kind)
     params = parse_params(job_kind.Params, req.params, job_kind.name)
+    for name in req.output.formats or DEFAULT_FORMATS:
+        exporter(name)  # an unknown --format is refused before any planning
     choices = _aircraft(req, job_kind)
     say(0.02, "reading the site")
     site = site if site is not None else read_site(req, job_kind)
@@ -101,6 +103,7 @@ def run_job(
     )
     say(0.08, "planning")
     planned, mission, block = _plan_and_check(req, job_kind, site, choices, params, conditions, say)
+    mission = replace(mission, meta={**mission.meta, "planned_wind": _wind_record(site.wind)})
     say(0.9, "rendering outputs")
     files, summary = _render(req, job_kind, planned, mission, block)
     notes = (*site.notes, *_ignored(site, job_kind), *planned.notes)
@@ -253,6 +256,16 @@ def _profile(req: JobRequest):
     if req.output.profile is not None:
         return load_profile(req.output.profile)
     return default_profile(req.output.autopilot)
+
+
+def _wind_record(wind: Wind) -> dict[str, Any]:
+    """The wind a mission's energies were priced in, as written into mission.geojson (a
+    later ``airwork check`` in another wind adds only the difference)."""
+    return {
+        "speed_mps": float(wind.speed_mps),
+        "from_deg": float(wind.from_deg),
+        "bands": [list(map(float, b)) for b in wind.bands],
+    }
 
 
 def _json_safe(value: Any) -> Any:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from airwork.limits import MAX_SWEEP_LINES, MAX_WORK_PATH_KM, require_budget
+
 __all__ = [
     "Cell",
     "candidate_angles_deg",
@@ -32,6 +34,7 @@ __all__ = [
     "obstacle_zones",
     "order_cells",
     "order_options",
+    "require_coverage_budget",
     "sweep_lines",
     "work_polyline",
 ]
@@ -50,6 +53,44 @@ def obstacle_zones(
     quad_segs = 8
     grown = clearance_m / math.cos(math.pi / (4 * quad_segs)) + 0.01
     return shapely.buffer(obstacles, grown, quad_segs=quad_segs)
+
+
+def require_coverage_budget(area: shapely.Geometry, spacing_m: float, widen: str) -> None:
+    """Refuse, before any line is laid, a layout whose sweep lines (across the area's
+    diagonal, the widest extent at any angle) or work path (area / spacing) pass the budgets
+    of :mod:`airwork.limits`.
+
+    Parameters
+    ----------
+    area : Polygon or MultiPolygon
+        [m]
+    spacing_m : float
+        Distance between lines. [m]
+    widen : str
+        What the user changes for a wider spacing, e.g. ``"--swath-m or --overlap-frac"``.
+
+    Raises
+    ------
+    BudgetError
+    """
+    x0, y0, x1, y1 = area.bounds
+    across_m = math.hypot(x1 - x0, y1 - y0)
+    require_budget(
+        across_m / spacing_m + 1.0,
+        MAX_SWEEP_LINES,
+        f"lines {spacing_m:.3g} m apart across the {across_m:,.0f} m of the area need up to",
+        "sweep lines",
+        f"lines at least {across_m / MAX_SWEEP_LINES:.2g} m apart are needed: change {widen}",
+    )
+    path_km = area.area / spacing_m / 1000.0
+    require_budget(
+        path_km,
+        MAX_WORK_PATH_KM,
+        f"lines {spacing_m:.3g} m apart over {area.area / 1e4:,.1f} ha need",
+        "km of work path",
+        f"lines at least {area.area / (MAX_WORK_PATH_KM * 1000.0):.2g} m apart are needed: "
+        f"change {widen}, or split the area",
+    )
 
 
 def longest_edge_angle_deg(poly: shapely.Geometry) -> float:

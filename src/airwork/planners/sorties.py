@@ -619,9 +619,9 @@ def _greedy(
             excess = sortie.energy_wh - budget
             if excess <= 0.0:
                 break
-            # routed transits came out longer, or the stop at the cut costs more than the
-            # estimate: plan shorter by more than the overrun
-            limit -= 1.5 * excess + 2e-3 * budget
+            # routed transits, the wind or the stop at the cut made it longer than priced:
+            # plan shorter, by more each time, so a sortie far off its estimate converges
+            limit -= (1.5 * excess + 2e-3 * budget) * 2.0**_attempt
         else:
             raise InfeasibleMissionError(
                 f"sortie {len(out) + 1}: needs {sortie.energy_wh:.0f} Wh, usable battery less "

@@ -24,7 +24,13 @@ import numpy as np
 import shapely
 
 from airwork.errors import GeometryError, InputFileError
-from airwork.geo.crs import check_extent, check_finite, check_lonlat_range, transform_keep_z
+from airwork.geo.crs import (
+    check_extent,
+    check_finite,
+    check_lonlat_range,
+    transform_keep_z,
+    unwrap_antimeridian,
+)
 from airwork.geo.frame import LocalFrame
 from airwork.geo.read import SUPPORTED_TYPES, SourceFeature, read_features, with_role
 from airwork.site.model import Site, SiteFeature
@@ -191,12 +197,18 @@ def build_site(
         _check_type(f.source, role, geom)
     check_finite(geoms, sources)
     check_lonlat_range(geoms, sources)
+    geoms, across_180 = unwrap_antimeridian(geoms)
     check_extent(geoms, sources)
     _check_valid(geoms, roles, sources, "")
     geoms = shapely.remove_repeated_points(geoms)
     if frame is None:
         centroid = shapely.centroid(shapely.geometrycollections(geoms))
         frame = LocalFrame.for_lonlat(centroid.x, centroid.y)
+    notes = (
+        (f"the job crosses the 180° meridian: planned in {frame.crs.name}, across it",)
+        if across_180
+        else ()
+    )
     local = shapely.orient_polygons(transform_keep_z(geoms, frame.to_local))
     flat = np.array([r not in ("tower", "line") for r in roles])
     if flat.any():
@@ -209,7 +221,7 @@ def build_site(
         out += parts
         if role in ("no_fly", "geofence"):
             zones += [zone_from_geometry(p.geometry, role == "geofence", prop, src) for p in parts]
-    return Site(frame=frame, features=tuple(out), zones=tuple(zones))
+    return Site(frame=frame, features=tuple(out), zones=tuple(zones), notes=notes)
 
 
 def _parts(
@@ -305,6 +317,7 @@ def _check_valid(
     where = _nearest_vertex(geom, x, y)
     if frame is not None:
         x, y = frame.to_lonlat(x, y)
+    x = (x + 180.0) % 360.0 - 180.0  # a job across 180° is checked with longitudes past it
     raise GeometryError(
         f"{sources[i]}: invalid {roles[i]} geometry{when}: {what} at lon {x:.7f}, "
         f"lat {y:.7f} ({where})"

@@ -18,9 +18,18 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from airwork.errors import GeometryError, InputFileError
+from airwork.limits import parse_clock, parse_clock_s, problems
 
 __all__ = [
     "ROLES",
@@ -52,15 +61,21 @@ class FieldProps(_Props):
     """A field to work: ``crop``, and optionally its own application ``rate_per_ha``."""
 
     crop: str | None = None
-    rate_per_ha: float | None = Field(None, gt=0, le=10_000)
+    rate_per_ha: float | None = Field(
+        None,
+        gt=0,
+        le=10_000,
+        description="Application rate (L/ha or kg/ha)",
+        json_schema_extra={"unit": "L or kg per ha"},
+    )
 
 
 class ObstacleProps(_Props):
     """Something not to fly into: a polygon, or a Point with ``radius_m`` [m]; optional
     ``height_m`` [m] above its ground."""
 
-    height_m: float | None = Field(None, ge=0, le=1000)
-    radius_m: float | None = Field(None, gt=0, le=10_000)
+    height_m: float | None = Field(None, ge=0, le=1000, description="Height (m)")
+    radius_m: float | None = Field(None, gt=0, le=10_000, description="Radius (m)")
 
 
 class StationProps(_Props):
@@ -76,10 +91,10 @@ class ZoneProps(_Props):
     ``altitude_ref`` (``agl`` above the ground below, default, or ``amsl``); a Point zone
     is a circle of ``radius_m`` [m]."""
 
-    floor_m: float | None = Field(None, ge=-1000, le=100_000)
-    ceiling_m: float | None = Field(None, ge=-1000, le=100_000)
+    floor_m: float | None = Field(None, ge=-1000, le=100_000, description="Floor (m)")
+    ceiling_m: float | None = Field(None, ge=-1000, le=100_000, description="Ceiling (m)")
     altitude_ref: Literal["agl", "amsl"] = "agl"
-    radius_m: float | None = Field(None, gt=0, le=1_000_000)
+    radius_m: float | None = Field(None, gt=0, le=1_000_000, description="Radius (m)")
 
     @field_validator("altitude_ref", mode="before")
     @classmethod
@@ -91,12 +106,12 @@ class TowerProps(_Props):
     """A power-line tower: ``height_m`` of its conductors' attachment [m], ``line_id``,
     ``seq`` (order along the line), ``voltage_kv``, ``crossarm_half_m``, ``sag_m``."""
 
-    height_m: float | None = Field(None, gt=0, le=500)
+    height_m: float | None = Field(None, gt=0, le=500, description="Height (m)")
     line_id: str | None = None
     seq: float | None = None
-    voltage_kv: float | None = Field(None, gt=0, le=2000)
-    crossarm_half_m: float | None = Field(None, ge=0, le=50)
-    sag_m: float | None = Field(None, ge=0, le=200)
+    voltage_kv: float | None = Field(None, gt=0, le=2000, description="Voltage (kV)")
+    crossarm_half_m: float | None = Field(None, ge=0, le=50, description="Half arm (m)")
+    sag_m: float | None = Field(None, ge=0, le=200, description="Sag (m)")
 
     @field_validator("line_id", mode="before")
     @classmethod
@@ -112,10 +127,10 @@ class LineProps(_Props):
     ``crossarm_half_m``."""
 
     line_id: str | None = None
-    height_m: float | None = Field(None, gt=0, le=500)
+    height_m: float | None = Field(None, gt=0, le=500, description="Height (m)")
     tower_heights_m: list[float] | None = None
-    voltage_kv: float | None = Field(None, gt=0, le=2000)
-    crossarm_half_m: float | None = Field(None, ge=0, le=50)
+    voltage_kv: float | None = Field(None, gt=0, le=2000, description="Voltage (kV)")
+    crossarm_half_m: float | None = Field(None, ge=0, le=50, description="Half arm (m)")
 
     @field_validator("tower_heights_m", mode="before")
     @classmethod
@@ -143,12 +158,86 @@ class RightOfWayProps(_Props):
     """The corridor a power-line flight must stay in."""
 
 
-class HubProps(_Props):
-    """A delivery hub: drones are based, loaded and swapped here."""
+def _clock(value: Any, info: ValidationInfo) -> Any:
+    """A time of day read the one way (:func:`airwork.limits.parse_clock_s`): seconds."""
+    if value is None or value == "":
+        return None
+    try:
+        return parse_clock_s(value, str(info.field_name))
+    except InputFileError as exc:
+        raise ValueError(str(exc).removeprefix(f"{info.field_name}: ")) from None
 
 
-class OrderProps(_Props):
-    """A parcel to deliver (see ``docs/delivery.md`` for its keys)."""
+def _same_day(data: Any, first: str, second: str) -> Any:
+    """Refuse ISO 8601 date-times of one feature on different dates: a plan is one day."""
+    if not isinstance(data, dict):
+        return data
+    days = []
+    for key in (first, second):
+        value = data.get(key)
+        if isinstance(value, str) and len(value.strip()) > 10:
+            try:
+                days.append(parse_clock(value, key).date)
+            except InputFileError:
+                return data  # the field's own validator names the problem
+    if len(days) == 2 and None not in days and days[0] != days[1]:
+        raise ValueError(
+            f"{first} and {second} fall on different dates ({days[0]} and {days[1]}); a "
+            "plan covers one day: give times of that day"
+        )
+    return data
+
+
+class _IdProps(_Props):
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("an id must not be empty (or leave the key out)")
+        return v
+
+
+class HubProps(_IdProps):
+    """A delivery hub: ``drone_count`` drones (a whole number ≥ 1) are based, loaded and
+    swapped here (``swap_time_s`` [s]), open from ``open`` to ``close`` (``HH:MM``,
+    ISO 8601 or seconds of the day)."""
+
+    drone_count: int | None = Field(None, ge=1, le=1000, description="Drones at the hub")
+    swap_time_s: float | None = Field(None, ge=0, le=86_400, description="Swap time (s)")
+    open: float | None = Field(None, ge=0, le=86_400, description="Opens (s of the day)")
+    close: float | None = Field(None, ge=0, le=86_400, description="Closes (s of the day)")
+
+    _times = field_validator("open", "close", mode="before")(_clock)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _day(cls, data: Any) -> Any:
+        return _same_day(data, "open", "close")
+
+
+class OrderProps(_IdProps):
+    """A parcel to deliver: ``id`` (not empty), ``mass_kg`` (0, 1000] kg, arrival window
+    ``earliest``/``latest`` (``HH:MM`` from 00:00 to 23:59, ISO 8601 or seconds of the day),
+    least hover ``service_s`` [0, 3600] s, ``drop`` ``winch`` or ``land`` (see
+    ``docs/delivery.md``)."""
+
+    mass_kg: float | None = Field(None, gt=0, le=1000, description="Parcel mass (kg)")
+    earliest: float | None = Field(None, ge=0, le=86_400, description="Earliest (s of the day)")
+    latest: float | None = Field(None, ge=0, le=86_400, description="Latest (s of the day)")
+    service_s: float | None = Field(None, ge=0, le=3600, description="Hover at the drop (s)")
+    drop: Literal["winch", "land"] | None = None
+
+    _times = field_validator("earliest", "latest", mode="before")(_clock)
+
+    @field_validator("drop", mode="before")
+    @classmethod
+    def _drop(cls, v: Any) -> Any:
+        return None if v is None or v == "" else str(v).strip().lower()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _day(cls, data: Any) -> Any:
+        return _same_day(data, "earliest", "latest")
 
 
 class RoadProps(_Props):
@@ -262,10 +351,11 @@ def validate_properties(role: str, properties: dict[str, Any], source: str) -> d
     try:
         model = spec.props.model_validate(properties)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "properties"
-        value = err.get("input")
-        raise GeometryError(f"{source}: {role} property {loc} = {value!r}: {err['msg']}") from None
+
+        def name(loc: tuple) -> str:
+            return f"{source}: {role}" + (f" property {'.'.join(map(str, loc))}" if loc else "")
+
+        raise GeometryError(problems(exc, spec.props, name)[0]) from None
     out = dict(properties)
     out.update({k: v for k, v in model.model_dump(exclude_unset=True).items()})
     return out

@@ -14,7 +14,10 @@ import numpy as np
 
 from airwork.errors import GeometryError
 
-__all__ = ["Wind", "parse_wind_band"]
+__all__ = ["MAX_WIND_MPS", "Wind", "parse_wind_band"]
+
+MAX_WIND_MPS = 60.0
+"""Strongest wind accepted: beyond hurricane force, no drone flies in it. [m/s]"""
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,18 @@ class Wind:
 
     def __post_init__(self) -> None:
         speeds = [self.speed_mps, *(b[1] for b in self.bands)]
-        if any(not (math.isfinite(s) and s >= 0) for s in speeds):
-            raise GeometryError(f"wind speed must be >= 0 m/s, got {speeds}")
+        bad = [s for s in speeds if not (math.isfinite(s) and 0 <= s <= MAX_WIND_MPS)]
+        if bad:
+            raise GeometryError(
+                f"wind speed {bad[0]!r} must be a finite number of m/s in [0, {MAX_WIND_MPS:g}]"
+            )
+        dirs = [self.from_deg, *(b[2] for b in self.bands)]
+        bad = [d for d in dirs if not math.isfinite(d)]
+        if bad:
+            raise GeometryError(f"wind direction {bad[0]!r} must be a finite number of °")
         tops = [b[0] for b in self.bands]
+        if any(not (math.isfinite(t) and t > 0) for t in tops):
+            raise GeometryError(f"wind band tops {tops} must be finite heights > 0 m")
         if tops != sorted(tops):
             object.__setattr__(self, "bands", tuple(sorted(self.bands)))
 
@@ -87,13 +99,26 @@ def parse_wind_band(text: str) -> tuple[float, float, float]:
     Raises
     ------
     GeometryError
-        Not three numbers.
+        Not three numbers, or one that is not finite or out of its range (top in
+        (0, 10000] m, speed in [0, 60] m/s, from in [0, 360] °); the message names it.
     """
     parts = text.replace(",", ":").split(":")
     try:
         top, speed, frm = (float(p) for p in parts)
     except ValueError:
         raise GeometryError(
-            f"wind band {text!r}: expected TOP_M:SPEED_MPS:FROM_DEG, e.g. 50:6:270"
+            f"--wind-band {text!r}: expected TOP_M:SPEED_MPS:FROM_DEG, e.g. 50:6:270"
         ) from None
+    for name, value, lo, hi, unit in (
+        ("top", top, 0.0, 10_000.0, "m"),
+        ("speed", speed, 0.0, MAX_WIND_MPS, "m/s"),
+        ("from", frm, 0.0, 360.0, "°"),
+    ):
+        low_ok = value > lo if name == "top" else value >= lo
+        if not (math.isfinite(value) and low_ok and value <= hi):
+            bracket = "(" if name == "top" else "["
+            raise GeometryError(
+                f"--wind-band {text!r}: {name} {value:g} must be a finite number of {unit} "
+                f"in {bracket}{lo:g}, {hi:g}]"
+            )
     return top, speed, frm

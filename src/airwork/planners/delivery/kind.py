@@ -47,9 +47,13 @@ class DeliveryJobParams(JobParams):
     def _clock(cls, v: str | None) -> str | None:
         if v is None:
             return None
+        from airwork.errors import InputFileError
         from airwork.planners.delivery.problem import parse_time_s
 
-        parse_time_s(v, "--start")
+        try:
+            parse_time_s(v, "--start")
+        except InputFileError as exc:
+            raise ValueError(str(exc).removeprefix("--start: ")) from None
         return v
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,8 +41,10 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, GeometryError, InputFileError
 from airwork.geo.frame import LocalFrame
+from airwork.limits import parse_clock_s
 from airwork.mission.model import Feature
 from airwork.site import Site
+from airwork.site.roles import validate_properties
 from airwork.site.zones import Zone, zone_from_geometry
 
 __all__ = [
@@ -60,39 +61,19 @@ __all__ = [
 
 DAY_S = 86_400.0
 DROP_METHODS = ("winch", "land")
-_TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
 
 
 def parse_time_s(value: Any, what: str) -> float:
-    """``"HH:MM[:SS]"`` or a number of seconds since the start of the day -> seconds.
+    """A time of the planning day -> seconds since 00:00: ``"HH:MM[:SS]"`` from 00:00 to
+    23:59, ISO 8601, or a number of seconds from 0 to 86,400
+    (:func:`airwork.limits.parse_clock_s`).
 
     Raises
     ------
     InputFileError
         Naming ``what`` (the feature and key) and the bad value.
     """
-    if isinstance(value, bool):
-        raise InputFileError(f"{what}: expected a time 'HH:MM' or seconds, got {value!r}")
-    if isinstance(value, int | float):
-        t = float(value)
-    else:
-        text = str(value).strip()
-        m = _TIME_RE.match(text)
-        if m:
-            h, mi, s = int(m.group(1)), int(m.group(2)), float(m.group(3) or 0.0)
-            if mi >= 60 or s >= 60:
-                raise InputFileError(f"{what}: not a clock time: {value!r}")
-            t = h * 3600.0 + mi * 60.0 + s
-        else:
-            try:
-                t = float(text)
-            except ValueError:
-                raise InputFileError(
-                    f"{what}: expected a time 'HH:MM' or seconds, got {value!r}"
-                ) from None
-    if not math.isfinite(t) or t < 0 or t > 2 * DAY_S:
-        raise InputFileError(f"{what}: time {value!r} is outside 00:00 to 48:00")
-    return t
+    return parse_clock_s(value, what)
 
 
 def format_time(t_s: float) -> str:
@@ -331,8 +312,10 @@ def _order_from_props(
 
 def _hub_from_props(hid: str, xy: tuple[float, float], props: dict[str, Any], where: str) -> Hub:
     count = _number(_prop(props, "drone_count", "drones", default=2), f"{where}: drone_count")
-    if count != int(count) or count < 0:
-        raise InputFileError(f"{where}: drone_count must be a whole number >= 0, got {count}")
+    if count != int(count) or count < 1:
+        raise InputFileError(
+            f"{where}: drone_count must be a whole number ≥ 1 (a hub has drones), got {count:g}"
+        )
     open_v = _prop(props, "open", "open_s", "opens")
     close_v = _prop(props, "close", "close_s", "closes")
     return Hub(
@@ -440,6 +423,7 @@ def read_orders_csv(path: str | Path, frame: LocalFrame) -> list[Order]:
             str(k).strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()
         }
         where = f"{p} line {line}"
+        clean = validate_properties("order", clean, where)
         lat = _number(clean["lat"], f"{where}: lat")
         lon = _number(clean["lon"], f"{where}: lon")
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

@@ -163,6 +163,8 @@ class SprayParams:
             raise ValueError(f"Expected boundary_passes in [0, 10], got {self.boundary_passes}.")
         if self.start_corner not in (None, "sw", "se", "nw", "ne"):
             raise ValueError(f"Expected start_corner in sw, se, nw, ne, got {self.start_corner!r}.")
+        if self.angle_deg is not None and not math.isfinite(self.angle_deg):
+            raise ValueError(f"Expected a finite angle_deg, got {self.angle_deg}.")
         checks = {
             "rate_per_ha": (self.rate_per_ha, 0.0, 1000.0),
             "height_m": (self.height_m, 0.5, 120.0),

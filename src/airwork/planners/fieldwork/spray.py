@@ -15,7 +15,7 @@ landing reserve and the flight home, allows no more; the next sortie resumes the
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -33,9 +33,11 @@ from airwork.planners.coverage import (
     line_intervals,
     longest_edge_angle_deg,
     order_options,
+    require_coverage_budget,
     sweep_lines,
     work_polyline,
 )
+from airwork.planners.fence import inclusion_fence
 from airwork.planners.fieldwork.model import SortieReport, SprayParams, SprayProblem, SprayResult
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
 
@@ -299,20 +301,20 @@ def _require_flyable(sorties, ac: Aircraft) -> None:
             )
 
 
-def _geofence(problem: SprayProblem, stations: np.ndarray, swath_m: float) -> shapely.Polygon:
-    """Inclusion fence: the hull of field and stations grown by a swath (at least 20 m),
-    less half the planning clearance around obstacles (so GPS error near an obstacle does
-    not breach the fence while the plan keeps the full clearance)."""
-    fence = shapely.convex_hull(shapely.union(problem.field, shapely.multipoints(stations))).buffer(
-        max(swath_m, 20.0)
+def _geofence(
+    problem: SprayProblem, stations: np.ndarray, swath_m: float, sorties
+) -> tuple[shapely.Polygon, tuple[str, ...]]:
+    """Inclusion fence (:func:`~airwork.planners.fence.inclusion_fence`): the hull of
+    field, stations and every waypoint grown by a swath (at least 20 m), less half the
+    planning clearance around obstacles where that keeps it one polygon around the flight."""
+    pts = [stations] + [np.array([(w.x_m, w.y_m) for w in s.waypoints]) for s in sorties]
+    return inclusion_fence(
+        problem.field,
+        np.vstack([p.reshape(-1, 2) for p in pts]),
+        problem.obstacles,
+        0.5 * problem.clearance_m,
+        max(swath_m, 20.0),
     )
-    if problem.obstacles is not None and not problem.obstacles.is_empty:
-        fence = shapely.difference(
-            fence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
-        )
-        if fence.geom_type != "Polygon":
-            fence = max(shapely.get_parts(fence), key=lambda g: g.area)
-    return fence
 
 
 def plan_spray(
@@ -340,6 +342,7 @@ def plan_spray(
     t0 = time.perf_counter()
     setup = _setup(problem, params, conditions)
     area = _sprayable_area(problem, setup.swath_m)
+    require_coverage_budget(area, setup.spacing_m, "the swath (--swath-m) or --overlap-frac")
     exclusions = _exclusions(problem)
     stations = np.asarray(problem.stations, dtype=float).reshape(-1, 2)
     router = _checked_router(problem, area, stations)
@@ -351,11 +354,15 @@ def plan_spray(
     )
     pts, spraying, seg_kg, sorties = _best_split(problem, params, setup, layout, router, stations)
     _require_flyable(sorties, setup.aircraft)
-    mission = _mission(problem, setup, sorties, stations)
+    fence, fence_notes = _geofence(problem, stations, setup.swath_m, sorties)
+    setup = replace(setup, warnings=setup.warnings + fence_notes)
+    mission = _mission(problem, setup, sorties, stations, fence)
     return _result(problem, params, setup, area, layout, mission, pts, spraying, seg_kg, t0)
 
 
-def _mission(problem: SprayProblem, setup: _Setup, sorties, stations: np.ndarray) -> Mission:
+def _mission(
+    problem: SprayProblem, setup: _Setup, sorties, stations: np.ndarray, fence: shapely.Polygon
+) -> Mission:
     ac = setup.aircraft
     return Mission(
         name=problem.name,
@@ -367,7 +374,7 @@ def _mission(problem: SprayProblem, setup: _Setup, sorties, stations: np.ndarray
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
-        geofence=_geofence(problem, stations, setup.swath_m),
+        geofence=fence,
         features=problem.features,
         kind="spray" if ac.spray_tank else "spread",
         cruise_speed_mps=setup.transit_speed_mps,

@@ -32,8 +32,8 @@ class SurveyJobParams(JobParams):
     height_m: float | None = Field(
         None, ge=5, le=500, description="Survey height above take-off (m); default 80"
     )
-    front_overlap: float = Field(0.75, ge=0, le=0.95, description="Front overlap (share)")
-    side_overlap: float = Field(0.70, ge=0, le=0.95, description="Side overlap (share)")
+    front_overlap: float = Field(0.75, ge=0, lt=0.95, description="Front overlap (share)")
+    side_overlap: float = Field(0.70, ge=0, lt=0.95, description="Side overlap (share)")
     crosshatch: bool = Field(False, description="Fly a second grid at 90° after the first")
     angle_deg: float | None = Field(
         None,

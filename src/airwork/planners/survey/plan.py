@@ -59,8 +59,10 @@ from airwork.planners.coverage import (
     line_intervals,
     longest_edge_angle_deg,
     order_cells,
+    require_coverage_budget,
     work_polyline,
 )
+from airwork.planners.fence import inclusion_fence
 from airwork.planners.sorties import SortieSettings, WorkPath, split_sorties
 from airwork.planners.survey.camera import (
     altitude_for_gsd_m,
@@ -95,9 +97,6 @@ __all__ = [
     "plan_survey",
     "trigger_distance_m",
 ]
-
-MAX_LINES = 20_000
-"""Most flight lines one survey may have (guards against a tiny GSD over a huge area)."""
 
 TURN_ACCEL_MPS2 = WAYPOINT_ACCEL_MPS2
 """Deceleration and acceleration in a turn, as the sortie builder prices it. [m/s²]"""
@@ -142,13 +141,7 @@ def photo_intervals(
     Intervals
         Sorted by line, then position along the line.
     """
-    x0b, y0b, x1b, y1b = area.bounds
-    n_max = math.hypot(x1b - x0b, y1b - y0b) / spacing_m + 1
-    if n_max > MAX_LINES:
-        raise InfeasibleMissionError(
-            f"up to {n_max:.0f} lines {spacing_m:.2f} m apart: more than {MAX_LINES} "
-            f"(ask for a coarser GSD or map a smaller area)"
-        )
+    require_coverage_budget(area, spacing_m, "--gsd-cm, --height-m or --side-overlap")
     iv = line_intervals(area, spacing_m, angle_deg, min_length_m=0.0)
     if len(iv) == 0:
         return iv
@@ -373,6 +366,7 @@ def _photo_runs(problem: SurveyProblem, params: SurveyParams, setup: _Setup, sta
     """Photo lines of each grid (one, or two crossed), decomposed into cells flown nearest
     first; returns the runs, the first grid's angle and the line and cell counts."""
     forbidden = problem.forbidden
+    require_coverage_budget(problem.area, setup.spacing_m, "--gsd-cm, --height-m or --side-overlap")
     angle = float(
         params.angle_deg
         if params.angle_deg is not None
@@ -431,19 +425,19 @@ def _split(problem: SurveyProblem, setup: _Setup, pts, working, router, stations
     return sorties
 
 
-def _geofence(problem: SurveyProblem, stations: np.ndarray, pts: np.ndarray) -> shapely.Polygon:
+def _geofence(
+    problem: SurveyProblem, stations: np.ndarray, pts: np.ndarray
+) -> tuple[shapely.Polygon, tuple[str, ...]]:
     """Hull of area, stations and path grown by 20 m, less half the planning clearance
-    around obstacles (GPS error near an obstacle must not breach the fence)."""
-    fence = shapely.convex_hull(
-        shapely.union_all([problem.area, shapely.multipoints(np.vstack([stations, pts]))])
-    ).buffer(20.0)
-    if problem.obstacles is not None and not problem.obstacles.is_empty:
-        fence = shapely.difference(
-            fence, shapely.buffer(problem.obstacles, 0.5 * problem.clearance_m)
-        )
-        if fence.geom_type != "Polygon":
-            fence = max(shapely.get_parts(fence), key=lambda g: g.area)
-    return fence
+    around obstacles where that keeps it one polygon around the flight
+    (:func:`~airwork.planners.fence.inclusion_fence`)."""
+    return inclusion_fence(
+        problem.area,
+        np.vstack([stations, pts]),
+        problem.obstacles,
+        0.5 * problem.clearance_m,
+        20.0,
+    )
 
 
 def plan_survey(
@@ -482,12 +476,15 @@ def plan_survey(
     runs, angle, n_lines, n_cells = _photo_runs(problem, params, setup, stations, stations[0])
     pts, working = work_polyline(runs, router)
     sorties = _split(problem, setup, pts, working, router, stations)
-    mission = _mission(problem, setup, sorties, stations, pts, angle, params.crosshatch)
+    flown = np.vstack([pts] + [np.array([(w.x_m, w.y_m) for w in s.waypoints]) for s in sorties])
+    fence, fence_notes = _geofence(problem, stations, flown)
+    setup = replace(setup, warnings=setup.warnings + fence_notes)
+    mission = _mission(problem, setup, sorties, stations, fence, angle, params.crosshatch)
     return _result(problem, params, setup, mission, angle, n_lines, n_cells, t0)
 
 
 def _mission(
-    problem, setup: _Setup, sorties, stations, pts, angle: float, crosshatch: bool
+    problem, setup: _Setup, sorties, stations, fence, angle: float, crosshatch: bool
 ) -> Mission:
     ac = setup.aircraft
     area = problem.area
@@ -502,7 +499,7 @@ def _mission(
         usable_energy_wh=ac.usable_energy_wh,
         reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
-        geofence=_geofence(problem, stations, pts),
+        geofence=fence,
         features=problem.features,
         kind="survey",
         cruise_speed_mps=setup.transit_speed_mps,
