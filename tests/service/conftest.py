@@ -217,3 +217,16 @@ def shapefile_zip(tmp: Path) -> bytes:
             geometry_type="Polygon",
         )
     return zip_bytes({f"parcel/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())})
+
+
+@pytest.fixture(scope="session")
+def slow_kind() -> Iterator[str]:
+    """The ``slow-test`` kind, registered in this process (the threads engine sees it)."""
+    from airwork.jobs import registry
+
+    from .slow_kind import NAME, SLOW
+
+    registry.register_kind(NAME, SLOW)
+    yield NAME
+    registry._KINDS.pop(NAME, None)
+    registry.kind.cache_clear()

@@ -128,8 +128,10 @@ def test_bad_uploads_are_400_with_one_line_naming_the_users_file(api, name, data
     import re
 
     org = api.org()
+    blobs = set(api.service.store.blobs.rglob("*"))
     body = is_problem(org.upload([("file", name, data)]), 400)
     assert re.search(message, body["detail"]), body["detail"]
+    assert set(api.service.store.blobs.rglob("*")) == blobs  # a refused file is not kept
     assert str(api.service.store.root) not in body["detail"]
     assert "/tmp/" not in body["detail"]
 

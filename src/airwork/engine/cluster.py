@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from airwork.engine.task import PROGRESS_TOPIC, cancel_event_name, run_task
+from airwork.engine.task import PROGRESS_TOPIC, JobCancelled, cancel_event_name, run_task
 
 __all__ = ["Engine", "JobHandle", "OnDone", "OnProgress"]
 
@@ -198,7 +198,7 @@ class Engine:
         fut = entry.future if entry is not None else future
         if fut.status == "pending":
             return "running" if entry is not None and entry.started else "queued"
-        if fut.status == "error" and entry is not None and entry.cancelled:
+        if fut.status == "error" and isinstance(fut.exception(timeout=5), JobCancelled):
             return "cancelled"
         return _STATUS.get(fut.status, fut.status)
 

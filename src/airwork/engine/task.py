@@ -58,6 +58,7 @@ def check_input_name(name: str) -> PurePosixPath:
         or "\x00" in name
         or path.is_absolute()
         or any(p in ("", ".", "..") for p in path.parts)
+        or str(path) != name
     ):
         raise ValueError(f"input file name {name!r} is not a plain relative path")
     return path

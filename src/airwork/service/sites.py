@@ -9,6 +9,7 @@ file is stored as uploaded; a zipped Shapefile is unpacked (with limits) wheneve
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -70,8 +71,8 @@ def _suffix(up: Upload) -> str:
     return suffix
 
 
-def _record(store: BlobStore, up: Upload, limits: Limits) -> dict[str, Any]:
-    """Store one upload; its record (name, use, hash, size and the paths a job reads)."""
+def _record(up: Upload, limits: Limits) -> dict[str, Any]:
+    """One upload's record (name, use, hash, size and the paths a job reads); not stored."""
     name = display_name(up.filename)
     if not up.data:
         raise UploadError(f"{name}: the file is empty (0 bytes)")
@@ -82,7 +83,7 @@ def _record(store: BlobStore, up: Upload, limits: Limits) -> dict[str, Any]:
             sources = [m for m in members if PurePosixPath(m).suffix.lower() in SUPPORTED_SUFFIXES]
             if not sources:
                 raise UploadError(f"{name}: the archive holds no file airwork reads (.shp ...)")
-    sha = store.put(up.data)
+    sha = hashlib.sha256(up.data).hexdigest()
     paths = [f"{sha}/{m}" for m in sorted(sources)] if suffix == ".zip" else [f"{sha}{suffix}"]
     return {
         "name": name,
@@ -96,12 +97,16 @@ def _record(store: BlobStore, up: Upload, limits: Limits) -> dict[str, Any]:
 
 
 def input_files(
-    store: BlobStore, records: list[dict[str, Any]], limits: Limits
+    store: BlobStore,
+    records: list[dict[str, Any]],
+    limits: Limits,
+    pending: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """The files a job reads, by the relative paths of :func:`request_paths`."""
+    """The files a job reads, by the relative paths of :func:`request_paths`: from the
+    store, or from ``pending`` (bytes by SHA-256, not stored yet)."""
     out: dict[str, bytes] = {}
     for rec in records:
-        data = store.get(rec["sha256"])
+        data = (pending or {}).get(rec["sha256"]) or store.get(rec["sha256"])
         if rec.get("zip"):
             for member, content in unzip(data, limits, rec["name"]).items():
                 if PurePosixPath(member).suffix.lower() in (*SUPPORTED_SUFFIXES, *_SIDE_FILES):
@@ -166,10 +171,11 @@ def ingest_site(
         raise UploadError("a site takes at most one DEM")
     if len(uploads) > limits.files_per_upload:
         raise UploadError(f"{len(uploads)} files in one upload (limit {limits.files_per_upload})")
-    records = [_record(store, up, limits) for up in uploads]
+    records = [_record(up, limits) for up in uploads]
+    pending = {rec["sha256"]: up.data for rec, up in zip(records, uploads, strict=True)}
     site_part, cond = request_paths(records)
     with store.scratch() as folder:
-        write_inputs(input_files(store, records, limits), folder)
+        write_inputs(input_files(store, records, limits, pending), folder)
 
         def at(p: str) -> str:
             return str(folder / p)
@@ -194,6 +200,8 @@ def ingest_site(
         except ValueError as exc:  # pydantic's, from the options
             raise UploadError(scrub(_first_error(exc), records, folder)) from None
         notes = [scrub(n, records, folder) for n in site.notes]
+    for data in pending.values():  # only files that passed are kept
+        store.put(data)
     geometry = shapely.GeometryCollection(
         [site.frame.geometry_to_lonlat(f.geometry) for f in site.features]
     )
@@ -236,7 +244,7 @@ def ingest_aircraft(store: BlobStore, up: Upload) -> tuple[dict[str, Any], dict[
         raise UploadError(f"{name}: an aircraft spec sheet is a .yaml file")
     if not up.data:
         raise UploadError(f"{name}: the file is empty (0 bytes)")
-    sha = store.put(up.data)
+    sha = hashlib.sha256(up.data).hexdigest()
     record = {
         "name": name,
         "use": "aircraft",
@@ -253,6 +261,7 @@ def ingest_aircraft(store: BlobStore, up: Upload) -> tuple[dict[str, Any], dict[
             craft = load_aircraft(path)
         except AirworkError as exc:
             raise UploadError(scrub(str(exc), [record], folder)) from None
+    store.put(up.data)
     summary = {
         "name": craft.name,
         "description": craft.description,
