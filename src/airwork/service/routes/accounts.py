@@ -17,7 +17,7 @@ from airwork.service.schemas import TokenCreate, UserCreate
 
 __all__ = ["router"]
 
-router = APIRouter(responses=responses(401, 403, 404, 422), tags=["accounts"])
+router = APIRouter(responses=responses(400, 401, 403, 404, 413, 422), tags=["accounts"])
 
 
 @router.get("/me", summary="The caller, the organisation and its limits")

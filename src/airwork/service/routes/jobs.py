@@ -22,7 +22,7 @@ from airwork.service.sites import request_paths
 
 __all__ = ["build_request", "router"]
 
-router = APIRouter(responses=responses(400, 401, 404, 422), tags=["jobs"])
+router = APIRouter(responses=responses(400, 401, 404, 413, 422), tags=["jobs"])
 
 
 def _aircraft(session: Any, who: Principal, specs: list[str]) -> tuple[list[str], list[dict]]:
