@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -46,7 +46,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     derandomize=True,
 )
 def test_no_server_error_and_every_error_is_a_problem(case, fuzz_target):
-    api, org = fuzz_target
+    _, org = fuzz_target
     response = case.call(headers=org.h)
     case.validate_response(
         response,
