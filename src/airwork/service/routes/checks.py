@@ -85,78 +85,82 @@ def create_check(
 ) -> dict[str, Any]:
     who.require("check")
     from airwork.aircraft.catalogue import load_aircraft, preset_names
-    from airwork.airspace.check import CheckConfig, check_flight
-    from airwork.airspace.tracks import read_flight
-    from airwork.site.load import read_airspace, read_obstacles
-    from airwork.site.terrain import read_dem
     from airwork.site.wind import Wind
 
-    craft = None
     spec = None
-    if aircraft and aircraft.strip() and aircraft.strip() not in preset_names():
+    name = (aircraft or "").strip()
+    if name and name not in preset_names():
         with svc.db.read() as s:
-            spec = get_owned(s, Aircraft, aircraft.strip(), who, "aircraft").file
+            spec = get_owned(s, Aircraft, name, who, "aircraft").file
+    limits = dict(
+        wind=Wind(wind_mps, wind_from_deg),
+        max_agl_m=max_agl_m,
+        min_agl_m=min_agl_m,
+        obstacle_clearance_m=clearance_m,
+        obstacle_vertical_clearance_m=vertical_clearance_m,
+        autopilot=autopilot,
+        step_m=step_m,
+        payload_kg=payload_kg,
+        ground_amsl_m=ground_m,
+    )
+    uploads = [Upload(mission.filename, mission.file.read(), "mission")]
+    uploads += [Upload(f.filename, f.file.read(), "airspace") for f in airspace or []]
+    uploads += [Upload(f.filename, f.file.read(), "obstacles") for f in obstacles or []]
+    uploads += [Upload(dem.filename, dem.file.read(), "dem")] if dem is not None else []
     with svc.store.scratch() as folder:
         records: list[dict] = []
         try:
-            path, rec = _save(
-                folder,
-                Upload(mission.filename, mission.file.read(), "mission"),
-                _MISSION_SUFFIXES,
-                0,
-                svc,
-            )
-            records.append(rec)
-            areas = {"airspace": [], "obstacles": []}
-            for use, given in (("airspace", airspace), ("obstacles", obstacles)):
-                for i, f in enumerate(given or []):
-                    p, rec = _save(
-                        folder, Upload(f.filename, f.file.read(), use), _AREA_SUFFIXES, i, svc
-                    )
-                    areas[use].append(p)
-                    records.append(rec)
-            dem_path = None
-            if dem is not None:
-                dem_path, rec = _save(
-                    folder, Upload(dem.filename, dem.file.read(), "dem"), (".tif", ".tiff"), 0, svc
-                )
-                records.append(rec)
+            paths = _save_all(folder, uploads, records, svc)
             if spec is not None:
                 (folder / "aircraft.yaml").write_bytes(svc.store.get(spec["sha256"]))
                 craft = load_aircraft(folder / "aircraft.yaml")
-            elif aircraft and aircraft.strip():
-                craft = load_aircraft(aircraft.strip())
-            flight = read_flight(path, default_speed_mps=speed_mps)
-            if flight.aircraft_name and flight.aircraft_name not in preset_names():
-                flight = dataclasses.replace(flight, aircraft_name=None)  # never a path here
-            zones, obst = read_airspace(areas["airspace"], flight.frame, crs=crs)
-            obst += read_obstacles(areas["obstacles"], flight.frame, crs=crs)
-            terrain = None
-            if dem_path is not None:
-                xmin, ymin, xmax, ymax = flight.bounds_m()
-                pad = 200.0 + clearance_m
-                terrain = read_dem(
-                    dem_path,
-                    flight.frame,
-                    bounds_m=(xmin - pad, ymin - pad, xmax + pad, ymax + pad),
-                )
-            config = CheckConfig(
-                zones=tuple(zones),
-                obstacles=tuple(obst),
-                terrain=terrain,
-                wind=Wind(wind_mps, wind_from_deg),
-                aircraft=craft,
-                max_agl_m=max_agl_m,
-                min_agl_m=min_agl_m,
-                obstacle_clearance_m=clearance_m,
-                obstacle_vertical_clearance_m=vertical_clearance_m,
-                autopilot=autopilot,
-                step_m=step_m,
-                payload_kg=payload_kg,
-                ground_amsl_m=ground_m,
-            )
-            report = check_flight(flight, config).to_dict()
+            else:
+                craft = load_aircraft(name) if name else None
+            report = _check(paths, craft, limits, speed_mps, crs)
             report["mission"] = records[0]["name"]
         except AirworkError as exc:
             raise UploadError(scrub(str(exc), records, folder)) from None
     return report
+
+
+def _save_all(folder: Path, uploads: list[Upload], records: list[dict], svc: Service) -> dict:
+    """Write the uploads into ``folder``: ``{"mission": path, "airspace": [...], ...}``."""
+    allowed = {
+        "mission": _MISSION_SUFFIXES,
+        "airspace": _AREA_SUFFIXES,
+        "obstacles": _AREA_SUFFIXES,
+        "dem": (".tif", ".tiff"),
+    }
+    paths: dict[str, Any] = {"airspace": [], "obstacles": [], "dem": None}
+    for i, up in enumerate(uploads):
+        path, rec = _save(folder, up, allowed[up.use], i, svc)
+        records.append(rec)
+        if up.use in ("airspace", "obstacles"):
+            paths[up.use].append(path)
+        else:
+            paths[up.use] = path
+    return paths
+
+
+def _check(paths: dict, craft: Any, limits: dict, speed_mps: float, crs: str | None) -> dict:
+    from airwork.aircraft.catalogue import preset_names
+    from airwork.airspace.check import CheckConfig, check_flight
+    from airwork.airspace.tracks import read_flight
+    from airwork.site.load import read_airspace, read_obstacles
+    from airwork.site.terrain import read_dem
+
+    flight = read_flight(paths["mission"], default_speed_mps=speed_mps)
+    if flight.aircraft_name and flight.aircraft_name not in preset_names():
+        flight = dataclasses.replace(flight, aircraft_name=None)  # never a path on the server
+    zones, obst = read_airspace(paths["airspace"], flight.frame, crs=crs)
+    obst += read_obstacles(paths["obstacles"], flight.frame, crs=crs)
+    terrain = None
+    if paths["dem"] is not None:
+        xmin, ymin, xmax, ymax = flight.bounds_m()
+        pad = 200.0 + limits["obstacle_clearance_m"]
+        bounds = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+        terrain = read_dem(paths["dem"], flight.frame, bounds_m=bounds)
+    config = CheckConfig(
+        zones=tuple(zones), obstacles=tuple(obst), terrain=terrain, aircraft=craft, **limits
+    )
+    return check_flight(flight, config).to_dict()

@@ -28,9 +28,14 @@ def _when(name: str, nullable: bool = False) -> sa.Column:
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
+    if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    _accounts()
+    _sites_and_aircraft()
+    _jobs()
+
+
+def _accounts() -> None:
     op.create_table(
         "orgs",
         sa.Column("id", sa.String(40), nullable=False),
@@ -73,6 +78,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_tokens_org_id", "tokens", ["org_id"])
     op.create_index("ix_tokens_user_id", "tokens", ["user_id"])
+
+
+def _sites_and_aircraft() -> None:
     for table in ("sites", "aircraft"):
         extra = (
             [
@@ -104,8 +112,11 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id", name=f"pk_{table}"),
         )
         op.create_index(f"ix_{table}_org_id", table, ["org_id"])
-    if bind.dialect.name == "postgresql":
+    if op.get_bind().dialect.name == "postgresql":
         op.create_index("ix_sites_geometry", "sites", ["geometry"], postgresql_using="gist")
+
+
+def _jobs() -> None:
     op.create_table(
         "jobs",
         sa.Column("id", sa.String(40), nullable=False),

@@ -1,0 +1,49 @@
+"""``airwork org create|list`` and ``airwork serve``'s options (the server itself runs in
+tests/service/test_restart.py)."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from airwork.cli.main import app
+
+runner = CliRunner()
+
+
+def run(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200", **(env or {})})
+
+
+def test_org_create_prints_the_org_and_an_owner_token_once(tmp_path):
+    r = run("org", "create", "Acme Spraying", "--data-dir", tmp_path, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["org"]["name"] == "Acme Spraying" and out["org"]["id"].startswith("org_")
+    assert out["token"].startswith("aw_") and out["user"]["role"] == "owner"
+    assert (tmp_path / "airwork.db").is_file()
+    assert out["token"] not in (tmp_path / "airwork.db").read_bytes().decode("latin-1")
+    listed = run("org", "list", "--data-dir", tmp_path)
+    assert listed.exit_code == 0 and out["org"]["id"] in listed.output
+
+
+def test_org_create_takes_the_database_from_airwork_db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    r = run("org", "create", "B", "--data-dir", tmp_path / "d", env={"AIRWORK_DB": url})
+    assert r.exit_code == 0, r.output
+    assert "owner token (shown once): aw_" in r.output
+    assert (tmp_path / "other.db").is_file() and not (tmp_path / "d" / "airwork.db").exists()
+
+
+def test_org_create_refuses_a_blank_name_in_one_line(tmp_path):
+    r = run("org", "create", "   ", "--data-dir", tmp_path)
+    assert r.exit_code == 1
+    assert "an organisation's name has 1 to 200 characters" in r.output
+
+
+def test_serve_help_names_its_options():
+    r = run("serve", "--help")
+    assert r.exit_code == 0
+    for option in ("--host", "--port", "--db", "--data-dir", "--scheduler", "--workers"):
+        assert option in r.output
