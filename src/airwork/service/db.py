@@ -107,12 +107,25 @@ class GeometryColumn(TypeDecorator):
         return shapely.from_wkt(value)
 
 
+class UTCDateTime(TypeDecorator):
+    """A timestamp with its time zone, read back as UTC on SQLite too (which keeps none)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
 def _json() -> Any:
     return JSON().with_variant(JSONB(), "postgresql")
-
-
-def _ts(nullable: bool = False) -> Any:
-    return mapped_column(DateTime(timezone=True), nullable=nullable, default=None)
 
 
 class Base(DeclarativeBase):
@@ -123,7 +136,7 @@ class Org(Base):
     __tablename__ = "orgs"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     max_field_ha: Mapped[float] = mapped_column(Float)
     max_active_jobs: Mapped[int] = mapped_column(Integer)
 
@@ -134,7 +147,7 @@ class User(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class Token(Base):
@@ -146,8 +159,8 @@ class Token(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Site(Base):
@@ -158,7 +171,7 @@ class Site(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     files: Mapped[list[dict[str, Any]]] = mapped_column(_json())
     options: Mapped[dict[str, Any]] = mapped_column(_json())
     summary: Mapped[dict[str, Any]] = mapped_column(_json())
@@ -173,7 +186,7 @@ class Aircraft(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     file: Mapped[dict[str, Any]] = mapped_column(_json())
     summary: Mapped[dict[str, Any]] = mapped_column(_json())
 
@@ -199,9 +212,9 @@ class Job(Base):
     summary: Mapped[dict[str, Any] | None] = mapped_column(_json(), nullable=True)
     notes: Mapped[list[str] | None] = mapped_column(_json(), nullable=True)
     report: Mapped[dict[str, Any] | None] = mapped_column(_json(), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class JobFile(Base):
