@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from airwork.errors import AirworkError
 from airwork.service.app import Svc, Who
@@ -138,14 +139,8 @@ def submit_job(svc: Svc, who: Who, body: JobCreate, response: Response) -> dict[
         return job_out(s, s.get(Job, job.id))
 
 
-def job_out(session: Any, job: Job) -> dict[str, Any]:
-    files: list[str] = []
-    if job.status == "done":
-        files = list(
-            session.scalars(
-                select(JobFile.name).where(JobFile.job_id == job.id).order_by(JobFile.name)
-            )
-        )
+def job_brief(job: Job) -> dict[str, Any]:
+    """A job as lists show it (no result, request or files)."""
     return {
         "id": job.id,
         "kind": job.kind,
@@ -159,6 +154,20 @@ def job_out(session: Any, job: Job) -> dict[str, Any]:
         "started_at": job.started_at,
         "finished_at": job.finished_at,
         "error": job.error,
+    }
+
+
+def job_out(session: Any, job: Job) -> dict[str, Any]:
+    """A job with its result, request and output names."""
+    files: list[str] = []
+    if job.status == "done":
+        files = list(
+            session.scalars(
+                select(JobFile.name).where(JobFile.job_id == job.id).order_by(JobFile.name)
+            )
+        )
+    return {
+        **job_brief(job),
         "summary": job.summary,
         "notes": job.notes,
         "report": job.report,
@@ -192,7 +201,8 @@ def list_jobs(
     offset: int = Query(0, ge=0, le=10**9),
     status: str | None = Query(None, description="queued, running, done or failed"),
 ) -> dict[str, Any]:
-    query = select(Job).where(Job.org_id == who.org_id)
+    heavy = (Job.summary, Job.notes, Job.report, Job.request)
+    query = select(Job).where(Job.org_id == who.org_id).options(*(defer(c) for c in heavy))
     if status is not None:
         if status not in STATUSES:
             raise UploadError(f"status {status[:40]!r}: one of {', '.join(STATUSES)}")
@@ -200,10 +210,7 @@ def list_jobs(
     query = query.order_by(Job.created_at.desc(), Job.id.desc())
     with svc.db.read() as s:
         rows, total = page(s, query, limit, offset)
-        items = [
-            {k: v for k, v in job_out(s, j).items() if k not in ("summary", "report", "request")}
-            for j in rows
-        ]
+        items = [job_brief(j) for j in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
