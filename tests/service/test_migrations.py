@@ -3,6 +3,8 @@ make is the models' (autogenerate finds nothing to change)."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -42,7 +44,8 @@ def differences(db: Database) -> list:
         # PostGIS's own table and our GiST index (made by the migration on PostgreSQL only)
         return name not in POSTGIS and name != "ix_sites_geometry"
 
-    with db.engine.connect() as conn:
+    with db.engine.connect() as conn, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Did not recognize type 'geometry'")  # PostGIS's
         ctx = MigrationContext.configure(
             conn, opts={"compare_type": True, "include_object": include}
         )
