@@ -170,3 +170,18 @@ def test_zip_bombs_and_crowded_archives_are_refused(small):
     )
     many = [("file", f"f{i}.geojson", b"{}") for i in range(4)]
     assert "4 files in one upload (limit 3)" in is_problem(org.upload(many), 400)["detail"]
+
+
+def test_a_job_the_engine_loses_is_queued_again(api, slow_kind):
+    """The scheduler drops a running job (as when a remote cluster restarts): the service
+    queues it again rather than leave it running forever."""
+    from airwork.service.runner import engine_key
+
+    org = api.org()
+    job = org.job(org.site(), kind=slow_kind, params={"wait_s": 1.0}).json()
+    wait_for(api, org, job["id"], lambda b: b["status"] == "running")
+    engine = api.service.runner.engine
+    future = engine._jobs[engine_key(job["id"], 1)].future
+    engine.client.cancel(future)
+    done = api.wait(org, job["id"])
+    assert done["status"] == "done" and done["attempts"] == 2, done

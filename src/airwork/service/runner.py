@@ -63,6 +63,7 @@ class JobRunner:
         self._writer = threading.Thread(target=self._write_progress, name="airwork-progress")
         self._writer.daemon = True
         self._writer.start()
+        self._closing = False
 
     # ------------------------------------------------------------------ submit / cancel
     def submit(self, job_id: str) -> None:
@@ -126,6 +127,7 @@ class JobRunner:
         return again
 
     def close(self) -> None:
+        self._closing = True
         self._progress.put(None)
         self._writer.join(timeout=10)
 
@@ -180,7 +182,11 @@ class JobRunner:
             return
         job_id, attempt = ids
         future = handle.future
-        if future.status == "cancelled":  # cancelled by the user, or the engine closing
+        if future.status in ("cancelled", "lost"):
+            # by the user (the row is failed already), the engine closing (queued again at
+            # the next start), or a lost scheduler: queued again now
+            if not self._closing:
+                self._requeue(job_id, attempt, "the job engine lost the job")
             return
         if future.status == "finished":
             try:
@@ -210,6 +216,28 @@ class JobRunner:
         if name == "KilledWorker":
             return "the worker running the job died (out of memory?); not tried again"
         return f"internal error: {name}: {_one_line(exc)}"
+
+    def _requeue(self, job_id: str, attempt: int, why: str) -> None:
+        """Queue a job again if it is still active in this attempt; fail it once it has had
+        ``max_attempts`` runs."""
+        limit = self.settings.max_attempts
+        with self.db.write() as s:
+            job = s.scalars(
+                select(Job)
+                .where(Job.id == job_id, Job.attempts == attempt, Job.status.in_(ACTIVE))
+                .with_for_update()
+            ).first()
+            if job is None:
+                return
+            if job.attempts >= limit:
+                job.status = "failed"
+                job.error = f"{why}, {job.attempts} times; not tried again"
+                job.finished_at = now()
+                return
+            job.status = "queued"
+            job.progress = 0.0
+            job.message = f"queued again: {why}"
+        self.submit(job_id)
 
     def _store_result(self, job_id: str, attempt: int, result: dict[str, Any]) -> None:
         with self.db.write() as s:
