@@ -110,7 +110,9 @@ class Engine:
         if scheduler:
             self.client = Client(scheduler, timeout="10s")
         else:
-            where = {"host": "127.0.0.1"} if processes else {}  # loopback only
+            # worker processes: loopback only, and mutual TLS with throw-away certificates,
+            # so no other local user can reach the scheduler and run code on it
+            where = {"host": "127.0.0.1", "security": True} if processes else {}
             self.cluster = LocalCluster(
                 n_workers=workers,
                 threads_per_worker=threads_per_worker,
