@@ -47,3 +47,12 @@ def test_serve_help_names_its_options():
     assert r.exit_code == 0
     for option in ("--host", "--port", "--db", "--data-dir", "--scheduler", "--workers"):
         assert option in r.output
+
+
+def test_a_database_that_cannot_be_used_is_one_line(tmp_path):
+    url = "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"
+    for args in (("org", "create", "X"), ("serve",)):
+        r = run(*args, "--db", url, "--data-dir", tmp_path)
+        assert r.exit_code == 1, r.output
+        assert "cannot use the database postgresql+psycopg://nobody:***@127.0.0.1:1/none" in r.output
+        assert "secret" not in r.output and "Traceback" not in r.output

@@ -64,12 +64,31 @@ def serve(
     settings = Settings.from_env(
         db_url=db, data_dir=data_dir, scheduler=scheduler, workers=workers, limits=limits
     )
+    _migrated(settings)
     console.print(
         f"airwork service on http://{host}:{port} (docs /docs), data in "
         f"{settings.data_dir.resolve()}, database {_safe_url(settings.database_url)}",
         highlight=False,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _migrated(settings) -> None:
+    """Create or migrate the database now, so a database that cannot be used is one line."""
+    from airwork.service.db import Database
+    from airwork.service.migrate import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.database_url)
+    try:
+        upgrade(database.engine)
+    except Exception as exc:  # SQLAlchemy's and the drivers' errors: say which database
+        from airwork.cli.common import fail
+
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"cannot use the database {_safe_url(settings.database_url)}: {first}")
+    finally:
+        database.dispose()
 
 
 def _safe_url(url: str) -> str:
@@ -109,13 +128,11 @@ def _org_create(name, db, data_dir, owner, max_field_ha, max_active_jobs) -> dic
     from airwork.service import Settings
     from airwork.service.auth import create_org
     from airwork.service.db import Database
-    from airwork.service.migrate import upgrade
 
     settings = Settings.from_env(db_url=db, data_dir=data_dir)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _migrated(settings)
     database = Database(settings.database_url)
     try:
-        upgrade(database.engine)
         return create_org(
             database,
             name,
@@ -135,13 +152,11 @@ def org_list(db: DbOpt = None, data_dir: DataOpt = None) -> None:
 
     from airwork.service import Settings
     from airwork.service.db import Database, Org
-    from airwork.service.migrate import upgrade
 
     settings = Settings.from_env(db_url=db, data_dir=data_dir)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _migrated(settings)
     database = Database(settings.database_url)
     try:
-        upgrade(database.engine)
         with database.read() as s:
             for org in s.scalars(select(Org).order_by(Org.created_at)):
                 typer.echo(f"{org.id}  {org.name}")
