@@ -54,5 +54,6 @@ def test_a_database_that_cannot_be_used_is_one_line(tmp_path):
     for args in (("org", "create", "X"), ("serve",)):
         r = run(*args, "--db", url, "--data-dir", tmp_path)
         assert r.exit_code == 1, r.output
-        assert "cannot use the database postgresql+psycopg://nobody:***@127.0.0.1:1/none" in r.output
+        shown = "postgresql+psycopg://nobody:***@127.0.0.1:1/none"
+        assert f"cannot use the database {shown}" in r.output
         assert "secret" not in r.output and "Traceback" not in r.output
