@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -244,6 +245,9 @@ class Database:
         # On SQLite a write transaction takes the write lock at BEGIN (no lock upgrade
         # failing half-way under load); reads stay concurrent (WAL).
         self._writer = self.engine.execution_options(airwork_write=True)
+        # SQLite has one writer at a time: this process's writers queue on a lock (woken at
+        # once) rather than in SQLite's busy handler (which sleeps and polls)
+        self._write_lock = threading.RLock() if self.dialect == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -258,7 +262,11 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        with (
+            self._write_lock or contextlib.nullcontext(),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     def dispose(self) -> None:
