@@ -4,6 +4,7 @@ tests/service/test_restart.py)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -57,3 +58,21 @@ def test_a_database_that_cannot_be_used_is_one_line(tmp_path):
         shown = "postgresql+psycopg://nobody:***@127.0.0.1:1/none"
         assert f"cannot use the database {shown}" in r.output
         assert "secret" not in r.output and "Traceback" not in r.output
+
+
+def test_the_servers_temporary_files_stay_in_the_data_dir(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from airwork.cli.serve import private_tmp
+
+    monkeypatch.setenv("TMPDIR", os.environ.get("TMPDIR", "/tmp"))
+    try:
+        folder = private_tmp(tmp_path / "data")
+        assert folder == (tmp_path / "data" / "tmp").resolve() and folder.is_dir()
+        assert os.environ["TMPDIR"] == str(folder)
+        assert tempfile.gettempdir() == str(folder)  # where uploads spool, jobs unpack
+        with tempfile.NamedTemporaryFile() as fh:
+            assert Path(fh.name).parent == folder
+    finally:
+        tempfile.tempdir = None

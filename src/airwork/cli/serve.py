@@ -4,6 +4,7 @@ and their first owner token)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ import typer
 
 from airwork.cli.common import console, handle_errors
 
-__all__ = ["org_app", "serve"]
+__all__ = ["org_app", "private_tmp", "serve"]
 
 DbOpt = Annotated[
     str | None,
@@ -65,12 +66,25 @@ def serve(
         db_url=db, data_dir=data_dir, scheduler=scheduler, workers=workers, limits=limits
     )
     _migrated(settings)
+    private_tmp(settings.data_dir)
     console.print(
         f"airwork service on http://{host}:{port} (docs /docs), data in "
         f"{settings.data_dir.resolve()}, database {_safe_url(settings.database_url)}",
         highlight=False,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def private_tmp(data_dir: Path) -> Path:
+    """Temporary files of this process and its local workers (spooled uploads, the
+    workers' job folders) go to ``DATA_DIR/tmp``, not to the system's temporary folder."""
+    import tempfile
+
+    folder = (Path(data_dir) / "tmp").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # computed again from TMPDIR
+    return folder
 
 
 def _migrated(settings) -> None:
