@@ -367,3 +367,19 @@ def test_geometry_is_a_postgis_geometry_on_postgresql(api):
         ).one()
     assert srid == 4326 and kind == "GEOMETRYCOLLECTION"
     assert area / 1e4 == pytest.approx(11.86, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"name": "a\x00b"}, "name: NUL characters are not allowed"),
+        ({"crs": "\x00"}, "crs: NUL characters are not allowed"),
+        ({"unlabelled": "\x00"}, "unlabelled: NUL characters are not allowed"),
+        ({"unlabelled": "dragon"}, "--unlabelled: unknown role 'dragon'"),
+        ({"crs": "EPSG:999999"}, "cannot understand CRS 'EPSG:999999'"),
+    ],
+)
+def test_bad_site_options_are_400(api, form, message):
+    org = api.org()
+    r = org.upload([("file", "f.geojson", example_bytes())], **form)
+    assert message in is_problem(r, 400)["detail"]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from airwork.service.app import Svc, Who
 from airwork.service.db import Aircraft, Org, Site, new_id, now
-from airwork.service.errors import NotFound
+from airwork.service.errors import NotFound, UploadError
 from airwork.service.problems import responses
 from airwork.service.routes.common import get_owned, page
 from airwork.service.schemas import AircraftOut, Page, SiteOut, no_nul
@@ -30,7 +30,10 @@ def _uploads(use: str, files: list[UploadFile] | None) -> list[Upload]:
 def _text(value: str | None, what: str) -> str | None:
     if value is None or not value.strip():
         return None
-    no_nul(value, what)
+    try:
+        no_nul(value, what)
+    except ValueError as exc:
+        raise UploadError(str(exc)) from None
     return value.strip()[:200]
 
 
