@@ -383,3 +383,15 @@ def test_bad_site_options_are_400(api, form, message):
     org = api.org()
     r = org.upload([("file", "f.geojson", example_bytes())], **form)
     assert message in is_problem(r, 400)["detail"]
+
+
+def test_text_that_no_database_stores_is_refused(api):
+    org = api.org()
+    site = org.site()
+    for name in ("a\x00b", "\ud800"):
+        r = api.client.post(
+            "/api/v1/jobs",
+            headers={**org.h, "Content-Type": "application/json"},
+            content=json.dumps({"kind": "spray", "site": site, "name": name}).encode(),
+        )
+        is_problem(r, 422)

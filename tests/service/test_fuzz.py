@@ -13,14 +13,16 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from .conftest import make_api
+from .conftest import BACKENDS, make_api, need_pg
 
 EXAMPLES_PER_OPERATION = 30
 
 
-@pytest.fixture(scope="module")
-def fuzz_target(engine, tmp_path_factory):
-    for api in make_api("sqlite", tmp_path_factory.mktemp("fuzz"), engine):
+@pytest.fixture(scope="module", params=BACKENDS)
+def fuzz_target(request, engine, tmp_path_factory):
+    if request.param == "postgresql":
+        need_pg()
+    for api in make_api(request.param, tmp_path_factory.mktemp("fuzz"), engine):
         org = api.org("Fuzz")
         site = org.site()
         api.wait(org, org.job(site).json()["id"])

@@ -28,10 +28,15 @@ _FILE_CONDITIONS = ("airspace", "obstacles", "dem")
 
 
 def no_nul(value: Any, where: str = "value") -> Any:
-    """Refuse NUL characters anywhere in strings (no database stores them)."""
+    """Refuse NUL characters and text that is not UTF-8 (lone surrogates) anywhere in
+    strings: no database stores them."""
     if isinstance(value, str):
         if "\x00" in value:
             raise ValueError(f"{where}: NUL characters are not allowed")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{where}: not valid UTF-8 text") from None
     elif isinstance(value, dict):
         for k, v in value.items():
             no_nul(k, where)
