@@ -27,13 +27,13 @@ _pg_as() {  # run as the postgres user when we are root (postgres refuses root)
 pg_start() {
     local bin port
     bin="$(pg_bindir)"
+    PG_BIN="$bin"
     PG_TMP="$(mktemp -d /tmp/airwork-pg.XXXXXX)"
     [ "$(id -u)" = 0 ] && chown postgres: "$PG_TMP"
     port="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     _pg_as "$bin/initdb" -D "$PG_TMP/data" -A trust -U postgres --no-sync -E UTF8 >/dev/null
     _pg_as "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 start \
         -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" >/dev/null
-    PG_BIN="$bin"
     "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
         -c "CREATE DATABASE airwork_test" >/dev/null
     "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d airwork_test \
