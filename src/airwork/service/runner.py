@@ -112,8 +112,8 @@ class JobRunner:
                 if job.status == "running" and job.attempts >= limit:
                     job.status = "failed"
                     job.error = (
-                        f"the server stopped while the job ran, {job.attempts} times; "
-                        "not tried again"
+                        f"the server stopped {job.attempts} times before the job could "
+                        "finish; not tried again"
                     )
                     job.finished_at = now()
                     continue
