@@ -122,10 +122,14 @@ def org_create(
     data_dir: DataOpt = None,
     owner: Annotated[str, typer.Option("--owner", help="The owner's user name.")] = "owner",
     max_field_ha: Annotated[
-        float, typer.Option("--max-field-ha", help="Largest field of a site (ha).", min=0.01)
+        float,
+        typer.Option("--max-field-ha", help="Largest field of a site (ha).", min=0.01, max=1e6),
     ] = 5000.0,
     max_active_jobs: Annotated[
-        int, typer.Option("--max-active-jobs", help="Queued and running jobs at once.", min=1)
+        int,
+        typer.Option(
+            "--max-active-jobs", help="Queued and running jobs at once.", min=1, max=10**6
+        ),
     ] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
