@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from airwork.service.db import ROLES, Database, Org, Token, User, new_id, now
-from airwork.service.errors import Forbidden, NotFound, Unauthorized
+from airwork.service.errors import Forbidden, Unauthorized
 
 __all__ = [
     "PERMISSIONS",
@@ -149,10 +149,3 @@ def authenticate(db: Database, header: str | None) -> Principal:
         raise Unauthorized("invalid or revoked token")
     token, user = row
     return Principal(user.id, user.name, user.org_id, user.role, token.id)
-
-
-def org_row(session: Any, principal: Principal) -> Org:
-    org = session.get(Org, principal.org_id)
-    if org is None:  # deleted under the token
-        raise NotFound("organisation not found")
-    return org

@@ -13,7 +13,7 @@ import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from airwork.engine.task import check_input_name
 from airwork.service.config import Limits
@@ -140,7 +140,3 @@ def unzip(data: bytes, limits: Limits, what: str) -> dict[str, bytes]:
                 )
             out[name] = content
     return out
-
-
-def member_suffix(name: str) -> str:
-    return PurePosixPath(name).suffix.lower()
