@@ -156,6 +156,10 @@ def test_a_site_over_the_organisations_field_limit_is_refused(api):
         ({"aircraft": ["sprayer-40", "sprayer-10"]}, "spray flies one aircraft, got 2"),
         ({"aircraft": ["sprayer-40:3"]}, "':COUNT' and '@LIMIT' are for fleets"),
         ({"conditions": {"wind_mps": 99}}, "conditions.wind_mps"),
+        (
+            {"kind": "delivery", "aircraft": [], "params": {"runtime_s": 86400}},
+            "delivery --runtime-s = 86400: this service searches at most 600 s per job",
+        ),
     ],
 )
 def test_bad_jobs_get_the_clis_one_line(api, body, message):

@@ -30,8 +30,9 @@ class Limits:
     active_jobs : int
         Queued and running jobs an organisation may have at once (429 above), default for
         new organisations.
-    page_size : int
-        Largest page of a list.
+    search_s : float
+        Longest search a job may ask for (``runtime_s``, the delivery route search), so no
+        organisation holds a worker for hours. [s]
     """
 
     upload_bytes: int = 20 * 1024 * 1024
@@ -40,7 +41,7 @@ class Limits:
     files_per_upload: int = 16
     field_ha: float = 5000.0
     active_jobs: int = 20
-    page_size: int = 200
+    search_s: float = 600.0
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,9 @@ def _check_aircraft(job_kind: Any, given: list[str], files: list[dict]) -> None:
             parse_aircraft_choice(spec, fleet=job_kind.fleet)
 
 
-def build_request(session: Any, who: Principal, body: JobCreate) -> tuple[dict, Site]:
+def build_request(
+    session: Any, who: Principal, body: JobCreate, max_search_s: float = float("inf")
+) -> tuple[dict, Site]:
     """The stored job: ``{"job": JobRequest as data, "aircraft": spec records}``.
 
     Raises
@@ -74,12 +76,18 @@ def build_request(session: Any, who: Principal, body: JobCreate) -> tuple[dict, 
     """
     from airwork.jobs.base import parse_params
     from airwork.jobs.registry import kind
-    from airwork.jobs.request import JobRequest
+    from airwork.jobs.request import JobRequest, RequestError
 
     job_kind = kind(body.kind)
     site = get_owned(session, Site, body.site, who, "site")
     org = session.get(Org, who.org_id)
     params = parse_params(job_kind.Params, body.params, job_kind.name)
+    search_s = getattr(params, "runtime_s", None)
+    if search_s is not None and search_s > max_search_s:
+        raise RequestError(
+            f"{job_kind.name} --runtime-s = {search_s:g}: this service searches at most "
+            f"{max_search_s:g} s per job"
+        )
     craft, craft_files = _aircraft(session, who, body.aircraft)
     _check_aircraft(job_kind, body.aircraft, craft_files)
     site_part, cond_files = request_paths(site.files)
@@ -108,7 +116,7 @@ def build_request(session: Any, who: Principal, body: JobCreate) -> tuple[dict, 
 def submit_job(svc: Svc, who: Who, body: JobCreate, response: Response) -> dict[str, Any]:
     who.require("plan")
     with svc.db.write() as s:
-        stored, site = build_request(s, who, body)
+        stored, site = build_request(s, who, body, svc.settings.limits.search_s)
         org = s.scalars(select(Org).where(Org.id == who.org_id).with_for_update()).one()
         active = s.scalar(
             select(func.count()).where(Job.org_id == who.org_id, Job.status.in_(ACTIVE))
