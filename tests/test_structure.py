@@ -2,7 +2,8 @@
 
 * nothing outside ``airwork/cli`` imports it (benches and non-CLI tests included; the CLI's
   own tests are ``tests/cli`` and the fuzz suite ``tests/fuzz``, which drives every
-  command);
+  command); only the CLI imports the service, and only the service and the CLI the job
+  engine;
 * data flows one way: the lower packages import none of the higher ones (``geo`` and
   ``aircraft`` no planners, airspace checks, exporters, jobs or faces; planners no exporters
   or faces ...), and only tests and benches use ``airwork.testing``;
@@ -95,11 +96,15 @@ FORBIDDEN = {
     "jobs": {"cli", "testing"},
     "design": {"cli", "testing", "planners", "airspace", "export", "plotting"},
     "limits": {"*"},
+    "engine": {"cli", "service", "testing", "planners", "export", "airspace", "plotting"},
+    "service": {"cli", "testing"},
 }
 # nothing below the design package imports it (it plans jobs for the work-rate target)
 for _package in ("errors", "geo", "aircraft", "site", "flight", "mission", "autopilot",
                  "planners", "airspace", "export", "plotting", "flightlog", "jobs"):  # fmt: skip
     FORBIDDEN[_package] = FORBIDDEN[_package] | {"design"}
+# faces over the library: only the CLI imports the service; only faces import the engine
+FACES = {"service": {"cli"}, "engine": {"cli", "service"}}
 # modules allowed by name despite their package's rule (a kind's own picture is drawn by
 # the plotting package; a planner's kind module may import it lazily)
 ALLOWED = {("planners", "plotting")}
@@ -151,6 +156,11 @@ def test_imports_follow_the_one_way_flow(path: Path):
             pytest.fail(f"{path.relative_to(SRC)} imports {name}: {here} must not import {there}")
         if there == "cli" and here != "cli":
             pytest.fail(f"{path.relative_to(SRC)} imports {name}: only the CLI imports the CLI")
+        if there in FACES and here not in FACES[there]:
+            pytest.fail(
+                f"{path.relative_to(SRC)} imports {name}: only {', '.join(FACES[there])} "
+                f"import {there}"
+            )
 
 
 def test_nothing_but_cli_tests_imports_the_cli():

@@ -22,7 +22,7 @@ import click
 import typer
 
 from airwork import __version__
-from airwork.cli import aircraft, demo, mission
+from airwork.cli import aircraft, demo, mission, serve
 from airwork.cli import check as check_cmd
 from airwork.cli import design as design_cmd
 from airwork.cli import upload as upload_cmd
@@ -49,6 +49,8 @@ _typer_app.command("bom")(design_cmd.bom)
 _typer_app.command("production")(design_cmd.production)
 _typer_app.command("spares")(design_cmd.spares)
 _typer_app.add_typer(design_cmd.catalogue_app, name="catalogue")
+_typer_app.command("serve")(serve.serve)
+_typer_app.add_typer(serve.org_app, name="org")
 
 
 @_typer_app.command("formats")

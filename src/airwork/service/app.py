@@ -1,0 +1,135 @@
+"""The application factory: :func:`create_app` wires the database (migrated at start-up),
+the file store, the job engine and the routes under ``/api/v1``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from airwork import __version__
+from airwork.service import problems
+from airwork.service.auth import Principal, authenticate
+from airwork.service.config import Settings
+from airwork.service.db import Database
+from airwork.service.runner import JobRunner
+from airwork.service.storage import BlobStore
+
+__all__ = ["Service", "Svc", "Who", "create_app", "principal", "service"]
+
+log = logging.getLogger("airwork.service")
+
+_bearer = HTTPBearer(auto_error=False, description="An API token: Authorization: Bearer TOKEN")
+
+
+@dataclass
+class Service:
+    """What the routes share: settings, database, file store and job runner."""
+
+    settings: Settings
+    db: Database
+    store: BlobStore
+    runner: JobRunner
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def principal(
+    request: Request,
+    _creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, from ``Authorization: Bearer TOKEN`` (401 without a valid token)."""
+    return authenticate(service(request).db, request.headers.get("authorization"))
+
+
+Svc = Annotated[Service, Depends(service)]
+"""A route's :class:`Service`."""
+Who = Annotated[Principal, Depends(principal)]
+"""A route's caller (401 without a valid token)."""
+
+
+def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastAPI:
+    """The airwork service as an ASGI app.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Default :meth:`Settings.from_env`.
+    engine : Engine, optional
+        A job engine to use (and leave open); default one made from the settings at
+        start-up and closed at shutdown.
+    """
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        svc, owned = _start(settings, engine)
+        app.state.service = svc
+        try:
+            yield
+        finally:
+            svc.runner.close()
+            if owned is not None:
+                owned.close()
+            svc.db.dispose()
+
+    app = FastAPI(
+        title="airwork",
+        version=__version__,
+        summary="Plan, check and export civil drone aerial work, for teams.",
+        description=(
+            "Sites, aircraft, jobs and checks of one organisation. Every request carries "
+            "`Authorization: Bearer TOKEN` (`airwork org create NAME` prints the first). "
+            "Errors are RFC 9457 problem details with one-line messages."
+        ),
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "jobs", "description": "Plan jobs off the request path."},
+            {"name": "sites", "description": "Uploaded job files, airspace, obstacles, DEM."},
+            {"name": "aircraft", "description": "Presets and the organisation's own."},
+            {"name": "checks", "description": "Check any mission before it flies."},
+            {"name": "accounts", "description": "The organisation, users and tokens."},
+        ],
+    )
+    problems.install(app)
+    from airwork.service.limits import BodyLimit
+
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.upload_bytes)
+    from airwork.service.routes import accounts, checks, jobs, sites
+
+    for module in (jobs, sites, checks, accounts):
+        app.include_router(module.router, prefix="/api/v1")
+
+    @app.get("/health", tags=["accounts"], summary="Liveness (no token needed)")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
+
+
+def _start(settings: Settings, engine: Any) -> tuple[Service, Any]:
+    from airwork.service import migrate
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    migrate.upgrade(db.engine)
+    store = BlobStore(settings.data_dir)
+    owned = None
+    if engine is None:
+        from airwork.engine import Engine
+
+        engine = owned = Engine(
+            settings.scheduler, workers=settings.workers, processes=settings.processes
+        )
+    runner = JobRunner(db, store, engine, settings)
+    again = runner.recover()
+    if again:
+        log.warning("queued %d job(s) again after a restart: %s", len(again), ", ".join(again))
+    return Service(settings, db, store, runner), owned
