@@ -155,14 +155,18 @@ def _finite_bounds(part) -> pd.DataFrame:
     return pd.DataFrame({"b": [b[:, 0].min(), b[:, 1].min(), -b[:, 2].max(), -b[:, 3].max()]})
 
 
-def stage_parcels(ddf: Any, stage_dir: Path, partition_size: int) -> list[int]:
+def stage_parcels(
+    ddf: Any, stage_dir: Path, partition_size: int
+) -> tuple[list[int], tuple[float, float, float, float]]:
     """Sort the parcels along a Hilbert curve, cut them into partitions of about
     ``partition_size`` rows and write them to ``stage_dir/part.N.parquet``.
 
     Returns
     -------
-    list of int
+    rows : list of int
         The rows of each partition, in partition order.
+    bounds : (float, float, float, float)
+        The parcels' extent (those with usable coordinates), lon/lat. [°]
 
     Raises
     ------
@@ -192,20 +196,36 @@ def stage_parcels(ddf: Any, stage_dir: Path, partition_size: int) -> list[int]:
     divisions = [*cuts.tolist(), int(h[-1])]
     if len(divisions) == 1:
         divisions = [divisions[0], divisions[0]]
-    ddf = ddf.set_index("_h", divisions=divisions, sort=True)
+    # shuffle plain columns (geometry as WKB): Dask's shuffles move Arrow tables
+    plain = ddf.map_partitions(_to_wkb, meta=_to_wkb(ddf._meta))
+    plain = plain.set_index("_h", divisions=divisions, sort=True)
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
     stage_dir.mkdir(parents=True)
-    written = ddf.map_partitions(_write_stage, str(stage_dir), meta=("rows", "int64"))
+    written = plain.map_partitions(_write_stage, str(stage_dir), meta=("rows", "int64"))
     counts = written.compute()
-    return [int(n) for n in counts.sort_index().to_numpy()]
+    return [int(n) for n in counts.sort_index().to_numpy()], tuple(map(float, bounds))
+
+
+def _to_wkb(part):
+    """A partition as a plain frame: the geometry as WKB bytes (None where missing)."""
+    import shapely
+
+    out = pd.DataFrame(part.drop(columns=part.geometry.name))
+    out["wkb"] = pd.Series(shapely.to_wkb(part.geometry.to_numpy()), index=part.index, dtype=object)
+    return out
 
 
 def _write_stage(part, stage_dir: str, partition_info=None):
     """Write one sorted partition to ``stage_dir/part.N.parquet`` (atomically); its rows."""
+    import geopandas
+    import shapely
+
     number = 0 if partition_info is None else partition_info["number"]
     out = part.reset_index().sort_values(["_h", "row"], kind="stable")
     out = out.drop(columns="_h").reset_index(drop=True)
+    geoms = shapely.from_wkb(out.pop("wkb").to_numpy(dtype=object))
+    out = geopandas.GeoDataFrame(out, geometry=geopandas.GeoSeries(geoms, crs=4326))
     if partition_info is not None:
         write_atomic_parquet(out, Path(stage_dir) / f"part.{number}.parquet")
     return pd.Series([len(out)], index=[number], name="rows", dtype="int64")

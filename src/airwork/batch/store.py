@@ -213,7 +213,7 @@ def done_partitions(out: Path, fingerprint: str, rows: Sequence[int]) -> set[int
     done = set()
     for i, n in enumerate(rows):
         tag = read_tag(result_path(out, i))
-        if tag and tag.get("fingerprint") == fingerprint and tag.get("rows") == n:
-            if tag.get("partition") == i:
-                done.add(i)
+        expected = {"fingerprint": fingerprint, "rows": n, "partition": i}
+        if tag and all(tag.get(k) == v for k, v in expected.items()):
+            done.add(i)
     return done

@@ -14,7 +14,7 @@ import click
 import typer
 
 from airwork import __version__
-from airwork.cli import aircraft, demo, mission
+from airwork.cli import aircraft, batch, demo, mission
 from airwork.cli import check as check_cmd
 from airwork.cli.plan import PlanGroup
 
@@ -32,6 +32,7 @@ _typer_app.add_typer(aircraft.app, name="aircraft")
 _typer_app.add_typer(mission.app, name="mission")
 _typer_app.command("demo")(demo.demo)
 _typer_app.command("check")(check_cmd.check)
+_typer_app.command("batch")(batch.batch)
 
 
 @_typer_app.command("formats")
