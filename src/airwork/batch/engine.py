@@ -17,13 +17,12 @@ retried by Dask; a partition that keeps failing is reported as unfinished, never
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import logging
 import math
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,6 +129,7 @@ def run_batch(
     restart: bool = False,
     progress: BatchProgress | None = None,
     client: Any = None,
+    only: Sequence[int] | None = None,
 ) -> BatchReport:
     """Plan every parcel of ``parcels`` into ``out``, resuming a run already there.
 
@@ -151,6 +151,8 @@ def run_batch(
         ``progress(fields_done, fields_total, message)``.
     client : distributed.Client, optional
         A client to use as it is (tests, notebooks).
+    only : sequence of int, optional
+        Plan only these partitions (benchmarks on a sample; the run stays unfinished).
 
     Raises
     ------
@@ -180,7 +182,7 @@ def run_batch(
             manifest.set_partitions(rows)
         rows = manifest.partitions or []
         report.fields, report.partitions = sum(rows), len(rows)
-        _plan(cl, manifest, rows, str(parcels), opts, report, say)
+        _plan(cl, manifest, rows, str(parcels), opts, report, say, only)
         if report.complete:
             say(report.fields, report.fields, "aggregating")
             _finish(root, manifest, opts, report)
@@ -188,7 +190,7 @@ def run_batch(
     return report
 
 
-def _plan(cl, manifest, rows, parcels, opts, report, say) -> None:
+def _plan(cl, manifest, rows, parcels, opts, report, say, only) -> None:
     """Submit the partitions not done, follow them to the end."""
     from distributed import as_completed
 
@@ -197,6 +199,8 @@ def _plan(cl, manifest, rows, parcels, opts, report, say) -> None:
     done = done_partitions(root, manifest.fingerprint, rows)
     report.skipped = len(done)
     todo = [i for i in range(len(rows)) if i not in done]
+    if only is not None:
+        todo = [i for i in todo if i in set(only)]
     fields_done = sum(rows[i] for i in done)
     say(fields_done, report.fields, "planning")
     data = opts.model_dump(mode="json")
@@ -332,13 +336,12 @@ def _connect(client: Any, scheduler: str | None, workers: int | None) -> Iterato
             yield cl
         return
     n = workers or os.cpu_count() or 1
-    dashboard = ":0" if importlib.util.find_spec("bokeh") else None
     with (
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=dashboard,
+            dashboard_address=":0",  # a free port: other clusters may hold 8787
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as cl,

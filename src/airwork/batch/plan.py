@@ -79,13 +79,14 @@ def plan_partition(
     Returns
     -------
     dict
-        ``partition``, ``rows``, ``ok``, ``failed``, ``errors``, ``seconds`` (the task),
+        ``partition``, ``rows``, ``ok``, ``failed``, ``errors``, ``seconds`` (the task's
+        wall time), ``cpu_seconds`` (its process CPU time),
         ``job_seconds``, ``planning_seconds``, ``check_seconds`` (sums over fields),
         ``peak_rss_mb`` of the worker process, ``pid``.
     """
     import geopandas
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     opts = BatchOptions.model_validate(options)
     root = Path(out)
     fields = geopandas.read_parquet(stage_path(root, index))
@@ -129,6 +130,7 @@ def plan_partition(
         "failed": int((status == "failed").sum()),
         "errors": int((status == "error").sum()),
         "seconds": time.perf_counter() - t0,
+        "cpu_seconds": time.process_time() - cpu0,
         "job_seconds": float(np.nansum(frame["job_time_s"])),
         "planning_seconds": float(np.nansum(frame["planning_time_s"])),
         "check_seconds": float(np.nansum(frame["check_time_s"])),
