@@ -31,7 +31,7 @@ from airwork.batch import aggregate as agg
 from airwork.batch.options import BatchError, BatchOptions
 from airwork.batch.plan import plan_partition
 from airwork.batch.regionmap import Grid, draw_region, flight_hours_grid
-from airwork.batch.source import open_parcels, stage_parcels
+from airwork.batch.source import check_parcels, open_parcels, stage_parcels
 from airwork.batch.store import Manifest, done_partitions, result_path, write_atomic_bytes
 
 __all__ = ["BatchProgress", "BatchReport", "check_options", "run_batch"]
@@ -164,6 +164,7 @@ def run_batch(
     opts = options if isinstance(options, BatchOptions) else BatchOptions.parse(options)
     check_options(opts)
     parcels = Path(parcels).resolve()
+    check_parcels(parcels, opts)
     root = Path(out).resolve()
     say = progress or (lambda done, total, message: None)
     fingerprint = opts.fingerprint(parcels)

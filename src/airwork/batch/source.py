@@ -25,7 +25,7 @@ import pandas as pd
 from airwork.batch.options import BatchError, BatchOptions
 from airwork.batch.store import write_atomic_parquet
 
-__all__ = ["STAGE_COLUMNS", "open_parcels", "stage_parcels"]
+__all__ = ["STAGE_COLUMNS", "check_parcels", "open_parcels", "stage_parcels"]
 
 STAGE_COLUMNS = ("row", "field_id", "crop", "rate", "station_ref", "district", "geometry")
 """Columns of a staged partition, in order."""
@@ -33,6 +33,47 @@ STAGE_COLUMNS = ("row", "field_id", "crop", "rate", "station_ref", "district", "
 _SUFFIXES = {".parquet", ".geoparquet", ".gpkg", ".fgb", ".shp"}
 _READ_CHUNK_ROWS = 50_000  # rows per chunk of a GeoPackage, FlatGeobuf or Shapefile read
 _HILBERT_LEVEL = 16
+
+
+def check_parcels(path: str | Path, options: BatchOptions) -> None:
+    """Refuse, from the file's schema alone, a parcel file of another format or without the
+    named columns (before any cluster starts).
+
+    Raises
+    ------
+    BatchError
+    """
+    p = Path(path)
+    if p.suffix.lower() not in _SUFFIXES:
+        raise BatchError(
+            f"{p}: parcels must be GeoParquet, GeoPackage, FlatGeobuf or Shapefile, "
+            f"got {p.suffix or 'no suffix'!r}"
+        )
+    if not p.exists():
+        raise BatchError(f"{p}: no such file")
+    try:
+        if p.suffix.lower() in (".parquet", ".geoparquet"):
+            import pyarrow.parquet as pq
+
+            columns = list(pq.read_schema(p).names)
+        else:
+            import pyogrio
+
+            columns = list(pyogrio.read_info(p, layer=options.layer)["fields"])
+    except Exception as exc:
+        raise BatchError(f"{p}: cannot read the parcels: {_first_line(exc)}") from None
+    named = [
+        options.id_column,
+        options.crop_column,
+        options.rate_column,
+        options.station_column,
+        options.district_column,
+    ]
+    missing = [c for c in named if c and c not in columns]
+    if missing:
+        raise BatchError(
+            f"{p}: no column {', '.join(map(repr, missing))} (columns: {', '.join(columns)})"
+        )
 
 
 def open_parcels(path: str | Path, options: BatchOptions) -> Any:
