@@ -95,6 +95,20 @@ def run(parcels: Path, out: Path, workers: int, only: list[int] | None) -> None:
         plan_wall = wall - (marks.get("planning", t0) - t0)
     stage_s = marks.get("planning", t0) - marks.get("reading and partitioning the parcels", t0)
     cpu = sum(t["cpu_seconds"] for t in tasks)
+    if not fields:  # staging only
+        _emit(
+            {
+                "step": "stage",
+                "parcels": parcels.name,
+                "workers": workers,
+                "fields": report.fields,
+                "partitions": report.partitions,
+                "stage_s": round(stage_s, 1),
+                "client_peak_rss_mb": _rss_mb(),
+                "stage_mb": round(_size_mb(out / "_stage"), 1),
+            }
+        )
+        return
     by_worker: dict[int, float] = {}
     for t in tasks:
         by_worker[t["pid"]] = max(by_worker.get(t["pid"], 0.0), t["peak_rss_mb"])
@@ -171,6 +185,10 @@ def baseline(out: Path, parts: list[int]) -> None:
             "cpu_seconds": per_part,
         }
     )
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
 
 def _rss_mb() -> int:
