@@ -32,7 +32,13 @@ from airwork.batch.options import BatchError, BatchOptions
 from airwork.batch.plan import plan_partition
 from airwork.batch.regionmap import Grid, draw_region, flight_hours_grid
 from airwork.batch.source import check_parcels, open_parcels, stage_parcels
-from airwork.batch.store import Manifest, done_partitions, result_path, write_atomic_bytes
+from airwork.batch.store import (
+    Manifest,
+    done_partitions,
+    read_tag,
+    result_path,
+    write_atomic_bytes,
+)
 
 __all__ = ["BatchProgress", "BatchReport", "check_options", "run_batch"]
 
@@ -254,7 +260,7 @@ def _finish(root: Path, manifest: Manifest, opts: BatchOptions, report: BatchRep
     report.ok = int(report.totals["ok"])
     report.failed = int(report.totals["failed"])
     report.errors = int(report.totals["errors"])
-    grid = Grid.over(manifest.data.get("bounds") or (-180, -90, 180, 90), opts.map_cell_km)
+    grid = Grid.over(_planned_bounds(files) or manifest.data["bounds"], opts.map_cell_km)
     hours = flight_hours_grid(files, grid)
     title = (
         f"{opts.kind}: {report.ok} fields, {report.totals['area_ha']:.0f} ha, "
@@ -286,6 +292,15 @@ _REPORT_KEYS = (
     "setup_min_per_field",
     "map_cell_km",
 )
+
+
+def _planned_bounds(files: list[Path]) -> tuple[float, float, float, float] | None:
+    """The box of every planned field, from the result files' tags."""
+    boxes = [b for f in files if (b := (read_tag(f) or {}).get("bounds"))]
+    if not boxes:
+        return None
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    return (x0, y0, max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _run_stats(report: BatchReport) -> dict[str, Any]:

@@ -120,9 +120,14 @@ def plan_partition(
     finally:
         sink.close()
     frame = result_frame(rows, fields.geometry.to_numpy())
-    tag = {"fingerprint": fingerprint, "partition": index, "rows": len(fields)}
-    write_atomic_parquet(frame, result_path(root, index), tag)
     status = frame["status"].to_numpy()
+    tag = {
+        "fingerprint": fingerprint,
+        "partition": index,
+        "rows": len(fields),
+        "bounds": _bounds(frame.geometry.to_numpy()[status == "ok"]),
+    }
+    write_atomic_parquet(frame, result_path(root, index), tag)
     return {
         "partition": index,
         "rows": len(fields),
@@ -378,6 +383,15 @@ class _MissionSink:
             self.zip.close()
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)
+
+
+def _bounds(geoms: np.ndarray) -> list[float] | None:
+    """The lon/lat box of the planned fields (None when none was)."""
+    import shapely
+
+    if not len(geoms):
+        return None
+    return [float(v) for v in shapely.total_bounds(geoms)]
 
 
 def folder_name(field_id: str, row: int) -> str:
