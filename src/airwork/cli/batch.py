@@ -134,16 +134,24 @@ def batch(
             "partition_size": partition_size,
         }
     )
-    with _ProgressBar() as bar:
-        report = run_batch(
-            parcels,
-            options,
-            out,
-            scheduler=scheduler,
-            workers=workers,
-            restart=restart,
-            progress=bar,
+    try:
+        with _ProgressBar() as bar:
+            report = run_batch(
+                parcels,
+                options,
+                out,
+                scheduler=scheduler,
+                workers=workers,
+                restart=restart,
+                progress=bar,
+            )
+    except KeyboardInterrupt:
+        err_console.print(
+            "airwork: interrupted; finished partitions are kept in "
+            f"{out}: run the same command again to resume",
+            highlight=False,
         )
+        raise typer.Exit(130) from None
     if not report.complete:
         parts = ", ".join(f"{i} ({why})" for i, why in report.unfinished[:5])
         err_console.print(
