@@ -286,3 +286,23 @@ def test_options_refuse_contradictions():
         BatchOptions.parse({"season_start": "2027-05-01"})
     with pytest.raises(BatchError, match="survey"):
         BatchOptions.parse({"kind": "survey", "rate_column": "r"})
+
+
+def test_survey_with_mission_folders(client, tmp_path):
+    """Another kind and file format; each planned field's folder holds its own plan."""
+    import json
+
+    path = tmp_path / "p.fgb"
+    generate_parcels(12, seed=2, broken=1).to_file(path)
+    opts = {"kind": "survey", "params": {"gsd_cm": 2.5}, "missions": "folders"}
+    report = run_batch(path, opts, tmp_path / "run", client=client)
+    assert report.complete and (report.ok, report.failed) == (11, 1)
+    res = results(tmp_path / "run")
+    for row in res[res["status"] == "ok"].itertuples():
+        folder = tmp_path / "run" / "missions" / row.field_id
+        summary = json.loads((folder / "summary.json").read_text())
+        assert summary["sorties"] == row.sorties
+        assert summary["photos"] == row.product and row.product_unit == "photos"
+        assert summary["area_ha"] == pytest.approx(row.area_ha)
+        assert len(list(folder.glob("sortie-*.plan"))) == row.sorties
+    assert not (tmp_path / "run" / "missions" / "11").exists()  # the broken one
