@@ -93,11 +93,12 @@ FORBIDDEN = {
     "export": {"planners", "airspace", "jobs", "cli", "testing"},
     "plotting": {"planners", "airspace", "export", "jobs", "cli", "testing"},
     "flightlog": {"planners", "airspace", "export", "jobs", "cli", "testing", "plotting"},
-    "jobs": {"cli", "testing"},
+    "jobs": {"cli", "testing", "batch"},
     "design": {"cli", "testing", "planners", "airspace", "export", "plotting"},
     "limits": {"*"},
     "engine": {"cli", "service", "testing", "planners", "export", "airspace", "plotting"},
     "service": {"cli", "testing"},
+    "batch": {"cli", "testing"},
 }
 # nothing below the design package imports it (it plans jobs for the work-rate target)
 for _package in ("errors", "geo", "aircraft", "site", "flight", "mission", "autopilot",
@@ -105,6 +106,10 @@ for _package in ("errors", "geo", "aircraft", "site", "flight", "mission", "auto
     FORBIDDEN[_package] = FORBIDDEN[_package] | {"design"}
 # faces over the library: only the CLI imports the service; only faces import the engine
 FACES = {"service": {"cli"}, "engine": {"cli", "service"}}
+# the batch engine is a face like the CLI: no package below it imports it
+for _pkg, _banned in FORBIDDEN.items():
+    if _pkg not in ("batch", "errors"):
+        _banned.add("batch")
 # modules allowed by name despite their package's rule (a kind's own picture is drawn by
 # the plotting package; a planner's kind module may import it lazily)
 ALLOWED = {("planners", "plotting")}

@@ -22,7 +22,7 @@ import click
 import typer
 
 from airwork import __version__
-from airwork.cli import aircraft, demo, mission, serve
+from airwork.cli import aircraft, batch, demo, mission, serve
 from airwork.cli import check as check_cmd
 from airwork.cli import design as design_cmd
 from airwork.cli import upload as upload_cmd
@@ -51,6 +51,7 @@ _typer_app.command("spares")(design_cmd.spares)
 _typer_app.add_typer(design_cmd.catalogue_app, name="catalogue")
 _typer_app.command("serve")(serve.serve)
 _typer_app.add_typer(serve.org_app, name="org")
+_typer_app.command("batch")(batch.batch)
 
 
 @_typer_app.command("formats")

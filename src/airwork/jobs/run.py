@@ -62,6 +62,12 @@ class JobOutcome:
     planned: Planned
 
 
+def _formats(req: JobRequest) -> list[str] | tuple[str, ...]:
+    """The formats asked for: none given means the defaults; an empty list means none
+    (only the summary)."""
+    return DEFAULT_FORMATS if req.output.formats is None else req.output.formats
+
+
 def run_job(
     request: JobRequest | dict[str, Any],
     *,
@@ -90,7 +96,7 @@ def run_job(
     req = request if isinstance(request, JobRequest) else JobRequest.parse(request)
     job_kind = get_kind(req.kind)
     params = parse_params(job_kind.Params, req.params, job_kind.name)
-    for name in req.output.formats or DEFAULT_FORMATS:
+    for name in _formats(req):
         exporter(name)  # an unknown --format is refused before any planning
     choices = _aircraft(req, job_kind)
     say(0.02, "reading the site")
@@ -225,7 +231,7 @@ def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, 
         extra=dict(planned.export),
         profile=profile,
     )
-    formats = list(req.output.formats or DEFAULT_FORMATS)
+    formats = list(_formats(req))
     if req.output.formats is None and profile.firmware is Autopilot.ARDUPILOT:
         formats.append("param")  # the setup sheet the mission relies on
     if not req.output.picture:
