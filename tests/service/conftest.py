@@ -1,6 +1,6 @@
 """The service under test: one Dask engine (threads) for the session, the API on SQLite
-and, when ``AIRWORK_TEST_PG_URL`` is set (``.ci/run`` always sets it), on a fresh
-PostgreSQL + PostGIS database."""
+and on a fresh PostgreSQL + PostGIS database (``AIRWORK_TEST_PG_URL``, else a throw-away
+server the tests install and start themselves: :mod:`tests.service.pgserver`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ import pyogrio.raw
 import pytest
 import shapely
 
-PG_URL = os.environ.get("AIRWORK_TEST_PG_URL")
+from . import pgserver
+
 BACKENDS = ["sqlite", "postgresql"]
 EXAMPLE = resources.files("airwork") / "data" / "example_field.geojson"
 
@@ -32,12 +33,15 @@ def example_bytes() -> bytes:
 
 
 def need_pg() -> str:
-    """The PostgreSQL URL, or skip (fail on CI, where .ci/run must have set it)."""
-    if not PG_URL:
+    """The PostgreSQL URL, or skip when no server can be had (fail on CI, where the tests
+    install and start one themselves)."""
+    pg_url = pgserver.url()
+    if not pg_url:
+        reason = "no PostgreSQL + PostGIS: not root, and Debian's packages are not installed"
         if os.environ.get("CI"):
-            pytest.fail("AIRWORK_TEST_PG_URL is not set on CI: .ci/run starts PostgreSQL")
-        pytest.skip("AIRWORK_TEST_PG_URL not set (.ci/run starts a PostgreSQL + PostGIS)")
-    return PG_URL
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return pg_url
 
 
 def create_pg_database() -> str:
@@ -154,7 +158,7 @@ def make_api(backend: str, tmp: Path, engine, **settings: Any) -> Iterator[Api]:
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def api(request, engine, tmp_path_factory) -> Iterator[Api]:
-    """The service on each database (PostgreSQL skipped without AIRWORK_TEST_PG_URL)."""
+    """The service on each database (PostgreSQL skipped only where none can be started)."""
     if request.param == "postgresql":
         need_pg()
     yield from make_api(request.param, tmp_path_factory.mktemp(request.param), engine)
