@@ -69,12 +69,8 @@ def _start() -> str | None:
         shutil.chown(tmp, "postgres", "postgres")
     data, port = tmp / "data", _free_port()
     run = subprocess.run
-    run(
-        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"])
-        + ["--no-sync", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
+    initdb = [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
+    run(_as_postgres([*initdb, "--no-sync", "-E", "UTF8"]), check=True, capture_output=True)
     options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
     options += "-c max_connections=300"
     ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "server.log")]
