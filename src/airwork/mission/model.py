@@ -257,6 +257,21 @@ class Mission:
     aircraft: Aircraft | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def flown_by(cls, aircraft: Aircraft, **fields: Any) -> Mission:
+        """A mission of one aircraft: its name, usable energy, reserve and vehicle type
+        taken from it; altitudes above take-off unless ``altitude_ref`` is given; every
+        other field as for the constructor."""
+        fields.setdefault("altitude_ref", AltitudeRef.TAKEOFF)
+        return cls(
+            aircraft_name=aircraft.name,
+            aircraft=aircraft,
+            usable_energy_wh=aircraft.usable_energy_wh,
+            reserve_frac=aircraft.reserve_frac,
+            vehicle=aircraft.airframe.vehicle,
+            **fields,
+        )
+
     def aircraft_of(self, sortie: Sortie) -> Aircraft | None:
         """The aircraft flying a sortie (its own, else the mission's)."""
         return sortie.aircraft if sortie.aircraft is not None else self.aircraft

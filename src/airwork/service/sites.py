@@ -28,6 +28,7 @@ __all__ = [
     "DEM_SUFFIXES",
     "ROLE_USES",
     "Upload",
+    "aircraft_summary",
     "ingest_aircraft",
     "ingest_site",
     "input_files",
@@ -262,7 +263,12 @@ def ingest_aircraft(store: BlobStore, up: Upload) -> tuple[dict[str, Any], dict[
         except AirworkError as exc:
             raise UploadError(scrub(str(exc), [record], folder)) from None
     store.put(up.data)
-    summary = {
+    return record, aircraft_summary(craft)
+
+
+def aircraft_summary(craft: Any) -> dict[str, Any]:
+    """The figures the API lists for an aircraft (preset or uploaded spec sheet)."""
+    return {
         "name": craft.name,
         "description": craft.description,
         "mass_kg": round(float(craft.mass_kg), 3),
@@ -271,4 +277,3 @@ def ingest_aircraft(store: BlobStore, up: Upload) -> tuple[dict[str, Any], dict[
         "battery_energy_wh": round(float(craft.battery_energy_wh), 1),
         "reserve_frac": float(craft.reserve_frac),
     }
-    return record, summary

@@ -24,7 +24,7 @@ from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, InfeasibleMissionError
 from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import WAYPOINT_ACCEL_MPS2
-from airwork.mission.model import Action, ActionKind, AltitudeRef, LegKind, Mission
+from airwork.mission.model import Action, ActionKind, LegKind, Mission
 from airwork.planners.coverage import (
     candidate_angles_deg,
     cell_options,
@@ -364,21 +364,16 @@ def _mission(
     problem: SprayProblem, setup: _Setup, sorties, stations: np.ndarray, fence: shapely.Polygon
 ) -> Mission:
     ac = setup.aircraft
-    return Mission(
+    return Mission.flown_by(
+        ac,
         name=problem.name,
         frame=problem.frame,
-        altitude_ref=AltitudeRef.TAKEOFF,
         sorties=sorties,
-        aircraft_name=ac.name,
-        aircraft=ac,
-        usable_energy_wh=ac.usable_energy_wh,
-        reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
         geofence=fence,
         features=problem.features,
         kind="spray" if ac.spray_tank else "spread",
         cruise_speed_mps=setup.transit_speed_mps,
-        vehicle=ac.airframe.vehicle,
     )
 
 

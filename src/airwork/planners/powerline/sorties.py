@@ -279,20 +279,15 @@ def powerline_mission(
         cut = shapely.difference(fence, problem.no_fly)
         if cut.geom_type == "Polygon" and not cut.is_empty:
             fence = cut
-    return Mission(
+    return Mission.flown_by(
+        ac,
         name=problem.name,
         frame=problem.frame,
-        altitude_ref=AltitudeRef.TAKEOFF,
         sorties=tuple(sorties),
-        aircraft_name=ac.name,
-        aircraft=ac,
-        usable_energy_wh=ac.usable_energy_wh,
-        reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
         home_amsl_m=problem.datum_amsl_m + float(ground[0]),
         geofence=fence,
         features=problem.features,
         kind="powerline",
         cruise_speed_mps=cruise_speed_mps,
-        vehicle=ac.airframe.vehicle,
     )

@@ -51,7 +51,7 @@ from airwork.errors import AircraftError, GeometryError, InfeasibleMissionError
 from airwork.flight.conditions import Conditions
 from airwork.flight.kinematics import WAYPOINT_ACCEL_MPS2
 from airwork.geo.pathfinding import PathFinder
-from airwork.mission.model import Action, ActionKind, AltitudeRef, Mission, Sortie
+from airwork.mission.model import Action, ActionKind, Mission, Sortie
 from airwork.planners.coverage import (
     Intervals,
     candidate_angles_deg,
@@ -489,21 +489,16 @@ def _mission(
     ac = setup.aircraft
     area = problem.area
     ring = area.exterior if area.geom_type == "Polygon" else shapely.convex_hull(area).exterior
-    return Mission(
+    return Mission.flown_by(
+        ac,
         name=problem.name,
         frame=problem.frame,
-        altitude_ref=AltitudeRef.TAKEOFF,
         sorties=sorties,
-        aircraft_name=ac.name,
-        aircraft=ac,
-        usable_energy_wh=ac.usable_energy_wh,
-        reserve_frac=ac.reserve_frac,
         stations=tuple(map(tuple, stations.tolist())),
         geofence=fence,
         features=problem.features,
         kind="survey",
         cruise_speed_mps=setup.transit_speed_mps,
-        vehicle=ac.airframe.vehicle,
         meta={  # for QGroundControl's editable Survey item (airwork.export.qgc_survey)
             "survey": {
                 "angle_deg": angle % 180.0,  # line direction, counter-clockwise from east

@@ -14,7 +14,7 @@ from airwork.service.errors import NotFound, UploadError
 from airwork.service.problems import responses
 from airwork.service.routes.common import get_owned, page
 from airwork.service.schemas import AircraftOut, Page, SiteOut, no_nul
-from airwork.service.sites import Upload, ingest_aircraft, ingest_site
+from airwork.service.sites import Upload, aircraft_summary, ingest_aircraft, ingest_site
 
 __all__ = ["router"]
 
@@ -140,15 +140,7 @@ def _preset(name: str) -> dict[str, Any]:
     from airwork.aircraft.catalogue import load_aircraft
 
     craft = load_aircraft(name)
-    summary = {
-        "name": craft.name,
-        "description": craft.description,
-        "mass_kg": round(float(craft.mass_kg), 3),
-        "max_takeoff_mass_kg": round(float(craft.max_takeoff_mass_kg), 3),
-        "max_payload_kg": round(float(craft.max_payload_kg), 3),
-        "battery_energy_wh": round(float(craft.battery_energy_wh), 1),
-        "reserve_frac": float(craft.reserve_frac),
-    }
+    summary = aircraft_summary(craft)
     return {"id": name, "name": name, "source": "preset", "summary": summary}
 
 
