@@ -114,6 +114,30 @@ class WaypointNav:
 ARDUCOPTER = WaypointNav()
 
 
+def _short_leg_accel(half_m, jerk, tj):
+    """The peak acceleration ``Am`` of a leg too short for a constant-acceleration part:
+    the one root ``Am >= 0`` of ``Am (tj + Am/J)^2 = half_m`` (distance to the middle of the
+    leg [m]; jerk ``J`` [m/s³], jerk ramp ``tj`` [s]), vectorised. [m/s²]
+
+    With ``y = tj + Am/J`` it is the cubic ``y^3 - tj y^2 - half_m/J = 0``, whose one real
+    root above ``tj`` Cardano's formula gives (its discriminant is positive for any
+    ``half_m > 0``); two Newton steps polish the root where ``Am`` is small against ``J tj``
+    and the subtraction ``y - tj`` loses digits.
+    """
+    half = np.asarray(half_m, dtype=float)
+    p = -tj * tj / 3.0
+    q = -2.0 * tj**3 / 27.0 - half / jerk
+    r = np.sqrt(np.maximum(q * q / 4.0 + p**3 / 27.0, 0.0))
+    y = np.cbrt(-q / 2.0 + r) + np.cbrt(-q / 2.0 - r) + tj / 3.0
+    am = np.maximum(jerk * (y - tj), 0.0)
+    for _ in range(2):
+        g = tj + am / jerk
+        slope = g * (tj + 3.0 * am / jerk)  # d/dAm of Am g^2; 0 only at Am = tj = 0
+        step = (am * g * g - half) / np.where(slope > 0, slope, 1.0)
+        am = np.maximum(np.where(slope > 0, am - step, am), 0.0)
+    return am
+
+
 def _profile(length_m, vmax, amax, jerk, tj) -> dict[str, np.ndarray]:
     """Acceleration ``Am``, constant-acceleration time ``t4``, accel-phase time ``Tph``, peak
     speed ``vp`` and whole-leg time ``T`` of stop-to-stop S-curve legs (arrays)."""
@@ -127,13 +151,8 @@ def _profile(length_m, vmax, amax, jerk, tj) -> dict[str, np.ndarray]:
     half = L / 2.0
     d_full = am * (tj + am / jerk + t4) * (2.0 * (tj + am / jerk) + t4) / 2.0
     short = d_full > half
-    # short leg, no constant part: Am (tj + Am/J)^2 = L/2 (monotonic: bisection)
-    lo, hi = np.zeros_like(L), am.copy()
-    for _ in range(50):
-        mid = 0.5 * (lo + hi)
-        big = mid * (tj + mid / jerk) ** 2 > half
-        hi, lo = np.where(big, mid, hi), np.where(big, lo, mid)
-    am_s = 0.5 * (lo + hi)
+    # short leg, no constant part: Am (tj + Am/J)^2 = L/2, at most the limit
+    am_s = np.minimum(_short_leg_accel(half, jerk, tj), am)
     # short leg that still reaches amax: a shorter constant-acceleration part
     b = tj + am / jerk
     c = 2.0 * b * b - 2.0 * half / np.maximum(am, 1e-12)
@@ -210,16 +229,15 @@ def _phase_samples(p: dict[str, np.ndarray], jerk: float, tj: float):
     return tau, s * scale[:, None], v * scale[:, None], a * scale[:, None]
 
 
-def _at(x, tau, *fs):
-    """Row-wise linear interpolation of each ``f`` (n, K) at times ``x`` (n,) on the
-    equally spaced grids ``tau`` (one index and weight for all of them)."""
-    n, k = tau.shape
-    span = tau[:, -1]
+def _at(x, span, f):
+    """Row-wise linear interpolation of the states ``f`` (n, K, m), sampled at ``K`` equally
+    spaced times over ``[0, span]`` (n,), at times ``x`` (n,): (n, m)."""
+    n, k = f.shape[:2]
     pos = np.where(span > 0, x / np.where(span > 0, span, 1.0) * (k - 1), 0.0)
-    i = np.minimum(np.maximum(np.floor(pos).astype(int), 0), k - 2)
-    w = np.minimum(np.maximum(pos - i, 0.0), 1.0)
+    i = np.clip(np.floor(pos).astype(int), 0, k - 2)
+    w = np.clip(pos - i, 0.0, 1.0)[:, None]
     rows = np.arange(n)
-    return tuple(f[rows, i] * (1.0 - w) + f[rows, i + 1] * w for f in fs)
+    return f[rows, i] * (1.0 - w) + f[rows, i + 1] * w
 
 
 def _overlaps(u, vmax, p, corners, nav: WaypointNav) -> np.ndarray:
@@ -241,21 +259,21 @@ def _overlaps(u, vmax, p, corners, nav: WaypointNav) -> np.ndarray:
     longest = np.minimum(sub["Tph"][i], sub["Tph"][k])
     vlim = np.minimum(vmax[corners], vmax[corners + 1])
     ui, uk = u[corners], u[corners + 1]
-    ti, si, vi, ai = tau[i], s[i], v[i], a[i]
-    tk, sk, vk, ak = tau[k], s[k], v[k], a[k]
+    states = np.stack([s, v, a], axis=-1)  # (legs, K, 3): distance, speed, acceleration
+    span_i, span_k = tau[i, -1], tau[k, -1]
+    fi, fk = states[i] * np.array([-1.0, 1.0, -1.0]), states[k]  # leg i is flown backwards
 
     def ok(frac: np.ndarray) -> np.ndarray:
         mid = longest * frac / 2.0
-        s1, v1, a1 = _at(mid, ti, si, vi, ai)
-        s2, v2, a2 = _at(mid, tk, sk, vk, ak)
-        pos = -s1[:, None] * ui + s2[:, None] * uk
-        vel = v1[:, None] * ui + v2[:, None] * uk
-        acc = -a1[:, None] * ui + a2[:, None] * uk
+        # rows: position, velocity, acceleration relative to the corner (n, 3, xyz)
+        rel = _at(mid, span_i, fi)[:, :, None] * ui[:, None, :]
+        rel += _at(mid, span_k, fk)[:, :, None] * uk[:, None, :]
+        size = np.linalg.norm(rel[:, :2, :], axis=2)
         return (
-            (np.linalg.norm(pos, axis=1) < nav.radius_m)
-            & (np.linalg.norm(vel, axis=1) < vlim)
-            & (np.hypot(acc[:, 0], acc[:, 1]) < nav.corner_accel)
-            & (np.abs(acc[:, 2]) < nav.accel_z_mps2)
+            (size[:, 0] < nav.radius_m)
+            & (size[:, 1] < vlim)
+            & (np.hypot(rel[:, 2, 0], rel[:, 2, 1]) < nav.corner_accel)
+            & (np.abs(rel[:, 2, 2]) < nav.accel_z_mps2)
         )
 
     # grid step j is the fraction (steps - j) / steps, j = 0..steps-1 (the grid never tries
