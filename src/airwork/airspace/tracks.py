@@ -525,90 +525,12 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
     ------
     InputFileError, MissionFileError
     """
-
     path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: mission file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise MissionFileError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
-    feats = doc.get("features") if isinstance(doc, dict) else None
-    if not isinstance(feats, list):
-        raise MissionFileError(f"{path}: not a GeoJSON FeatureCollection")
-    legs: dict[int, list[tuple[int, dict, list]]] = {}
-    zone_feats = []
-    for i, f in enumerate(feats):
-        props = (f or {}).get("properties") or {}
-        geom = (f or {}).get("geometry") or {}
-        role = str(props.get("role", "")).lower()
-        if role == "leg":
-            coords = geom.get("coordinates")
-            try:
-                c = np.asarray(coords, dtype=float)
-                sortie, leg = int(props["sortie"]), int(props["leg"])
-            except (KeyError, TypeError, ValueError):
-                raise MissionFileError(
-                    f"{path}: feature {i}: a leg needs sortie, leg and [lon, lat, alt] coordinates"
-                ) from None
-            if c.shape != (2, 3) or not np.all(np.isfinite(c)):
-                raise MissionFileError(
-                    f"{path}: feature {i}: a leg is a LineString of two [lon, lat, alt] points"
-                )
-            if np.any(np.abs(c[:, 0]) > 180) or np.any(np.abs(c[:, 1]) > 90):
-                raise MissionFileError(
-                    f"{path}: feature {i}: leg coordinates {c[:, :2].tolist()} are outside the "
-                    "WGS84 range (GeoJSON is lon, lat)"
-                )
-            _check_leg_numbers(props, f"{path}: feature {i}")
-            legs.setdefault(sortie, []).append((leg, props, c))
-        elif role in _ZONE_SPELLINGS:
-            where = f"{path.name} feature {i}"
-            kind = canonical_role(role, where)
-            zone_feats.append((kind, shapely.geometry.shape(geom), props, where))
-    if not legs:
-        raise MissionFileError(f"{path}: no feature with role 'leg' (not an airwork mission?)")
+    doc = _read_geojson(path)
+    legs, zone_feats = _legs_and_zones(doc, path)
     first = next(iter(legs.values()))[0][2][0]
     frame = LocalFrame.for_lonlat(first[0], first[1])
-    tracks = []
-    refs = set()
-    for sortie in sorted(legs):
-        rows = sorted(legs[sortie], key=lambda r: r[0])
-        lonlatalt = np.vstack([rows[0][2][0]] + [r[2][1] for r in rows])
-        x, y = frame.to_local(lonlatalt[:, 0], lonlatalt[:, 1])
-        ref_name = str(rows[0][1].get("altitude_ref", "takeoff"))
-        try:
-            code = _REF_CODE[AltitudeRef(ref_name)]
-        except ValueError:
-            raise MissionFileError(
-                f"{path}: sortie {sortie}: unknown altitude_ref {ref_name!r}"
-            ) from None
-        refs.add(code)
-        n = len(lonlatalt)
-        kinds = [str(r[1].get("kind", "transit")) for r in rows]
-
-        def num(key, default=0.0, rows=rows):
-            return np.array([float(r[1].get(key, default) or 0.0) for r in rows])
-
-        tracks.append(
-            Track(
-                sortie=sortie,
-                xy_m=np.column_stack([x, y]),
-                alt_m=lonlatalt[:, 2],
-                ref=np.full(n, code, dtype=np.int8),
-                item=np.arange(n),
-                vertical=np.array([k in ("takeoff", "landing") for k in kinds]),
-                speed_mps=num("speed_mps", 5.0),
-                payload_kg=0.5 * (num("payload_kg") + num("payload_end_kg")),
-                working=np.array(
-                    [bool(r[1].get("spraying")) or bool(r[1].get("camera")) for r in rows]
-                ),
-                hold_s=np.zeros(n),
-                energy_wh=num("energy_wh"),
-            )
-        )
+    tracks = [_geojson_track(sortie, legs[sortie], frame, path) for sortie in sorted(legs)]
     block = doc.get("airwork") if isinstance(doc.get("airwork"), dict) else {}
     notes: list[str] = []
     decoded = _airwork_block({k: v for k, v in block.items() if k != "legs"}, path.name, notes)
@@ -637,6 +559,95 @@ def from_mission_geojson(path: str | Path) -> FlightInput:
         aircraft=decoded.get("aircraft"),
         payload_known=True,
         notes=notes,
+    )
+
+
+def _read_geojson(path: Path) -> dict:
+    """The parsed JSON document of a mission.geojson (a FeatureCollection)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: mission file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise MissionFileError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+        raise MissionFileError(f"{path}: not a GeoJSON FeatureCollection")
+    return doc
+
+
+def _legs_and_zones(doc: dict, path: Path):
+    """The ``leg`` features by sortie as (leg number, properties, (2, 3) lon/lat/alt), and
+    the airspace features as (role, geometry, properties, where)."""
+    legs: dict[int, list[tuple[int, dict, np.ndarray]]] = {}
+    zone_feats = []
+    for i, f in enumerate(doc["features"]):
+        props = (f or {}).get("properties") or {}
+        geom = (f or {}).get("geometry") or {}
+        role = str(props.get("role", "")).lower()
+        if role == "leg":
+            sortie, leg, c = _geojson_leg(props, geom, f"{path}: feature {i}")
+            legs.setdefault(sortie, []).append((leg, props, c))
+        elif role in _ZONE_SPELLINGS:
+            where = f"{path.name} feature {i}"
+            kind = canonical_role(role, where)
+            zone_feats.append((kind, shapely.geometry.shape(geom), props, where))
+    if not legs:
+        raise MissionFileError(f"{path}: no feature with role 'leg' (not an airwork mission?)")
+    return legs, zone_feats
+
+
+def _geojson_leg(props: dict, geom: dict, where: str) -> tuple[int, int, np.ndarray]:
+    """One leg feature's sortie, leg number and [lon, lat, alt] end points, checked."""
+    try:
+        c = np.asarray(geom.get("coordinates"), dtype=float)
+        sortie, leg = int(props["sortie"]), int(props["leg"])
+    except (KeyError, TypeError, ValueError):
+        raise MissionFileError(
+            f"{where}: a leg needs sortie, leg and [lon, lat, alt] coordinates"
+        ) from None
+    if c.shape != (2, 3) or not np.all(np.isfinite(c)):
+        raise MissionFileError(f"{where}: a leg is a LineString of two [lon, lat, alt] points")
+    if np.any(np.abs(c[:, 0]) > 180) or np.any(np.abs(c[:, 1]) > 90):
+        raise MissionFileError(
+            f"{where}: leg coordinates {c[:, :2].tolist()} are outside the "
+            "WGS84 range (GeoJSON is lon, lat)"
+        )
+    _check_leg_numbers(props, where)
+    return sortie, leg, c
+
+
+def _geojson_track(sortie: int, legs: list, frame: LocalFrame, path: Path) -> Track:
+    """One sortie's track from its leg features."""
+    rows = sorted(legs, key=lambda r: r[0])
+    lonlatalt = np.vstack([rows[0][2][0]] + [r[2][1] for r in rows])
+    x, y = frame.to_local(lonlatalt[:, 0], lonlatalt[:, 1])
+    ref_name = str(rows[0][1].get("altitude_ref", "takeoff"))
+    try:
+        code = _REF_CODE[AltitudeRef(ref_name)]
+    except ValueError:
+        raise MissionFileError(
+            f"{path}: sortie {sortie}: unknown altitude_ref {ref_name!r}"
+        ) from None
+    n = len(lonlatalt)
+    kinds = [str(r[1].get("kind", "transit")) for r in rows]
+
+    def num(key, default=0.0):
+        return np.array([float(r[1].get(key, default) or 0.0) for r in rows])
+
+    return Track(
+        sortie=sortie,
+        xy_m=np.column_stack([x, y]),
+        alt_m=lonlatalt[:, 2],
+        ref=np.full(n, code, dtype=np.int8),
+        item=np.arange(n),
+        vertical=np.array([k in ("takeoff", "landing") for k in kinds]),
+        speed_mps=num("speed_mps", 5.0),
+        payload_kg=0.5 * (num("payload_kg") + num("payload_end_kg")),
+        working=np.array([bool(r[1].get("spraying")) or bool(r[1].get("camera")) for r in rows]),
+        hold_s=np.zeros(n),
+        energy_wh=num("energy_wh"),
     )
 
 
