@@ -6,53 +6,21 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import FastAPI
 
 from airwork import __version__
 from airwork.service import problems
-from airwork.service.auth import Principal, authenticate
 from airwork.service.config import Settings
 from airwork.service.db import Database
+from airwork.service.deps import Service, Svc, Who, principal, service
 from airwork.service.runner import JobRunner
 from airwork.service.storage import BlobStore
 
 __all__ = ["Service", "Svc", "Who", "create_app", "principal", "service"]
 
 log = logging.getLogger("airwork.service")
-
-_bearer = HTTPBearer(auto_error=False, description="An API token: Authorization: Bearer TOKEN")
-
-
-@dataclass
-class Service:
-    """What the routes share: settings, database, file store and job runner."""
-
-    settings: Settings
-    db: Database
-    store: BlobStore
-    runner: JobRunner
-
-
-def service(request: Request) -> Service:
-    return request.app.state.service
-
-
-def principal(
-    request: Request,
-    _creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The caller, from ``Authorization: Bearer TOKEN`` (401 without a valid token)."""
-    return authenticate(service(request).db, request.headers.get("authorization"))
-
-
-Svc = Annotated[Service, Depends(service)]
-"""A route's :class:`Service`."""
-Who = Annotated[Principal, Depends(principal)]
-"""A route's caller (401 without a valid token)."""
 
 
 def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastAPI:

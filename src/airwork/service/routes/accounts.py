@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy import select
 
-from airwork.service.app import Svc, Who
 from airwork.service.auth import create_token, create_user
 from airwork.service.db import Org, Token, User, now
+from airwork.service.deps import Svc, Who
 from airwork.service.problems import responses
 from airwork.service.routes.common import get_owned
 from airwork.service.schemas import TokenCreate, UserCreate

@@ -11,8 +11,8 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from airwork.autopilot.firmware import Autopilot
 from airwork.errors import AirworkError
-from airwork.service.app import Service, Svc, Who
 from airwork.service.db import Aircraft
+from airwork.service.deps import Service, Svc, Who
 from airwork.service.errors import UploadError
 from airwork.service.problems import responses
 from airwork.service.routes.common import get_owned

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from airwork.errors import AirworkError
-from airwork.service.app import Svc, Who
 from airwork.service.auth import Principal
 from airwork.service.db import ACTIVE, STATUSES, Aircraft, Job, JobFile, Org, Site, new_id, now
+from airwork.service.deps import Svc, Who
 from airwork.service.errors import Conflict, NotFound, TooMany, UploadError
 from airwork.service.problems import problem_response, responses
 from airwork.service.routes.common import get_owned, page

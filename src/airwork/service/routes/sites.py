@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlalchemy import select
 
-from airwork.service.app import Svc, Who
 from airwork.service.db import Aircraft, Org, Site, new_id, now
+from airwork.service.deps import Svc, Who
 from airwork.service.errors import NotFound, UploadError
 from airwork.service.problems import responses
 from airwork.service.routes.common import get_owned, page
