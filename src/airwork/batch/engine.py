@@ -114,7 +114,7 @@ def check_options(opts: BatchOptions) -> None:
         params.pop(opts.rate_param, None)
     parse_params(job_kind.Params, params, job_kind.name)
     choice = parse_aircraft_choice(opts.aircraft or job_kind.default_aircraft, fleet=False)
-    check = getattr(job_kind, "_check_payload", None)
+    check = getattr(job_kind, "check_aircraft", None)
     if check is not None:
         check(choice.aircraft)
     if opts.missions != "none":

@@ -148,6 +148,11 @@ class MissionKind(Protocol):
     replans : bool
         Whether it may be planned again with a larger planning reserve when the preflight
         finds only battery overruns (terrain following, wind).
+
+    A kind may also define ``check_aircraft(aircraft)``, raising
+    :class:`~airwork.errors.AircraftError` for an aircraft that cannot do its work (a
+    spreader asked to spray): :func:`~airwork.jobs.run_job` and the batch call it before
+    reading any input.
     """
 
     name: str

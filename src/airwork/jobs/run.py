@@ -99,6 +99,9 @@ def run_job(
     for name in _formats(req):
         exporter(name)  # an unknown --format is refused before any planning
     choices = _aircraft(req, job_kind)
+    check_aircraft = getattr(job_kind, "check_aircraft", None)
+    for choice in choices if check_aircraft is not None else ():
+        check_aircraft(choice.aircraft)  # a spreader asked to spray: before reading inputs
     say(0.02, "reading the site")
     site = site if site is not None else read_site(req, job_kind)
     conditions = Conditions(

@@ -132,7 +132,7 @@ class FieldKind:
 
         progress(0.0, "laying out the swaths")
         ac = aircraft[0].aircraft
-        self._check_payload(ac)
+        self.check_aircraft(ac)
         if not site.fields:
             raise GeometryError("the job has no feature with role 'field'")
         notes: list[str] = []
@@ -178,7 +178,8 @@ class FieldKind:
             {"swath_m": result.swath_m},
         )
 
-    def _check_payload(self, ac) -> None:
+    def check_aircraft(self, ac) -> None:
+        """Refuse an aircraft without the payload system this kind needs (AircraftError)."""
         if self.name == "spray" and ac.spray_tank is None:
             raise AircraftError(
                 f"aircraft '{ac.name}' has no spray tank (use 'airwork plan spread' for a spreader)"
