@@ -76,3 +76,37 @@ def test_the_servers_temporary_files_stay_in_the_data_dir(tmp_path, monkeypatch)
             assert Path(fh.name).parent == folder
     finally:
         tempfile.tempdir = None
+
+
+def test_a_second_server_on_the_same_database_is_refused_in_one_line(tmp_path):
+    from airwork.service.serverlock import one_server
+
+    url = f"sqlite:///{tmp_path / 'airwork.db'}"
+    with one_server(url):  # a running server holds the lock
+        r = run("serve", "--db", url, "--data-dir", tmp_path)
+    assert r.exit_code == 1, r.output
+    assert "another airwork serve is already using" in r.output
+    assert "Traceback" not in r.output
+    with one_server(url):  # released when the first stops: a new server may start
+        pass
+
+
+def test_the_server_lock_is_held_across_processes(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'airwork.db'}"
+    code = (
+        "import sys\n"
+        "from airwork.service.serverlock import one_server\n"
+        "try:\n"
+        f"    with one_server({url!r}): print('got')\n"
+        "except Exception as e: print(e)\n"
+    )
+    from airwork.service.serverlock import one_server
+
+    with one_server(url):
+        held = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    free = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "another airwork serve is already using" in held.stdout
+    assert free.stdout.strip() == "got"

@@ -65,14 +65,18 @@ def serve(
     settings = Settings.from_env(
         db_url=db, data_dir=data_dir, scheduler=scheduler, workers=workers, limits=limits
     )
-    _migrated(settings)
-    private_tmp(settings.data_dir)
-    console.print(
-        f"airwork service on http://{host}:{port} (docs /docs), data in "
-        f"{settings.data_dir.resolve()}, database {_safe_url(settings.database_url)}",
-        highlight=False,
-    )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    from airwork.service.serverlock import one_server
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with one_server(settings.database_url):  # a second server on this database: one line
+        _migrated(settings)
+        private_tmp(settings.data_dir)
+        console.print(
+            f"airwork service on http://{host}:{port} (docs /docs), data in "
+            f"{settings.data_dir.resolve()}, database {_safe_url(settings.database_url)}",
+            highlight=False,
+        )
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def private_tmp(data_dir: Path) -> Path:
