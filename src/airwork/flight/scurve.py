@@ -234,8 +234,8 @@ def _at(x, span, f):
     spaced times over ``[0, span]`` (n,), at times ``x`` (n,): (n, m)."""
     n, k = f.shape[:2]
     pos = np.where(span > 0, x / np.where(span > 0, span, 1.0) * (k - 1), 0.0)
-    i = np.clip(np.floor(pos).astype(int), 0, k - 2)
-    w = np.clip(pos - i, 0.0, 1.0)[:, None]
+    i = np.minimum(np.maximum(np.floor(pos).astype(int), 0), k - 2)
+    w = np.minimum(np.maximum(pos - i, 0.0), 1.0)[:, None]
     rows = np.arange(n)
     return f[rows, i] * (1.0 - w) + f[rows, i + 1] * w
 
