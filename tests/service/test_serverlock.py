@@ -13,10 +13,12 @@ from .conftest import create_pg_database, drop_pg_database
 def test_a_second_server_on_one_postgresql_database_is_refused():
     url = create_pg_database()
     try:
-        with one_server(url):
-            with pytest.raises(ServiceError, match="another airwork serve is already using"):
-                with one_server(url):
-                    pass
+        with (
+            one_server(url),
+            pytest.raises(ServiceError, match="another airwork serve is already using"),
+            one_server(url),
+        ):
+            pass
         with one_server(url):  # released when the first stops
             pass
     finally:
