@@ -99,13 +99,15 @@ FORBIDDEN = {
     "engine": {"cli", "service", "testing", "planners", "export", "airspace", "plotting"},
     "service": {"cli", "testing"},
     "batch": {"cli", "testing"},
+    # the web app: static files and their policy; a face the service mounts
+    "webapp": {"cli", "testing", "service", "engine", "batch", "jobs", "planners", "design"},
 }
 # nothing below the design package imports it (it plans jobs for the work-rate target)
 for _package in ("errors", "geo", "aircraft", "site", "flight", "mission", "autopilot",
                  "planners", "airspace", "export", "plotting", "flightlog", "jobs"):  # fmt: skip
     FORBIDDEN[_package] = FORBIDDEN[_package] | {"design"}
 # faces over the library: only the CLI imports the service; only faces import the engine
-FACES = {"service": {"cli"}, "engine": {"cli", "service"}}
+FACES = {"service": {"cli"}, "engine": {"cli", "service"}, "webapp": {"service"}}
 # the batch engine is a face like the CLI: no package below it imports it
 for _pkg, _banned in FORBIDDEN.items():
     if _pkg not in ("batch", "errors"):

@@ -31,11 +31,15 @@ CASES: list[tuple[str, str, str | None]] = [
     ("DELETE", "/api/v1/jobs/{job_id}", None),
     ("GET", "/api/v1/jobs/{job_id}/files", None),
     ("GET", "/api/v1/jobs/{job_id}/files/{name}", None),
+    ("GET", "/api/v1/jobs/{job_id}/sorties", None),
     ("GET", "/api/v1/kinds", None),
     ("GET", "/api/v1/kinds/{name}", None),
     ("POST", "/api/v1/checks", "files"),
 ]
-PUBLIC = {("GET", "/health")}
+# public on purpose: liveness, and the web app's configuration (basemap URL, version), asked
+# before any token is known and holding no organisation's data; the web app's static files
+# are mounted outside the OpenAPI table
+PUBLIC = {("GET", "/health"), ("GET", "/api/v1/config")}
 SPEC = Path(__file__).parents[2] / "examples" / "my-sprayer.yaml"
 
 

@@ -70,16 +70,40 @@ def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastA
     from airwork.service.limits import BodyLimit
 
     app.add_middleware(BodyLimit, max_bytes=settings.limits.upload_bytes)
-    from airwork.service.routes import accounts, checks, jobs, sites
+    from airwork.service.routes import accounts, checks, jobs, meta, sites
 
-    for module in (jobs, sites, checks, accounts):
+    for module in (jobs, sites, checks, accounts, meta):
         app.include_router(module.router, prefix="/api/v1")
 
     @app.get("/health", tags=["accounts"], summary="Liveness (no token needed)")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    _mount_webapp(app, settings)
     return app
+
+
+def _mount_webapp(app: FastAPI, settings: Settings) -> None:
+    """The web map app at ``/`` (static files, after every route so ``/api/v1``, ``/docs``,
+    ``/openapi.json`` and ``/health`` win), its pages sent with a Content-Security-Policy."""
+    from fastapi.staticfiles import StaticFiles
+    from starlette.middleware.base import BaseHTTPMiddleware
+
+    from airwork.webapp import content_security_policy, static_dir
+
+    policy = content_security_policy(settings.basemap_url)
+    own = ("/api/", "/docs", "/redoc", "/openapi.json", "/health")
+
+    async def add_policy(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if not request.url.path.startswith(own):
+            response.headers["Content-Security-Policy"] = policy
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    app.add_middleware(BaseHTTPMiddleware, dispatch=add_policy)
+    app.mount("/", StaticFiles(directory=static_dir(), html=True), name="webapp")
 
 
 def _start(settings: Settings, engine: Any) -> tuple[Service, Any]:

@@ -63,6 +63,9 @@ class Settings:
     limits : Limits
     max_attempts : int
         Runs of a job interrupted by server restarts before it is failed.
+    basemap_url : str or None
+        Raster tile URL template (``https://HOST/{z}/{x}/{y}.png``) the web app draws under
+        the job's layers; none: a plain background with a graticule.
     """
 
     data_dir: Path = DEFAULT_DATA_DIR
@@ -72,6 +75,7 @@ class Settings:
     processes: bool = True
     limits: Limits = field(default_factory=Limits)
     max_attempts: int = 3
+    basemap_url: str | None = None
 
     @property
     def database_url(self) -> str:
@@ -82,11 +86,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``AIRWORK_DATA`` and ``AIRWORK_DB``, then ``overrides`` (None
-        values ignored)."""
+        """Settings from ``AIRWORK_DATA``, ``AIRWORK_DB`` and ``AIRWORK_BASEMAP_URL``, then
+        ``overrides`` (None values ignored)."""
         base = cls(
             data_dir=Path(os.environ.get("AIRWORK_DATA") or DEFAULT_DATA_DIR),
             db_url=os.environ.get("AIRWORK_DB") or None,
+            basemap_url=os.environ.get("AIRWORK_BASEMAP_URL") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "data_dir" in given:

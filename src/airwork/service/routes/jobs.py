@@ -286,6 +286,29 @@ def get_file(svc: Svc, who: Who, job_id: str, name: str, request: Request) -> Re
     )
 
 
+@router.get(
+    "/jobs/{job_id}/sorties",
+    summary="The sortie table of a done job: time, energy, battery, payload, station",
+    responses=responses(409),
+)
+def list_sorties(svc: Svc, who: Who, job_id: str) -> dict[str, Any]:
+    """One row per sortie (see :func:`airwork.service.sorties.sortie_table`), from the job's
+    ``mission.geojson``; 409 while the job is not done."""
+    import json
+
+    from airwork.service.sorties import sortie_table
+
+    with svc.db.read() as s:
+        job = get_owned(s, Job, job_id, who, "job")
+        if job.status != "done":
+            raise Conflict(f"job {job.id} is {job.status}: sorties come with a done job")
+        row = s.get(JobFile, (job.id, "mission.geojson"))
+        data, summary = (bytes(row.data) if row is not None else b""), job.summary
+    features = json.loads(data).get("features", []) if data else []
+    rows = sortie_table(features, summary if isinstance(summary, dict) else None)
+    return {"job": job_id, "sorties": rows}
+
+
 @router.get("/kinds", summary="The kinds of job and their parameters")
 def list_kinds(who: Who) -> list[dict[str, Any]]:
     from airwork.jobs.registry import kind, kind_names
