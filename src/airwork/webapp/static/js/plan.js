@@ -1,0 +1,57 @@
+// A done job's plan: its mission.geojson, sortie table and summary, drawn on a map.
+import { api } from "./api.js";
+import { h, num } from "./dom.js";
+import { createMap, showMission, legend } from "./map.js";
+import { getConfig, statusLine } from "./app.js";
+
+/** The job, its mission.geojson and its sortie table (404s propagate). */
+export async function loadPlan(jobId) {
+  const id = encodeURIComponent(jobId);
+  const job = await api(`/jobs/${id}`);
+  if (job.status !== "done") return { job };
+  const [fc, table] = await Promise.all([
+    api(`/jobs/${id}/files/mission.geojson`, { raw: true }).then((r) => r.json()),
+    api(`/jobs/${id}/sorties`),
+  ]);
+  return { job, fc, sorties: table.sorties };
+}
+
+/** A map of the plan in `wrap` (which gets the map, legend and graticule labels). */
+export async function planMap(wrap, plan, onPick) {
+  const el = h("div", { class: "map", role: "region", "aria-label": `Map of ${plan.job.name}`, dataset: { job: plan.job.id } });
+  wrap.append(el, legend(plan.sorties.length, plan.job.kind));
+  const map = await createMap(el, await getConfig(), statusLine);
+  const ctl = await showMission(map, plan.fc, { kind: plan.job.kind, count: plan.sorties.length, onPick });
+  return { map, ctl };
+}
+
+const UNITS = [
+  [/_ha_per_h$/, "ha/h", 2], [/_l_per_ha$/, "L/ha", 1], [/_kg_per_ha$/, "kg/ha", 1], [/_ha$/, "ha", 2],
+  [/_l$/, "L", 1], [/_kg$/, "kg", 2], [/_km$/, "km", 2], [/_m$/, "m", 1], [/_mps$/, "m/s", 1], [/_wh$/, "Wh", 0],
+  [/_s$/, "s", 0], [/_h$/, "h", 2], [/_deg$/, "°", 1], [/_fraction$|_share$/, "%", 1], [/_pct$/, "%", 1],
+];
+
+function pretty(key, value) {
+  if (typeof value !== "number") return String(value);
+  for (const [re, unit, digits] of UNITS) {
+    if (re.test(key)) {
+      if (unit === "%" && !key.endsWith("_pct")) return num(value * 100, digits, "%");
+      if (unit === "s" && value >= 600) return num(value / 3600, 2, "h");
+      return num(value, digits, unit);
+    }
+  }
+  return Number.isInteger(value) ? String(value) : num(value, 3);
+}
+
+/** The summary's scalar figures, with units, as [label, text] pairs. */
+export function summaryPairs(job, sorties) {
+  const s = job.summary || {};
+  const skip = new Set(["job", "kind", "name", "aircraft", "autopilot", "autopilot_profile", "angle_convention", "altitude_reference"]);
+  const pairs = [["Kind", job.kind], ["Aircraft", (job.request?.aircraft || []).join(", ") || s.aircraft], ["Sorties", String(sorties.length)]];
+  for (const [k, v] of Object.entries(s)) {
+    if (skip.has(k) || v === null || typeof v === "object" || typeof v === "boolean") continue;
+    if (pairs.length >= 18) break;
+    pairs.push([k.replace(/_/g, " "), pretty(k, v)]);
+  }
+  return pairs;
+}
