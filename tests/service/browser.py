@@ -36,7 +36,10 @@ def chromium() -> str | None:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, check=False)
         subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, check=False
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            env=env,
+            capture_output=True,
+            check=False,
         )
     return CHROMIUM if os.path.exists(CHROMIUM) else None
 

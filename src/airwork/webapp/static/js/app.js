@@ -2,6 +2,7 @@
 import { api, ApiError, setToken, token } from "./api.js";
 import { h, fill, duration } from "./dom.js";
 
+performance.mark("aw:app");
 const view = document.getElementById("view");
 export const statusLine = document.getElementById("status");
 let config = null;
@@ -136,4 +137,6 @@ document.getElementById("signout").addEventListener("click", () => {
   location.hash = "#/signin";
 });
 window.addEventListener("hashchange", route);
+// MapLibre (1.1 MB of JavaScript) is parsed while the first API answers come in
+if (token()) import("./map.js").then((m) => m.maplibreModule()).catch(() => null);
 route();

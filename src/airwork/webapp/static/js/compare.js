@@ -47,8 +47,8 @@ export async function compareView(view, a, b) {
     return { p, wrap, col: h("div", { class: "col" }, h("h2", { style: { margin: ".4rem .8rem" } }, `${i ? "B" : "A"}: ${p.job.name} (${p.job.kind}, ${p.sorties?.length ?? 0} sorties)`), wrap) };
   });
   const note = pa.job.site !== pb.job.site ? h("p", { class: "hint" }, "Note: the two plans are of different sites.") : null;
-  fill(view, h("div", { style: { display: "flex", flexDirection: "column", width: "100%" }, "data-view": "compare" },
+  fill(view, h("div", { class: "comparepage", "data-view": "compare" },
     h("div", { class: "compare" }, cols.map((c) => c.col)),
     h("div", { class: "page", style: { maxWidth: "none" } }, note, h("div", { class: "card" }, table(pa, pb)), chooser(jobs, a, b))));
-  await Promise.all(cols.map((c) => (c.p.fc ? planMap(c.wrap, c.p) : null)));
+  await Promise.all(cols.map((c) => (c.p.fc ? planMap(c.wrap, c.p, null, false) : null)));
 }

@@ -31,13 +31,15 @@ export function fill(el, ...children) {
   return el;
 }
 
+const FORMATS = new Map();
+
 /** A number with fixed decimals and its unit ("12.3 min"), or an en dash for none. */
 export function num(value, digits = 1, unit = "") {
   if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
-  const text = Number(value).toLocaleString("en-GB", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
+  if (!FORMATS.has(digits)) {
+    FORMATS.set(digits, new Intl.NumberFormat("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  const text = FORMATS.get(digits).format(Number(value));
   return unit ? `${text} ${unit}` : text;
 }
 

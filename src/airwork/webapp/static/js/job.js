@@ -4,7 +4,7 @@ import { h, fill, num, duration, kv, saveBlob } from "./dom.js";
 import { sortieColor } from "./colors.js";
 import { batteryChart, sortieChart } from "./chart.js";
 import { notFound } from "./app.js";
-import { loadPlan, planMap, summaryPairs } from "./plan.js";
+import { emptyMap, loadPlan, planMap, summaryPairs } from "./plan.js";
 import { follow } from "./newjob.js";
 import { checkPanel } from "./check.js";
 
@@ -63,10 +63,18 @@ async function waitForJob(view, job) {
 
 export async function jobView(view, jobId) {
   let plan;
+  // the map starts (MapLibre, its workers, the style) while the plan downloads
+  const wrap = h("div", { class: "mapwrap" });
+  const side = h("aside", { class: "side", "aria-label": "Plan details" }, h("p", { class: "hint" }, "Loading the plan…"));
+  const early = h("div", { class: "split", "data-view": "job-loading" }, wrap, side);
+  fill(view, early);
+  const ready = emptyMap(wrap, null);
+  let fresh = true;
   try {
     plan = await loadPlan(jobId);
     if (plan.job.status !== "done") {
       if ((await waitForJob(view, plan.job)).status !== "done") return;
+      fresh = false;
       plan = await loadPlan(jobId);
     }
   } catch (err) {
@@ -74,29 +82,32 @@ export async function jobView(view, jobId) {
     throw err;
   }
   const { job, sorties } = plan;
-  const files = await api(`/jobs/${encodeURIComponent(job.id)}/files`);
-  const wrap = h("div", { class: "mapwrap" });
-  const side = h("aside", { class: "side", "aria-label": "Plan details" });
-  fill(view, h("div", { class: "split", "data-view": "job" }, wrap, side));
+  const filesLater = api(`/jobs/${encodeURIComponent(job.id)}/files`);
+  if (!fresh) {
+    wrap.replaceChildren();
+    fill(view, early);
+  }
+  early.dataset.view = "job";
+  let table = { trs: [] };
+  // the mission goes to the map first (its worker tiles it while the panel is built)
+  const { map, ctl } = await planMap(wrap, plan, (n) => select(n, false), true, fresh ? ready : null);
   const legs = legsBySortie(plan.fc);
   const chart = h("canvas", { class: "chart", id: "battery-chart", role: "img", "aria-label": "Battery used per sortie, in %" });
   const one = h("canvas", { class: "chart", id: "sortie-chart", role: "img", "aria-label": "Battery used along the selected sortie" });
   const oneTitle = h("h3", {}, "Battery along a sortie (select one)");
   let selected = null;
   let pick = () => null;
-  let ctl = null;
-  let map = null;
   const select = (n, fly) => {
     selected = n;
     for (const tr of table.trs) tr.setAttribute("aria-selected", String(Number(tr.dataset.sortie) === n));
     const row = table.trs.find((tr) => Number(tr.dataset.sortie) === n);
     if (row && !fly) row.scrollIntoView({ block: "nearest" });
-    if (ctl) ctl.select(n);
+    ctl.select(n);
     pick = batteryChart(chart, sorties, n);
     const r = sorties.find((x) => x.sortie === n);
     oneTitle.textContent = r ? `Sortie ${n}: ${duration(r.time_s)}, ${num(r.energy_wh, 0, "Wh")}, ${num(r.battery_pct, 1, "%")} of the battery` : oneTitle.textContent;
     sortieChart(one, legs.get(n) || [], sortieColor(n, sorties.length));
-    if (fly && map) {
+    if (fly) {
       const pts = (legs.get(n) || []).length ? plan.fc.features.filter((f) => f.properties?.role === "leg" && f.properties.sortie === n).flatMap((f) => f.geometry.coordinates) : [];
       if (pts.length) {
         const xs = pts.map((p) => p[0]);
@@ -105,7 +116,8 @@ export async function jobView(view, jobId) {
       }
     }
   };
-  const table = sortieTable(sorties, job.kind, select);
+  table = sortieTable(sorties, job.kind, select);
+  const files = await filesLater;
   chart.addEventListener("click", (e) => { const n = pick(e.offsetX); if (n) select(n, true); });
   const compare = h("a", { class: "button", href: `#/compare/${encodeURIComponent(job.id)}/` }, "Compare with another plan");
   fill(side, h("h2", {}, job.name), kv(summaryPairs(job, sorties)),
@@ -114,8 +126,7 @@ export async function jobView(view, jobId) {
     h("h3", {}, "Battery per sortie"), chart, oneTitle, one,
     h("h3", {}, `Exports (${files.length})`), filesList(job, files),
     checkPanel(job, files, () => map));
-  ({ map, ctl } = await planMap(wrap, plan, (n) => select(n, false)));
   pick = batteryChart(chart, sorties, null);
+  performance.mark("aw:panel");
   if (sorties.length) sortieChart(one, legs.get(sorties[0].sortie) || [], sortieColor(1, sorties.length));
-
 }

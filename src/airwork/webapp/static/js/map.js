@@ -6,7 +6,10 @@ import { sortieColorExpression, rampCss } from "./colors.js";
 let maplibre;
 /** MapLibre's module (loaded once). */
 export async function maplibreModule() {
-  if (!maplibre) maplibre = await import("../vendor/maplibre-gl/maplibre-gl.mjs");
+  if (!maplibre) {
+    maplibre = await import("../vendor/maplibre-gl/maplibre-gl.mjs");
+    performance.mark("aw:maplibre");
+  }
   return maplibre;
 }
 
@@ -34,6 +37,7 @@ export async function createMap(container, config, statusEl) {
   map.addControl(new ml.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new ml.ScaleControl({ unit: "metric", maxWidth: 140 }), "bottom-right");
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
+  performance.mark("aw:map-load");
   addGraticule(map, container);
   if (statusEl) trackCursor(map, statusEl);
   map.airwork = { origin: null };
@@ -186,15 +190,36 @@ function addPoints(map) {
 
 function nameMarkers(ml, map, fc) {
   const named = fc.features.filter((f) => f.geometry && f.geometry.type === "Point" && ["station", "hub", "tower"].includes((f.properties || {}).role));
+  // the plan repeats the site's stations unnamed: label those only when none has a name
+  const anyNamed = named.some((f) => f.properties.role !== "tower" && (f.properties.name ?? f.properties.id) != null);
   let stationIndex = 0;
   for (const f of named.slice(0, 300)) {
     const p = f.properties;
     let name = p.name ?? p.id;
-    if (name === undefined || name === null) name = p.role === "station" ? `station ${(p.station ?? stationIndex) + 1}` : p.role;
+    if (name === undefined || name === null) {
+      if (anyNamed) continue;
+      name = p.role === "station" ? `station ${(p.station ?? stationIndex) + 1}` : p.role;
+    }
     if (p.role === "station") stationIndex += 1;
     const el = h("div", { class: "marker-label", title: `${p.role}: ${name}` }, String(name));
     new ml.Marker({ element: el, anchor: "bottom" }).setLngLat(f.geometry.coordinates).addTo(map);
   }
+}
+
+const KEEP = ["role", "sortie", "spraying", "camera", "kind", "name", "id", "served", "station"];
+
+/** The features with only the properties the map's styles and labels read (less for the
+ * worker to copy and tile). */
+function slim(fc) {
+  return {
+    type: "FeatureCollection",
+    features: fc.features.map((f) => {
+      const p = f.properties || {};
+      const q = {};
+      for (const k of KEEP) if (p[k] !== undefined) q[k] = p[k];
+      return { type: "Feature", properties: q, geometry: f.geometry };
+    }),
+  };
 }
 
 /** Draw a job's mission.geojson; returns a controller to highlight and select sorties. */
@@ -202,7 +227,8 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
   const ml = await maplibreModule();
   const [w, s, e, n] = bbox(fc);
   map.airwork.origin = [(w + e) / 2, (s + n) / 2];
-  map.addSource("mission", { type: "geojson", data: fc, buffer: 16, tolerance: 0.5 });
+  performance.mark("aw:source");
+  map.addSource("mission", { type: "geojson", data: slim(fc), buffer: 16, tolerance: 1 });
   map.addSource("photos", { type: "geojson", data: photoPoints(fc) });
   addAreas(map);
   addLegs(map, count, kind);
@@ -229,6 +255,8 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
     map.on("click", layer, (ev) => onPick && onPick(ev.features[0].properties.sortie));
   }
   map.once("idle", () => {
+    performance.mark("aw:idle");
+    map.getContainer().dataset.renderedMs = String(Math.round(performance.now()));
     map.getContainer().dataset.rendered = "mission";
     map.getContainer().dataset.sorties = String(count);
   });
@@ -236,11 +264,11 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
 }
 
 /** The legend: the sortie ramp, work vs transit, areas and points. */
-export function legend(count, kind) {
+export function legend(count, kind, open = true) {
   const line = (cls, label) => h("div", { class: "row" }, h("span", { class: cls }), label);
   const box = (color, label) => h("div", { class: "row" }, h("span", { class: "swatch", style: { background: color } }), label);
-  return h("div", { class: "legend", role: "note", "aria-label": "Map legend" },
-    h("strong", {}, `Sorties 1–${count} (by order)`),
+  return h("details", { class: "legend", open, "aria-label": "Map legend" },
+    h("summary", {}, h("strong", {}, `Legend: sorties 1–${count} (by order)`)),
     h("div", { class: "ramp", style: { background: rampCss() } }),
     h("div", { class: "row", style: { justifyContent: "space-between" } }, h("span", {}, "first"), h("span", {}, "last")),
     line("line", kind === "powerline" || kind === "survey" ? "camera on (solid)" : "spraying / working (solid)"),

@@ -7,22 +7,32 @@ import { getConfig, statusLine } from "./app.js";
 /** The job, its mission.geojson and its sortie table (404s propagate). */
 export async function loadPlan(jobId) {
   const id = encodeURIComponent(jobId);
-  const job = await api(`/jobs/${id}`);
-  if (job.status !== "done") return { job };
-  const [fc, table] = await Promise.all([
-    api(`/jobs/${id}/files/mission.geojson`, { raw: true }).then((r) => r.json()),
-    api(`/jobs/${id}/sorties`),
+  // all at once (a job that is not done answers 404/409 for the other two: ignored)
+  const later = (p) => p.then((v) => ({ v }), (e) => ({ e }));
+  const [job, fc, table] = await Promise.all([
+    api(`/jobs/${id}`),
+    later(api(`/jobs/${id}/files/mission.geojson`, { raw: true }).then((r) => r.json())),
+    later(api(`/jobs/${id}/sorties`)),
   ]);
-  return { job, fc, sorties: table.sorties };
+  performance.mark("aw:data");
+  if (job.status !== "done") return { job };
+  if (fc.e || table.e) throw fc.e || table.e;
+  return { job, fc: fc.v, sorties: table.v.sorties };
 }
 
 /** A map of the plan in `wrap` (which gets the map, legend and graticule labels). */
-export async function planMap(wrap, plan, onPick) {
-  const el = h("div", { class: "map", role: "region", "aria-label": `Map of ${plan.job.name}`, dataset: { job: plan.job.id } });
-  wrap.append(el, legend(plan.sorties.length, plan.job.kind));
-  const map = await createMap(el, await getConfig(), statusLine);
+export async function planMap(wrap, plan, onPick, legendOpen = true, ready = null) {
+  const map = await (ready || emptyMap(wrap, plan.job));
+  wrap.append(legend(plan.sorties.length, plan.job.kind, legendOpen));
   const ctl = await showMission(map, plan.fc, { kind: plan.job.kind, count: plan.sorties.length, onPick });
   return { map, ctl };
+}
+
+/** An empty map in `wrap` (made while the plan downloads). */
+export async function emptyMap(wrap, job) {
+  const el = h("div", { class: "map", role: "region", "aria-label": `Map of ${job ? job.name : "the job"}` });
+  wrap.append(el);
+  return createMap(el, await getConfig(), statusLine);
 }
 
 const UNITS = [

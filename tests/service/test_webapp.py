@@ -1,0 +1,354 @@
+"""The web app end to end, in a real headless Chromium (Debian's) driven by Playwright: sign
+in, upload the example sites, plan a spray job, a power line and a delivery day through the
+forms, see the sortie layer and table, download ``sortie-01.plan`` through the page and
+validate it, check an export, compare two plans, tenancy (another organisation's job is
+"not found"), the keyboard and the layout at 1366×768 and on a tablet.  Screenshots of each
+screen go to ``docs/screenshots/`` (shown in the README)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import browser as chromium_helpers
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = ROOT / "examples"
+SHOTS = ROOT / "docs" / "screenshots"
+TABLET = {"width": 820, "height": 1180}
+DESKTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="module")
+def web(engine, tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """The service (SQLite) served on a free port, with two organisations."""
+    import httpx
+
+    from airwork.service import Settings, create_app
+    from airwork.service.auth import create_org
+
+    tmp = tmp_path_factory.mktemp("webapp")
+    app = create_app(
+        Settings(data_dir=tmp / "data", db_url=f"sqlite:///{tmp / 'a.db'}"), engine=engine
+    )
+    with chromium_helpers.serving(app) as base:
+        acme = create_org(app.state.service.db, "Acme")
+        other = create_org(app.state.service.db, "Other")
+        with httpx.Client(base_url=base, timeout=60) as client:
+            yield {"base": base, "acme": acme["token"], "other": other["token"], "http": client}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    exe = chromium_helpers.chromium()
+    if exe is None:
+        pytest.skip("no Chromium: /usr/bin/chromium is missing and cannot be installed (not root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=chromium_helpers.ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, web, token: str | None = "acme", viewport=DESKTOP):
+    """A new tab, signed in with ``token`` (an organisation's name in ``web``) or not."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    if token:
+        value = json.dumps(web[token])
+        context.add_init_script(f"sessionStorage.setItem('airwork.token', {value})")
+    page.set_default_timeout(30_000)
+    return page
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name))
+
+
+def api(web, path: str, token: str = "acme", **kw: Any) -> Any:
+    r = web["http"].request(
+        kw.pop("method", "GET"),
+        f"/api/v1{path}",
+        headers={"Authorization": f"Bearer {web[token]}"},
+        **kw,
+    )
+    r.raise_for_status()
+    return r
+
+
+def upload_and_plan(page, web, files: list[Path], kind: str, aircraft: str, **params: str) -> str:
+    """Through the New job page: upload ``files``, pick the kind and aircraft, fill
+    ``params``, plan; the job's id once its map is drawn."""
+    page.goto(web["base"] + "/#/new")
+    page.wait_for_selector("#params [data-param]")
+    page.set_input_files("#site-files", [str(f) for f in files])
+    page.click("#upload")
+    page.wait_for_selector("#uploaded")
+    page.select_option("#kind", kind)
+    page.wait_for_selector("#params [data-param]")
+    page.select_option("#aircraft", aircraft)
+    for name, value in params.items():
+        page.fill(f"#param-{name}", value)
+    page.click("#plan")
+    page.wait_for_selector("[data-view=job]", timeout=60_000)
+    page.wait_for_selector(".map[data-rendered=mission]", timeout=30_000)
+    return page.url.rsplit("/", 1)[-1]
+
+
+def rendered(page, layers: list[str]) -> int:
+    return page.evaluate(
+        "(ls) => { const m = window.airworkMaps.at(-1); "
+        "return m.queryRenderedFeatures({layers: ls.filter(l => m.getLayer(l))}).length }",
+        layers,
+    )
+
+
+def download(page, name: str) -> bytes:
+    with page.expect_download() as info:
+        page.click(f"button[data-file='{name}']")
+    return Path(info.value.path()).read_bytes()
+
+
+def validate_plan(data: bytes, tmp: Path) -> None:
+    """A QGroundControl plan: the keys QGC requires, and airwork's own reader accepts it."""
+    from airwork.autopilot.read import read_mission_file
+
+    plan = json.loads(data)
+    assert plan["fileType"] == "Plan"
+    assert {"groundStation", "mission", "geoFence", "rallyPoints"} <= set(plan)
+    assert plan["mission"]["items"], "no mission items"
+    path = tmp / "sortie-01.plan"
+    path.write_bytes(data)
+    assert len(read_mission_file(path).items) >= 3
+
+
+def check_job_page(page, web, job_id: str, tmp: Path) -> dict[str, Any]:
+    """The sortie layer drawn, one table row per sortie, sortie-01.plan downloaded and
+    valid, byte for byte the API's."""
+    job = api(web, f"/jobs/{job_id}").json()
+    sorties = api(web, f"/jobs/{job_id}/sorties").json()["sorties"]
+    assert len(sorties) >= 1
+    assert page.locator("#sorties tbody tr").count() == len(sorties)
+    count = (
+        job["summary"].get("sorties")
+        or job["summary"].get("flights")
+        or job["summary"].get("trips")
+    )
+    assert count == len(sorties)
+    assert page.locator(".map").get_attribute("data-sorties") == str(len(sorties))
+    assert rendered(page, ["legs-work", "legs-transit"]) > 0
+    data = download(page, "sortie-01.plan")
+    assert data == api(web, f"/jobs/{job_id}/files/sortie-01.plan").content
+    validate_plan(data, tmp)
+    assert not page.errors, page.errors
+    return job
+
+
+# ---------------------------------------------------------------------------- scenarios
+def test_sign_in_with_a_token(browser, web):
+    page = open_page(browser, web, token=None)
+    page.goto(web["base"] + "/")
+    page.wait_for_selector("[data-view=sign-in]")
+    shot(page, "sign-in.png")
+    page.fill("#token", "aw_not_a_token")
+    page.click("text=Sign in with the token")
+    page.wait_for_selector("[role=alert]")
+    assert "not valid" in page.inner_text("[role=alert]")
+    page.fill("#token", web["acme"])
+    page.click("text=Sign in with the token")
+    page.wait_for_selector("[data-view=jobs]")
+    assert page.evaluate("sessionStorage.getItem('airwork.token')") == web["acme"]
+    assert page.evaluate("localStorage.length") == 0
+    csp = web["http"].get("/").headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    page.context.close()
+
+
+def test_spray_upload_plan_see_and_download(browser, web, tmp_path):
+    page = open_page(browser, web)
+    page.goto(web["base"] + "/#/new")
+    page.wait_for_selector("#params [data-param]")
+    shot(page, "upload.png")
+    page.locator("#plan").scroll_into_view_if_needed()
+    shot(page, "plan-form.png")
+    job_id = upload_and_plan(
+        page, web, [EXAMPLES / "farm-with-pylons.geojson"], "spray", "sprayer-40"
+    )
+    job = check_job_page(page, web, job_id, tmp_path)
+    assert job["kind"] == "spray"
+    # the stations' names, hover shows lat/lon and local metres, a row selects a sortie
+    assert page.locator(".marker-label", has_text="truck A").count() == 1
+    box = page.locator(".map canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    status = page.inner_text("#status")
+    assert "lat " in status and " m from the site centre" in status
+    page.click("#sorties tbody tr:nth-child(9)")
+    assert page.get_attribute("#sorties tbody tr:nth-child(9)", "aria-selected") == "true"
+    page.wait_for_timeout(400)
+    shot(page, "spray-plan.png")
+    page.context.close()
+
+
+def test_power_line(browser, web, tmp_path):
+    page = open_page(browser, web)
+    job_id = upload_and_plan(
+        page, web, [EXAMPLES / "powerline.geojson"], "powerline", "inspector-quad"
+    )
+    check_job_page(page, web, job_id, tmp_path)
+    assert rendered(page, ["towers"]) == 10
+    assert page.locator(".marker-label", has_text="L1-1").count() >= 1
+    shot(page, "powerline-plan.png")
+    page.context.close()
+
+
+def test_delivery_day(browser, web, tmp_path):
+    page = open_page(browser, web)
+    job_id = upload_and_plan(
+        page,
+        web,
+        [EXAMPLES / "delivery.geojson", EXAMPLES / "delivery-orders.csv"],
+        "delivery",
+        "delivery-hex",
+        runtime_s="2",
+    )
+    check_job_page(page, web, job_id, tmp_path)
+    assert rendered(page, ["orders"]) > 0
+    drones = page.locator("#sorties tbody tr td:nth-child(2)").all_inner_texts()
+    assert all("delivery-hex" in d for d in drones)
+    shot(page, "delivery-plan.png")
+    page.context.close()
+
+
+def _spray_jobs(web, n: int) -> tuple[str, list[str]]:
+    """A site and ``n`` done spray plans of it (different swaths), through the API."""
+    import time
+
+    data = (EXAMPLES / "farm-with-pylons.geojson").read_bytes()
+    site = api(web, "/sites", method="POST", files={"file": ("farm.geojson", data)}).json()["id"]
+    ids = []
+    for i in range(n):
+        body = {
+            "kind": "spray",
+            "site": site,
+            "aircraft": ["sprayer-40"],
+            "params": {"swath_m": 9 + 2 * i},
+        }
+        ids.append(api(web, "/jobs", method="POST", json=body).json()["id"])
+    for job_id in ids:
+        end = time.monotonic() + 60
+        while api(web, f"/jobs/{job_id}").json()["status"] not in ("done", "failed"):
+            assert time.monotonic() < end
+            time.sleep(0.1)
+    return site, ids
+
+
+def test_check_markers_and_compare(browser, web, tmp_path):
+    _, (a, b) = _spray_jobs(web, 2)
+    page = open_page(browser, web)
+    page.goto(web["base"] + f"/#/jobs/{a}")
+    page.wait_for_selector(".map[data-rendered=mission]")
+    # a no-fly zone across the field: every entry a marker with its reason
+    fc = json.loads((EXAMPLES / "farm-with-pylons.geojson").read_text())
+    field = next(f for f in fc["features"] if f["properties"].get("role") == "field")
+    xs = [p[0] for p in field["geometry"]["coordinates"][0]]
+    ys = [p[1] for p in field["geometry"]["coordinates"][0]]
+    cx, cy, d = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, 0.0008
+    ring = [
+        [cx - d, cy - d],
+        [cx + d, cy - d],
+        [cx + d, cy + d],
+        [cx - d, cy + d],
+        [cx - d, cy - d],
+    ]
+    feature = {
+        "type": "Feature",
+        "properties": {"role": "no_fly", "name": "heliport"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    zone = {"type": "FeatureCollection", "features": [feature]}
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps(zone))
+    page.select_option("#check-mission", "mission.geojson")
+    page.set_input_files("#check-airspace", str(path))
+    page.click("#check")
+    page.wait_for_selector("#check-result [data-ok]")
+    assert page.get_attribute("#check-result [data-ok]", "data-ok") == "false"
+    assert page.locator(".marker-check").count() > 0
+    assert "heliport" in page.locator(".marker-check").first.get_attribute("title")
+    page.locator("#check-result").scroll_into_view_if_needed()
+    shot(page, "check.png")
+    page.goto(web["base"] + f"/#/compare/{a}/{b}")
+    page.wait_for_selector("[data-view=compare]")
+    from playwright.sync_api import expect
+
+    expect(page.locator(".map[data-rendered=mission]")).to_have_count(2, timeout=30_000)
+    assert page.locator("#compare-table tbody tr").count() > 5
+    shot(page, "compare.png")
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+def test_another_organisations_job_is_not_found(browser, web):
+    _, (theirs,) = _spray_jobs(web, 1)
+    page = open_page(browser, web, token="other")
+    page.goto(web["base"] + f"/#/jobs/{theirs}")
+    page.wait_for_selector("[data-view=not-found]")
+    assert "Not found" in page.inner_text("h1")
+    assert "farm" not in page.inner_text("main")
+    shot(page, "not-found.png")
+    page.context.close()
+
+
+def test_keyboard_reaches_the_main_controls(browser, web):
+    _, (job,) = _spray_jobs(web, 1)
+    page = open_page(browser, web)
+    page.goto(web["base"] + f"/#/jobs/{job}")
+    page.wait_for_selector(".map[data-rendered=mission]")
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                "(e => e.textContent.trim().slice(0, 30) + '|' + e.tagName)(document.activeElement)"
+            )
+        )
+    text = " ".join(reached)
+    for name in ("Jobs", "New job", "Compare", "Sign out", "Compare with another plan"):
+        assert name in text, (name, reached)
+    assert "|TR" in text  # table rows take the focus
+    page.focus("#sorties tbody tr:nth-child(3)")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#sorties tbody tr:nth-child(4)", "aria-selected") == "true"
+    page.goto(web["base"] + "/#/new")
+    page.wait_for_selector("#drop")
+    page.focus("#drop")
+    assert page.evaluate("document.activeElement.id") == "drop"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, TABLET], ids=["1366x768", "tablet"])
+def test_layout_has_no_horizontal_overflow(browser, web, viewport):
+    _, (job,) = _spray_jobs(web, 1)
+    page = open_page(browser, web, viewport=viewport)
+    for route in (f"#/jobs/{job}", "#/new", "#/jobs", f"#/compare/{job}/{job}"):
+        page.goto(web["base"] + "/" + route)
+        page.wait_for_selector("[data-view]")
+        if "jobs/" in route or "compare/" in route:
+            page.wait_for_selector(".map[data-rendered=mission]")
+        over = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert over <= 0, (route, over)
+        if viewport is TABLET and route.startswith("#/jobs/"):
+            shot(page, "tablet.png")
+    page.context.close()
