@@ -14,6 +14,7 @@ from .conftest import example_bytes
 # method, path template, how to call it ("json", "files" or None)
 CASES: list[tuple[str, str, str | None]] = [
     ("GET", "/api/v1/me", None),
+    ("PUT", "/api/v1/me/password", "json"),
     ("GET", "/api/v1/users", None),
     ("POST", "/api/v1/users", "json"),
     ("GET", "/api/v1/tokens", None),
@@ -35,7 +36,10 @@ CASES: list[tuple[str, str, str | None]] = [
     ("GET", "/api/v1/kinds/{name}", None),
     ("POST", "/api/v1/checks", "files"),
 ]
-PUBLIC = {("GET", "/health")}
+PUBLIC = {
+    ("GET", "/health"),
+    ("POST", "/api/v1/login"),  # signing in is how a user without a token gets one
+}
 SPEC = Path(__file__).parents[2] / "examples" / "my-sprayer.yaml"
 
 
@@ -84,6 +88,8 @@ def _call(api, method, path, how, headers, ids, body_site=None):
             }
         elif path.endswith("/users"):
             kw["json"] = {"name": "x", "role": "viewer"}
+        elif path.endswith("/password"):
+            kw["json"] = {"password": "a long enough password"}
         else:
             kw["json"] = {"label": "x"}
     elif how == "files":
