@@ -109,6 +109,7 @@ def create_org(
     name: str,
     *,
     owner: str = "owner",
+    password: str | None = None,
     max_field_ha: float = 5000.0,
     max_active_jobs: int = 20,
 ) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def create_org(
         )
         s.add(org)
         s.flush()
-        user = create_user(s, org.id, owner, "owner")
+        user = create_user(s, org.id, owner, "owner", password)
         _, secret = create_token(s, user, "created with the organisation")
     return {
         "org": {"id": org.id, "name": org.name},
