@@ -29,6 +29,24 @@ def test_org_create_prints_the_org_and_an_owner_token_once(tmp_path):
     assert listed.exit_code == 0 and out["org"]["id"] in listed.output
 
 
+def test_org_create_sets_the_owners_password_from_the_environment(tmp_path):
+    from airwork.service.auth import sign_in
+    from airwork.service.db import Database
+    from airwork.service.passwords import Brake
+
+    env = {"AIRWORK_OWNER_PASSWORD": "a password of the owner"}
+    r = run("org", "create", "Pw Org", "--data-dir", tmp_path, "--json", env=env)
+    assert r.exit_code == 0, r.output
+    db = Database(f"sqlite:///{tmp_path / 'airwork.db'}")
+    try:
+        out = sign_in(db, Brake(), "Pw Org", "owner", "a password of the owner")
+    finally:
+        db.dispose()
+    assert out["org"]["id"] == json.loads(r.output)["org"]["id"]
+    short = run("org", "create", "X", "--data-dir", tmp_path, "--owner-password", "short")
+    assert short.exit_code != 0 and "10 to 200 characters" in short.output
+
+
 def test_org_create_takes_the_database_from_airwork_db(tmp_path):
     url = f"sqlite:///{tmp_path / 'other.db'}"
     r = run("org", "create", "B", "--data-dir", tmp_path / "d", env={"AIRWORK_DB": url})

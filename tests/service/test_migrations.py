@@ -56,7 +56,7 @@ def test_up_down_up(empty_db):
     db = empty_db
     assert migrate.current(db.engine) is None
     migrate.upgrade(db.engine)
-    assert migrate.current(db.engine) == migrate.head() == "0001"
+    assert migrate.current(db.engine) == migrate.head() == "0002"
     assert tables(db) == TABLES | {"alembic_version"}
     assert differences(db) == []
     migrate.downgrade(db.engine)
@@ -76,6 +76,31 @@ def test_upgrade_is_idempotent_and_keeps_rows(empty_db):
     with db.read() as s:
         assert s.execute(sa.text("SELECT name FROM orgs")).scalars().all() == ["Kept"]
     assert org["token"].startswith("aw_")
+
+
+def test_0002_adds_passwords_to_existing_users(empty_db):
+    """An organisation made before passwords keeps its owner and token; the owner has no
+    password and the token does not expire."""
+    from airwork.service.auth import authenticate, create_org
+
+    db = empty_db
+    migrate.upgrade(db.engine, "0001")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO orgs (id, name, created_at, max_field_ha, max_active_jobs) "
+            "VALUES ('org_old', 'Old', '2026-01-01 00:00:00+00:00', 10, 2)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO users (id, org_id, name, role, created_at) "
+            "VALUES ('usr_old', 'org_old', 'boss', 'owner', '2026-01-01 00:00:00+00:00')"
+        )
+    migrate.upgrade(db.engine)
+    assert migrate.current(db.engine) == "0002"
+    with db.read() as s:
+        hashes = s.execute(sa.text("SELECT password_hash FROM users")).scalars().all()
+    assert hashes == [None]
+    new = create_org(db, "New")
+    assert authenticate(db, f"Bearer {new['token']}").org_id == new["org"]["id"]
 
 
 def test_the_comparison_can_fail(empty_db):

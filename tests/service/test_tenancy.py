@@ -14,6 +14,7 @@ from .conftest import example_bytes
 # method, path template, how to call it ("json", "files" or None)
 CASES: list[tuple[str, str, str | None]] = [
     ("GET", "/api/v1/me", None),
+    ("PUT", "/api/v1/me/password", "json"),
     ("GET", "/api/v1/users", None),
     ("POST", "/api/v1/users", "json"),
     ("GET", "/api/v1/tokens", None),
@@ -36,10 +37,13 @@ CASES: list[tuple[str, str, str | None]] = [
     ("GET", "/api/v1/kinds/{name}", None),
     ("POST", "/api/v1/checks", "files"),
 ]
-# public on purpose: liveness, and the web app's configuration (basemap URL, version), asked
-# before any token is known and holding no organisation's data; the web app's static files
-# are mounted outside the OpenAPI table
-PUBLIC = {("GET", "/health"), ("GET", "/api/v1/config")}
+PUBLIC = {
+    ("GET", "/health"),
+    ("POST", "/api/v1/login"),  # signing in is how a user without a token gets one
+    # the web app's configuration (basemap URL, version): asked before any token is known,
+    # it holds no organisation's data (the app's static files are outside the OpenAPI table)
+    ("GET", "/api/v1/config"),
+}
 SPEC = Path(__file__).parents[2] / "examples" / "my-sprayer.yaml"
 
 
@@ -88,6 +92,8 @@ def _call(api, method, path, how, headers, ids, body_site=None):
             }
         elif path.endswith("/users"):
             kw["json"] = {"name": "x", "role": "viewer"}
+        elif path.endswith("/password"):
+            kw["json"] = {"password": "a long enough password"}
         else:
             kw["json"] = {"label": "x"}
     elif how == "files":

@@ -125,6 +125,16 @@ def org_create(
     db: DbOpt = None,
     data_dir: DataOpt = None,
     owner: Annotated[str, typer.Option("--owner", help="The owner's user name.")] = "owner",
+    owner_password: Annotated[
+        str | None,
+        typer.Option(
+            "--owner-password",
+            envvar="AIRWORK_OWNER_PASSWORD",
+            help="The owner's password for signing in on the web app (10+ characters; "
+            "prefer the environment variable, which other users' ps does not show).",
+            show_default=False,
+        ),
+    ] = None,
     max_field_ha: Annotated[
         float,
         typer.Option("--max-field-ha", help="Largest field of a site (ha).", min=0.01, max=1e6),
@@ -138,7 +148,9 @@ def org_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create an organisation with its owner; prints the owner's token (shown once)."""
-    out = _org_create(name, db, data_dir, owner, max_field_ha, max_active_jobs)
+    if owner_password is not None and not 10 <= len(owner_password) <= 200:
+        raise typer.BadParameter("10 to 200 characters", param_hint="--owner-password")
+    out = _org_create(name, db, data_dir, owner, owner_password, max_field_ha, max_active_jobs)
     if as_json:
         typer.echo(json.dumps(out))
         return
@@ -146,7 +158,7 @@ def org_create(
     console.print(f"owner token (shown once): {out['token']}", highlight=False)
 
 
-def _org_create(name, db, data_dir, owner, max_field_ha, max_active_jobs) -> dict:
+def _org_create(name, db, data_dir, owner, password, max_field_ha, max_active_jobs) -> dict:
     from airwork.service import Settings
     from airwork.service.auth import create_org
     from airwork.service.db import Database
@@ -159,6 +171,7 @@ def _org_create(name, db, data_dir, owner, max_field_ha, max_active_jobs) -> dic
             database,
             name,
             owner=owner,
+            password=password,
             max_field_ha=max_field_ha,
             max_active_jobs=max_active_jobs,
         )

@@ -4,7 +4,7 @@ dependencies). The routes import them from here, and the app factory
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from airwork.service.auth import Principal, authenticate
 from airwork.service.config import Settings
 from airwork.service.db import Database
+from airwork.service.passwords import Brake
 from airwork.service.runner import JobRunner
 from airwork.service.storage import BlobStore
 
@@ -23,12 +24,14 @@ _bearer = HTTPBearer(auto_error=False, description="An API token: Authorization:
 
 @dataclass
 class Service:
-    """What the routes share: settings, database, file store and job runner."""
+    """What the routes share: settings, database, file store, job runner and the brake
+    on guessing passwords."""
 
     settings: Settings
     db: Database
     store: BlobStore
     runner: JobRunner
+    brake: Brake = field(default_factory=Brake)
 
 
 def service(request: Request) -> Service:

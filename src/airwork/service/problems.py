@@ -64,12 +64,18 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+_SECRET_FIELDS = {"password", "current"}
+"""Fields whose values an error never repeats."""
+
+
 def _validation_detail(exc: RequestValidationError) -> str:
     lines = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         value = err.get("input")
-        shown = "" if isinstance(value, dict | list) or value is None else f" = {value!r}"
+        secret = bool(set(map(str, err.get("loc", ()))) & _SECRET_FIELDS)
+        plain = isinstance(value, dict | list) or value is None or secret
+        shown = "" if plain else f" = {value!r}"
         if len(shown) > 80:
             shown = shown[:77] + "..."
         lines.append(f"{loc}{shown}: {err.get('msg', 'invalid')}")

@@ -17,7 +17,9 @@ __all__ = [
     "JobCreate",
     "JobOut",
     "JobOutput",
+    "Login",
     "Page",
+    "PasswordSet",
     "SiteOut",
     "TokenCreate",
     "UserCreate",
@@ -102,14 +104,45 @@ class JobCreate(_Strict):
         return no_nul(v, "text")
 
 
+_PASSWORD = Field(
+    None, min_length=10, max_length=200, description="10 to 200 characters", repr=False
+)
+
+
 class UserCreate(_Strict):
     name: str = Field(min_length=1, max_length=200)
     role: Literal["owner", "planner", "pilot", "viewer"]
+    password: str | None = _PASSWORD
 
-    @field_validator("name")
+    @field_validator("name", "password")
+    @classmethod
+    def _clean(cls, v: str | None) -> str | None:
+        return no_nul(v, "text")
+
+
+class Login(_Strict):
+    """Sign in with a password (a token lasting 12 hours)."""
+
+    org: str = Field(min_length=1, max_length=200, description="The organisation's name")
+    user: str = Field(min_length=1, max_length=200, description="The user's name")
+    password: str = Field(min_length=1, max_length=200, repr=False)
+
+    @field_validator("org", "user", "password")
     @classmethod
     def _clean(cls, v: str) -> str:
-        return no_nul(v, "name")
+        return no_nul(v, "text")
+
+
+class PasswordSet(_Strict):
+    """A new password; ``current`` is needed when one is set already."""
+
+    password: str = Field(min_length=10, max_length=200, repr=False)
+    current: str | None = Field(None, max_length=200, repr=False)
+
+    @field_validator("password", "current")
+    @classmethod
+    def _clean(cls, v: str | None) -> str | None:
+        return no_nul(v, "password")
 
 
 class TokenCreate(_Strict):

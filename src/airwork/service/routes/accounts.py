@@ -1,5 +1,6 @@
-"""``/me``, ``/users`` and ``/tokens``: who the caller is, the organisation's users (an
-owner adds them, each with a first token) and API tokens (shown once, revocable)."""
+"""``/me``, ``/users``, ``/tokens`` and ``/login``: who the caller is, the organisation's
+users (an owner adds them, each with a first token and optionally a password), API tokens
+(shown once, revocable), and signing in with a password (a token lasting 12 hours)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy import select
 
-from airwork.service.auth import create_token, create_user
+from airwork.service.auth import create_token, create_user, set_password, sign_in
 from airwork.service.db import Org, Token, User, now
 from airwork.service.deps import Svc, Who
 from airwork.service.problems import responses
 from airwork.service.routes.common import get_owned
-from airwork.service.schemas import TokenCreate, UserCreate
+from airwork.service.schemas import Login, PasswordSet, TokenCreate, UserCreate
 
 __all__ = ["router"]
 
@@ -26,6 +27,7 @@ def me(svc: Svc, who: Who) -> dict[str, Any]:
         org = s.get(Org, who.org_id)
     return {
         "user": {"id": who.user_id, "name": who.user_name, "role": who.role},
+        "token_id": who.token_id,
         "org": {
             "id": org.id,
             "name": org.name,
@@ -39,7 +41,13 @@ def me(svc: Svc, who: Who) -> dict[str, Any]:
 
 
 def _user(u: User) -> dict[str, Any]:
-    return {"id": u.id, "name": u.name, "role": u.role, "created_at": u.created_at}
+    return {
+        "id": u.id,
+        "name": u.name,
+        "role": u.role,
+        "created_at": u.created_at,
+        "has_password": u.password_hash is not None,
+    }
 
 
 @router.get("/users", summary="The organisation's users")
@@ -55,7 +63,7 @@ def list_users(svc: Svc, who: Who) -> list[dict[str, Any]]:
 def add_user(svc: Svc, who: Who, body: UserCreate) -> dict[str, Any]:
     who.require("manage")
     with svc.db.write() as s:
-        user = create_user(s, who.org_id, body.name, body.role)
+        user = create_user(s, who.org_id, body.name, body.role, body.password)
         token, secret = create_token(s, user, f"created by {who.user_name}")
     return {"user": _user(user), "token": secret, "token_id": token.id}
 
@@ -66,6 +74,7 @@ def _token(t: Token) -> dict[str, Any]:
         "user": t.user_id,
         "label": t.label,
         "created_at": t.created_at,
+        "expires_at": t.expires_at,
         "revoked_at": t.revoked_at,
     }
 
@@ -94,4 +103,19 @@ def revoke_token(svc: Svc, who: Who, token_id: str) -> Response:
         if token.user_id != who.user_id:
             who.require("manage")
         token.revoked_at = token.revoked_at or now()
+    return Response(status_code=204)
+
+
+@router.post(
+    "/login",
+    summary="Sign in with organisation, user and password: a token lasting 12 hours",
+    responses=responses(429),
+)
+def login(svc: Svc, body: Login) -> dict[str, Any]:
+    return sign_in(svc.db, svc.brake, body.org, body.user, body.password)
+
+
+@router.put("/me/password", status_code=204, summary="Set the caller's password")
+def put_password(svc: Svc, who: Who, body: PasswordSet) -> Response:
+    set_password(svc.db, who, body.password, body.current)
     return Response(status_code=204)
