@@ -173,6 +173,26 @@ def test_sign_in_with_a_token(browser, web):
     page.context.close()
 
 
+def test_sign_in_with_a_password(browser, web):
+    body = {"name": "pia", "role": "pilot", "password": "correct horse battery"}
+    api(web, "/users", method="POST", json=body)
+    page = open_page(browser, web, token=None)
+    page.goto(web["base"] + "/")
+    page.wait_for_selector("[data-view=sign-in]")
+    page.fill("#login-org", "Acme")
+    page.fill("#login-user", "pia")
+    page.fill("#login-password", "not the password")
+    page.click("form[aria-labelledby=t-login] button[type=submit]")
+    page.wait_for_selector("[role=alert]")
+    assert "wrong organisation, user or password" in page.inner_text("[role=alert]")
+    page.fill("#login-password", "correct horse battery")
+    page.click("form[aria-labelledby=t-login] button[type=submit]")
+    page.wait_for_selector("[data-view=jobs]")
+    assert page.inner_text("#who") == "pia · Acme"
+    assert page.evaluate("sessionStorage.getItem('airwork.token')").startswith("aw_")
+    page.context.close()
+
+
 def test_spray_upload_plan_see_and_download(browser, web, tmp_path):
     page = open_page(browser, web)
     page.goto(web["base"] + "/#/new")

@@ -52,9 +52,18 @@ def serve(
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", help="Largest request body (MiB).", min=0.01)
     ] = 20.0,
+    basemap_url: Annotated[
+        str | None,
+        typer.Option(
+            "--basemap-url",
+            envvar="AIRWORK_BASEMAP_URL",
+            help="Raster tile URL template (https://HOST/{z}/{x}/{y}.png) under the web app's "
+            "map [default: none, a plain background with a graticule].",
+        ),
+    ] = None,
 ) -> None:
-    """Start the service: the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the job
-    engine."""
+    """Start the service: the web map app at /, the HTTP API (OpenAPI at /openapi.json, docs
+    at /docs) and the job engine."""
     import dataclasses
 
     import uvicorn
@@ -62,8 +71,19 @@ def serve(
     from airwork.service import Limits, Settings, create_app
 
     limits = dataclasses.replace(Limits(), upload_bytes=int(max_upload_mb * 2**20))
+    if basemap_url is not None and not basemap_url.startswith(("https://", "http://")):
+        from airwork.cli.common import fail
+
+        fail(
+            f"--basemap-url {basemap_url[:80]!r}: an http(s) URL template, e.g. https://HOST/{{z}}/{{x}}/{{y}}.png"
+        )
     settings = Settings.from_env(
-        db_url=db, data_dir=data_dir, scheduler=scheduler, workers=workers, limits=limits
+        db_url=db,
+        data_dir=data_dir,
+        scheduler=scheduler,
+        workers=workers,
+        limits=limits,
+        basemap_url=basemap_url,
     )
     from airwork.service.serverlock import one_server
 
@@ -72,7 +92,7 @@ def serve(
         _migrated(settings)
         private_tmp(settings.data_dir)
         console.print(
-            f"airwork service on http://{host}:{port} (docs /docs), data in "
+            f"airwork service on http://{host}:{port} (web app /, docs /docs), data in "
             f"{settings.data_dir.resolve()}, database {_safe_url(settings.database_url)}",
             highlight=False,
         )
