@@ -317,6 +317,29 @@ def test_check_markers_and_compare(browser, web, tmp_path):
     page.context.close()
 
 
+def test_draw_a_site_and_upload_it(browser, web):
+    page = open_page(browser, web)
+    page.goto(web["base"] + "/#/draw")
+    page.wait_for_selector("[data-view=draw] .map canvas")
+    page.wait_for_timeout(300)
+    box = page.locator(".map canvas").bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.select_option("#draw-role", "field")
+    for fx, fy in ((0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)):
+        page.mouse.click(x + fx * w, y + fy * h)
+    page.click("text=Finish the area")
+    page.select_option("#draw-role", "station")
+    page.fill("#draw-name", "van")
+    page.mouse.click(x + 0.2 * w, y + 0.2 * h)
+    assert page.locator("#draw-list li").count() == 2
+    shot(page, "draw.png")
+    page.click("text=Upload as a site")
+    page.wait_for_selector("text=Uploaded site")
+    text = page.inner_text("[data-view=draw]")
+    assert "1 field" in text and "1 station" in text and " ha" in text
+    page.context.close()
+
+
 def test_another_organisations_job_is_not_found(browser, web):
     _, (theirs,) = _spray_jobs(web, 1)
     page = open_page(browser, web, token="other")
