@@ -171,6 +171,13 @@ def test_sign_in_with_a_token(browser, web):
     csp = web["http"].get("/").headers["content-security-policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     page.context.close()
+    # a token that is no longer valid (revoked, expired) leads back to the sign-in page
+    web["revoked"] = "aw_revoked_or_expired"
+    page = open_page(browser, web, token="revoked")
+    page.goto(web["base"] + "/#/jobs")
+    page.wait_for_selector("[data-view=sign-in]")
+    assert not page.errors, page.errors
+    page.context.close()
 
 
 def test_sign_in_with_a_password(browser, web):

@@ -116,11 +116,14 @@ async function route() {
   for (const a of nav.querySelectorAll("a")) a.toggleAttribute("aria-current", hash.startsWith(a.getAttribute("href")));
   for (const a of nav.querySelectorAll("a[aria-current]")) a.setAttribute("aria-current", "page");
   try {
-    if (!me) me = await api("/me");
-    document.getElementById("who").textContent = `${me.user?.name ?? ""} · ${me.org?.name ?? ""}`;
+    // who is signed in, asked while the page loads (a 401 from either sends to sign-in)
+    const who = me ? Promise.resolve(me) : api("/me");
     const found = ROUTES.find(([re]) => re.test(hash));
-    if (!found) return notFound(`The page ${hash.slice(1)}`);
-    await found[1](hash.match(found[0]));
+    const page = found ? found[1](hash.match(found[0])) : notFound(`The page ${hash.slice(1)}`);
+    if (page && page.catch) page.catch(() => null); // awaited below; no "unhandled" meanwhile
+    me = await who;
+    document.getElementById("who").textContent = `${me.user?.name ?? ""} · ${me.org?.name ?? ""}`;
+    await page;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       setToken(null);

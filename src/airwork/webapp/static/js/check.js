@@ -57,6 +57,6 @@ export function checkPanel(job, files, getMap) {
       h("p", { class: report.ok ? "" : "error", dataset: { ok: String(report.ok), violations: String(v.length) } },
         report.ok ? "OK: no finding." : `${v.length} finding(s): ${Object.entries(report.violation_counts || {}).map(([k, n]) => `${n} ${k}`).join(", ")}`),
       sortie ? h("p", { class: "hint" }, `${num(sortie.flight_time_s / 60, 1, "min")}, ${num(sortie.energy_wh, 0, "Wh")} of ${num(sortie.budget_wh, 0, "Wh")} budget; max ${num(sortie.max_agl_m, 1, "m")} AGL; ${report.terrain}`) : null,
-      v.length ? h("ol", { class: "hint" }, v.slice(0, 50).map((x) => h("li", {}, `item ${x.item ?? "–"}: ${x.message}`))) : null);
+      v.length ? h("ol", { class: "hint" }, v.slice(0, 50).map((x) => h("li", {}, `sortie ${x.sortie ?? "–"}, item ${x.item ?? "–"}: ${x.message}`))) : null);
   }
 }
