@@ -66,6 +66,14 @@ def test_serve_help_names_its_options():
     assert r.exit_code == 0
     for option in ("--host", "--port", "--db", "--data-dir", "--scheduler", "--workers"):
         assert option in r.output
+    assert "--basemap-url" in r.output and "AIRWORK_BASEMAP_URL" in r.output
+
+
+def test_a_basemap_url_that_is_not_http_is_one_line(tmp_path):
+    r = run("serve", "--data-dir", tmp_path, "--basemap-url", "file:///etc/passwd")
+    assert r.exit_code == 1, r.output
+    assert "--basemap-url 'file:///etc/passwd': an http(s) URL template" in r.output
+    assert "Traceback" not in r.output
 
 
 def test_a_database_that_cannot_be_used_is_one_line(tmp_path):

@@ -74,6 +74,11 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / name))
 
 
+def panel_top(page) -> None:
+    """The side panel back at its top (the summary and the table) for a screenshot."""
+    page.evaluate("() => { const s = document.querySelector('.side'); if (s) s.scrollTop = 0 }")
+
+
 def api(web, path: str, token: str = "acme", **kw: Any) -> Any:
     r = web["http"].request(
         kw.pop("method", "GET"),
@@ -221,6 +226,7 @@ def test_spray_upload_plan_see_and_download(browser, web, tmp_path):
     page.click("#sorties tbody tr:nth-child(9)")
     assert page.get_attribute("#sorties tbody tr:nth-child(9)", "aria-selected") == "true"
     page.wait_for_timeout(400)
+    panel_top(page)
     shot(page, "spray-plan.png")
     page.context.close()
 
@@ -233,6 +239,7 @@ def test_power_line(browser, web, tmp_path):
     check_job_page(page, web, job_id, tmp_path)
     assert rendered(page, ["towers"]) == 10
     assert page.locator(".marker-label", has_text="L1-1").count() >= 1
+    panel_top(page)
     shot(page, "powerline-plan.png")
     page.context.close()
 
@@ -251,6 +258,13 @@ def test_delivery_day(browser, web, tmp_path):
     assert rendered(page, ["orders"]) > 0
     drones = page.locator("#sorties tbody tr td:nth-child(2)").all_inner_texts()
     assert all("delivery-hex" in d for d in drones)
+    # one drone's trips highlighted together
+    first = sorted(set(drones))[0]
+    page.select_option("#drone", first)
+    picked = page.locator("#sorties tbody tr[aria-selected=true]").count()
+    assert picked == drones.count(first)
+    page.wait_for_timeout(300)
+    panel_top(page)
     shot(page, "delivery-plan.png")
     page.context.close()
 

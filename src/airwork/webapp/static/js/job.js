@@ -120,8 +120,16 @@ export async function jobView(view, jobId) {
   const files = await filesLater;
   chart.addEventListener("click", (e) => { const n = pick(e.offsetX); if (n) select(n, true); });
   const compare = h("a", { class: "button", href: `#/compare/${encodeURIComponent(job.id)}/` }, "Compare with another plan");
+  const drones = [...new Set(sorties.map((r) => r.drone).filter(Boolean))];
+  const byDrone = drones.length ? h("select", { id: "drone", "aria-label": "Show one drone's trips",
+    onchange: (e) => {
+      const list = sorties.filter((r) => r.drone === e.target.value).map((r) => r.sortie);
+      for (const tr of table.trs) tr.setAttribute("aria-selected", String(list.includes(Number(tr.dataset.sortie))));
+      ctl.selectMany(list);
+    } }, h("option", { value: "" }, `Trips of a drone (${drones.length} drones)…`),
+    drones.map((d) => h("option", { value: d }, `${d}: ${sorties.filter((r) => r.drone === d).length} trips`))) : null;
   fill(side, h("h2", {}, job.name), kv(summaryPairs(job, sorties)),
-    h("p", { class: "toolbar" }, compare),
+    h("p", { class: "toolbar" }, compare, byDrone),
     h("h3", {}, `Sorties (${sorties.length})`), table.box,
     h("h3", {}, "Battery per sortie"), chart, oneTitle, one,
     h("h3", {}, `Exports (${files.length})`), filesList(job, files),

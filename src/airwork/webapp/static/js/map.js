@@ -242,6 +242,12 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
       map.setFilter("legs-sel-casing", filterFor(n));
       map.setFilter("legs-sel", filterFor(n));
     },
+    /** Highlight several sorties at once (a drone's trips). */
+    selectMany(list) {
+      const f = ["all", ["==", ["get", "role"], "leg"], ["in", ["get", "sortie"], ["literal", list]]];
+      map.setFilter("legs-sel-casing", f);
+      map.setFilter("legs-sel", f);
+    },
   };
   for (const layer of ["legs-work", "legs-transit"]) {
     map.on("mousemove", layer, (ev) => {
