@@ -271,10 +271,16 @@ def test_delivery_day(browser, web, tmp_path):
 
 def _spray_jobs(web, n: int) -> tuple[str, list[str]]:
     """A site and ``n`` done spray plans of it (different swaths), through the API."""
+    return _spray_jobs_of(web, "acme", n)
+
+
+def _spray_jobs_of(web, org: str, n: int) -> tuple[str, list[str]]:
+    """``org``'s site and ``n`` done spray plans of it (different swaths)."""
     import time
 
     data = (EXAMPLES / "farm-with-pylons.geojson").read_bytes()
-    site = api(web, "/sites", method="POST", files={"file": ("farm.geojson", data)}).json()["id"]
+    files = {"file": ("farm.geojson", data)}
+    site = api(web, "/sites", org, method="POST", files=files).json()["id"]
     ids = []
     for i in range(n):
         body = {
@@ -283,10 +289,10 @@ def _spray_jobs(web, n: int) -> tuple[str, list[str]]:
             "aircraft": ["sprayer-40"],
             "params": {"swath_m": 9 + 2 * i},
         }
-        ids.append(api(web, "/jobs", method="POST", json=body).json()["id"])
+        ids.append(api(web, "/jobs", org, method="POST", json=body).json()["id"])
     for job_id in ids:
         end = time.monotonic() + 60
-        while api(web, f"/jobs/{job_id}").json()["status"] not in ("done", "failed"):
+        while api(web, f"/jobs/{job_id}", org).json()["status"] not in ("done", "failed"):
             assert time.monotonic() < end
             time.sleep(0.1)
     return site, ids
@@ -369,6 +375,11 @@ def test_another_organisations_job_is_not_found(browser, web):
     assert "Not found" in page.inner_text("h1")
     assert "farm" not in page.inner_text("main")
     shot(page, "not-found.png")
+    # nor can it be compared with one's own
+    _, (mine,) = _spray_jobs_of(web, "other", 1)
+    page.goto(web["base"] + f"/#/compare/{mine}/{theirs}")
+    page.wait_for_selector("[data-view=not-found]")
+    assert not page.errors, page.errors
     page.context.close()
 
 
