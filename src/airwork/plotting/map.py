@@ -91,15 +91,19 @@ def _polygon_path(geom):
     return Path(np.concatenate(verts), codes)
 
 
-def _write_names(ax, named: list[tuple[float, float, str]], fontsize: float = 7) -> None:
-    """Names next to their points (none when there are more than :data:`_MAX_LABELS`)."""
+def _write_names(
+    ax, named: list[tuple[float, float, str]], fontsize: float = 7, below: bool = False
+) -> None:
+    """Names next to their points, above right (``below``: below right, so that a station
+    beside a tower keeps both names readable); none when there are more than
+    :data:`_MAX_LABELS`."""
     if len(named) > _MAX_LABELS:
         return
     for x, y, text in named:
         ax.annotate(
             text,
             (x, y),
-            xytext=(5, 5),
+            xytext=(5, -11 if below else 5),
             textcoords="offset points",
             fontsize=fontsize,
             zorder=8,
@@ -217,7 +221,8 @@ def _points(ax, mission: Mission) -> list:
             )
         )
         if role not in ("order", "unserved"):  # drop points are too many to name
-            _write_names(ax, [(x, y, n) for x, y, n in pts if n], 7.5 if role != "tower" else 6.5)
+            tower = role == "tower"
+            _write_names(ax, [(x, y, n) for x, y, n in pts if n], 6.5 if tower else 7.5, tower)
     return handles
 
 
@@ -331,14 +336,14 @@ def _sorties(ax, mission: Mission, key: ColourKey, swath_m: float | None):
         handles.append(Patch(facecolor="#555555", alpha=0.25, label=f"swath ({swath_m:g} m wide)"))
     if photos:
         p = np.asarray(photos)
-        ax.scatter(p[:, 0], p[:, 1], zorder=6.5, **PHOTO_STYLE)
+        ax.scatter(p[:, 0], p[:, 1], zorder=7.7, **PHOTO_STYLE)
         handles.append(
             Line2D(
                 [],
                 [],
                 marker="o",
                 linestyle="none",
-                markerfacecolor="white",
+                markerfacecolor="none",
                 markeredgecolor=PHOTO_STYLE["edgecolor"],
                 label="vantage / photo point",
             )

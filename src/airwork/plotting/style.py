@@ -84,12 +84,13 @@ POINT_STYLE: dict[str, tuple[dict, str]] = {
 
 PHOTO_STYLE = {
     "marker": "o",
-    "s": 12,
-    "facecolor": "white",
+    "s": 14,
+    "facecolor": "none",
     "edgecolor": "#b4007a",
     "linewidths": 1.0,
 }
-"""Vantage / photo points (waypoints that take a photo)."""
+"""Vantage / photo points (waypoints that take a photo): hollow, drawn over the towers
+they look at so that both show."""
 
 
 @dataclass(frozen=True)
