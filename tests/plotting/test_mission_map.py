@@ -248,3 +248,42 @@ def test_png_exporter_draws_the_same_map(missions):
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     fig = mission_figure(example, swath_m=9.0)
     assert (width, height) == tuple(round(v * 110) for v in fig.get_size_inches())
+
+
+def test_two_plans_side_by_side_keep_their_own_legends_inside(missions):
+    from matplotlib.figure import Figure
+
+    from airwork.plotting import plot_mission
+
+    fig = Figure(figsize=(16, 9), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    plot_mission(missions("example"), left)
+    plot_mission(missions("farm"), right)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    inside = fig.bbox.padded(1.0)
+    for ax in (left, right):
+        box = legend_of(ax).get_window_extent(renderer)
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1
+        assert inside.y0 <= box.y0 and box.y1 <= inside.y1
+        assert box.y1 <= ax.xaxis.label.get_window_extent(renderer).y0 + 1
+        assert ax.get_window_extent(renderer).x0 - 1 <= (box.x0 + box.x1) / 2
+    # each map its own sortie key: five entries on the left, a colour bar on the right
+    assert len(_sortie_entries(left)) == len(missions("example").sorties)
+    assert _sortie_entries(right) == [] and len(fig.axes) == 3
+
+
+def test_degree_labels_and_scale_lengths():
+    from airwork.plotting.furniture import degree_label, nice_length
+
+    assert degree_label(48.125, "lat", 0.005) == "48.125°N"
+    assert degree_label(-33.45, "lat", 0.0005) == "33.4500°S"
+    assert degree_label(-70.6, "lon", 0.01) == "70.60°W"
+    assert degree_label(11.0, "lon", 0.01) == "11.00°E"
+    for span in (3.0, 80.0, 1250.0, 2600.0, 17_000.0):
+        bar = nice_length(span)
+        mantissa = bar / 10 ** np.floor(np.log10(bar))
+        assert bar <= span / 4 or bar == 1.0
+        assert bar > span / 10
+        assert round(mantissa, 9) in (1.0, 2.0, 5.0)

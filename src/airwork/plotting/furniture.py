@@ -173,11 +173,12 @@ def title_lines(mission: Mission, line_m: float = 0.0) -> str:
     time, distance, and the field area, line length (``line_m`` [m]) or orders where
     known)."""
     n = len(mission.sorties)
+    km = mission.distance_m / 1000
     noun = "trip" if mission.kind == "delivery" else "sortie"
     facts = [
         f"{n} {noun}" + ("s" if n != 1 else ""),
         f"{_duration(mission.time_s)} flying",
-        f"{mission.distance_m / 1000:.1f} km flown",
+        f"{km:.1f} km flown" if km < 100 else f"{km:.0f} km flown",
     ]
     fields = [f.geometry for f in mission.features if f.role == "field"]
     if fields:

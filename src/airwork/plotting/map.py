@@ -370,29 +370,36 @@ def _frame(ax, mission: Mission) -> tuple[float, float, float, float]:
     return box
 
 
+_LEGEND_DROP_PT = 34.0
+"""Gap from the bottom of the axes to the legend, clear of tick labels and x label. [pt]"""
+
+
 def _legend(ax, handles: list) -> None:
-    """The legend below the map, in as many columns as the figure's width allows: a figure
-    legend outside the axes under a constrained layout (the layout makes room for it),
-    else an axes legend anchored under the axes."""
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    """The legend below the map (clear of the longitude ticks and label), in as many
+    columns as the map's width allows; a constrained layout makes room for it."""
+    from matplotlib.transforms import offset_copy
 
-    fig = ax.figure
-    ncol = _legend_ncol(fig, len(handles))
-    style = {"handles": handles, "ncol": ncol, "fontsize": 7, "frameon": False}
-    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
-        fig.legend(loc="outside lower center", **style)
-    else:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), **style)
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-_LEGEND_DROP_PT, units="points")
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below,
+        ncol=_legend_ncol(ax, len(handles)),
+        fontsize=7,
+        frameon=False,
+    )
 
 
-def _legend_ncol(fig, entries: int) -> int:
-    """Columns of a legend of ``entries`` entries across the figure's width."""
-    return max(1, min(entries, int(fig.get_figwidth() // 2.8), 4))
+def _legend_ncol(ax, entries: int) -> int:
+    """Columns of a legend of ``entries`` entries across the map's share of the figure."""
+    width_in = ax.figure.get_figwidth() * max(ax.get_position().width / 0.775, 0.3)
+    return max(1, min(entries, int(width_in // 2.8), 4))
 
 
 def legend_of(ax):
-    """The legend :func:`plot_mission` drew for ``ax`` (its figure's, or its own)."""
-    return ax.figure.legends[0] if ax.figure.legends else ax.get_legend()
+    """The legend :func:`plot_mission` drew for ``ax``."""
+    return ax.get_legend()
 
 
 def plot_mission(mission: Mission, ax=None, *, swath_m: float | None = None, title: str = ""):
@@ -462,7 +469,7 @@ def _fit_height(fig, ax, map_w: float) -> None:
     rows = 0
     if legend is not None:
         entries = len(legend.legend_handles)
-        rows = math.ceil(entries / _legend_ncol(fig, entries))
+        rows = math.ceil(entries / _legend_ncol(ax, entries))
     fig.set_figheight(round(map_h + 1.35 + 0.17 * rows + 0.15, 2))
 
 
