@@ -287,3 +287,61 @@ def test_degree_labels_and_scale_lengths():
         assert bar <= span / 4 or bar == 1.0
         assert bar > span / 10
         assert round(mantissa, 9) in (1.0, 2.0, 5.0)
+
+
+def test_every_kind_of_layer_gets_a_legend_entry_and_its_names(drawn):
+    import shapely
+
+    from airwork.geo import LocalFrame
+    from airwork.mission.model import AltitudeRef, Feature, Mission
+
+    frame = LocalFrame.for_lonlat(2.35, 48.85)
+    x, y = frame.to_local(2.35, 48.85)
+
+    def at(dx, dy):
+        return shapely.Point(x + dx, y + dy)
+
+    features = (
+        Feature("field", at(0, 0).buffer(100), {"name": "north field"}),
+        Feature("obstacle", at(50, 0).buffer(5), {"name": "mast"}),
+        Feature("no_spray", at(-50, 0).buffer(10), {"name": "well"}),
+        Feature("no_fly", at(0, 300).buffer(40), {"id": "heliport"}),
+        Feature("right_of_way", shapely.box(x - 200, y - 160, x + 200, y - 140), {}),
+        Feature("line", shapely.LineString([(x - 200, y - 150), (x + 200, y - 150)]), {}),
+        Feature("tower", at(-200, -150), {"id": "T1"}),
+        Feature("hub", at(200, 200), {"id": "depot"}),
+        Feature("station", at(-150, 150), {"name": "truck"}),
+        Feature("order", at(250, 250), {"id": "O1", "served": True}),
+        Feature("order", at(260, 150), {"id": "O2", "served": False}),
+    )
+    mission = Mission(
+        name="all layers",
+        frame=frame,
+        altitude_ref=AltitudeRef.TAKEOFF,
+        sorties=(),
+        aircraft_name="none",
+        usable_energy_wh=100.0,
+        reserve_frac=0.2,
+        stations=((x - 150, y + 150), (x + 100, y - 300)),
+        geofence=at(0, 0).buffer(400),
+        features=features,
+    )
+    _, ax, _ = drawn(mission)
+    assert set(_labels(ax)) == {
+        "field",
+        "obstacle",
+        "no-spray zone",
+        "no-fly zone",
+        "right of way",
+        "geofence",
+        "power line",
+        "tower",
+        "hub",
+        "station",
+        "drop point (order served)",
+        "order not served",
+    }
+    texts = {t.get_text() for t in ax.texts}
+    # names kept; the second station has no feature, so it is numbered by its place
+    assert {"north field", "mast", "well", "heliport", "T1", "depot", "truck", "S2"} <= texts
+    assert "S1" not in texts  # the first station is the named truck, drawn once
