@@ -39,7 +39,9 @@ def test_staging_puts_every_parcel_in_one_compact_partition(tmp_path):
     path = tmp_path / "p.gpkg"
     gdf.to_file(path)
     opts = BatchOptions(id_column="parcel_id")
-    with dask.config.set(scheduler="sync"):
+    # in one process; a distributed client another test left as the default would make
+    # Dask pick its peer-to-peer shuffle, which needs that client's workers
+    with dask.config.set({"scheduler": "sync", "dataframe.shuffle.method": "tasks"}):
         rows, bounds = stage_parcels(open_parcels(path, opts), tmp_path / "s1", 250)
         rows2, _ = stage_parcels(open_parcels(path, opts), tmp_path / "s2", 250)
     assert rows2 == rows

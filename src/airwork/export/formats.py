@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -109,22 +108,9 @@ class _Picture:
         return []
 
     def files(self, mission: Mission, options: ExportOptions) -> dict[str, bytes]:
-        import matplotlib
+        from airwork.plotting import mission_png
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        from airwork.plotting import plot_mission
-
-        fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
-        try:
-            plot_mission(mission, ax, swath_m=options.swath_m)
-            fig.tight_layout()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png")
-        finally:
-            plt.close(fig)
-        return {"mission.png": buf.getvalue()}
+        return {"mission.png": mission_png(mission, swath_m=options.swath_m)}
 
 
 QGC_PLAN = _PerSortie("qgc-plan", "sortie-NN.plan: QGroundControl plan per sortie", ".plan")

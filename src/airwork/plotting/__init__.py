@@ -1,5 +1,5 @@
 """Pictures of missions (matplotlib is imported only when a plot is drawn)."""
 
-from airwork.plotting.map import plot_mission
+from airwork.plotting.map import mission_figure, mission_png, plot_mission
 
-__all__ = ["plot_mission"]
+__all__ = ["mission_figure", "mission_png", "plot_mission"]

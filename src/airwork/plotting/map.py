@@ -1,329 +1,498 @@
-"""A map of a mission a person can read, for every kind of job.
+"""A map of a mission a person can read, one code for every kind of job.
 
-The rules (the web app follows the same ones): sorties coloured in sequence with a
-colour-blind-safe map (``cividis``), never a repeating palette; a legend of sorties up to
-:data:`LEGEND_SORTIES`, a colour bar of sortie numbers beyond; every input layer in the
-legend (fields, obstacles, no-spray and no-fly zones, corridors, towers, hubs, orders,
-stations) with its names; work drawn solid, transits dashed; photo points; a scale bar, a
-north arrow and a longitude/latitude graticule over the local metric frame.
+The rules (the web app follows the same ones):
+
+* sorties are coloured by class in flying order (:mod:`airwork.plotting.style`): up to
+  :data:`LEGEND_SORTIES` classes in distinct colour-blind-safe colours with one legend
+  entry each, more on a sequential colour-blind-safe map with a colour bar instead of
+  legend entries; never a repeating palette; a delivery day is coloured by drone;
+* work legs (spray on, camera on; for a delivery, legs carrying parcels) are solid,
+  transits dashed and thinner, both in the legend; spray legs may be drawn as swath bands;
+* every layer drawn is in the legend (fields, obstacles, no-spray and no-fly zones,
+  geofence, right of way, power line, towers, vantage/photo points, stations, hubs, drop
+  points), named features keep their names on the map;
+* the axes are in the frame's metres (equal aspect) with longitude/latitude ticks, a scale
+  bar and a north arrow (:mod:`airwork.plotting.furniture`); the legend sits below the axes
+  and the figure is sized so that it fits.
+
+Each layer is one matplotlib artist (``LineCollection``, ``PolyCollection``, one scatter),
+never one per leg, so plans of hundreds of sorties draw in well under a second.
 """
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
 import shapely
 
 from airwork.mission.model import ActionKind, LegKind, Mission
+from airwork.plotting.furniture import (
+    draw_graticule,
+    draw_north_arrow,
+    draw_scale_bar,
+    title_lines,
+)
+from airwork.plotting.style import (
+    AREA_STYLE,
+    LEGEND_SORTIES,
+    PHOTO_STYLE,
+    POINT_STYLE,
+    QUALITATIVE,
+    SEQUENTIAL,
+    ColourKey,
+    colour_key,
+)
 
-__all__ = ["LEGEND_SORTIES", "plot_mission"]
+__all__ = [
+    "LEGEND_SORTIES",
+    "conductor_paths",
+    "legend_of",
+    "mission_figure",
+    "mission_png",
+    "plot_mission",
+]
 
-LEGEND_SORTIES = 12
-"""Most sorties listed one by one in the legend; more get a colour bar."""
-
-_AREA_STYLE = {
-    "field": ({"facecolor": "#e8f3dc", "edgecolor": "#4d7c2a", "linewidth": 1.2}, "field"),
-    "obstacle": (
-        {"facecolor": "#f2b8b5", "edgecolor": "#a3231b", "linewidth": 1.0, "hatch": "xx"},
-        "obstacle",
-    ),
-    "no_spray": (
-        {"facecolor": "#d6e6f5", "edgecolor": "#2a5d8f", "linewidth": 1.0, "hatch": ".."},
-        "no-spray zone",
-    ),
-    "no_fly": (
-        {"facecolor": "#fbe3d6", "edgecolor": "#c4451c", "linewidth": 1.2, "hatch": "//"},
-        "no-fly zone",
-    ),
-    "right_of_way": (
-        {"facecolor": "#f4efdc", "edgecolor": "#8c7a34", "linewidth": 0.8},
-        "right of way",
-    ),
-    "geofence": (
-        {"facecolor": "none", "edgecolor": "#555555", "linewidth": 0.8, "linestyle": ":"},
-        "geofence",
-    ),
-}
-_POINT_STYLE = {
-    "tower": ({"marker": "s", "s": 28, "color": "#333333"}, "tower"),
-    "hub": ({"marker": "^", "s": 80, "color": "#000000"}, "hub"),
-    "order": ({"marker": "o", "s": 10, "color": "#2a7d2a"}, "order served"),
-}
+_MAX_LABELS = 60
+"""Most names written on the map per role (more would be unreadable)."""
+_SAME_POINT_M = 1.0
+"""A station this close to a station or hub feature is that feature. [m]"""
 
 
-def _nice_length(span_m: float) -> float:
-    """A round scale-bar length near a fifth of the span. [m]"""
-    target = max(span_m / 5.0, 1.0)
-    exp = 10 ** math.floor(math.log10(target))
-    for m in (1, 2, 5, 10):
-        if m * exp >= target:
-            return m * exp
-    return 10 * exp
+def _halo():
+    from matplotlib import patheffects
+
+    return [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
-def _draw_polygon(ax, geom, **style) -> None:
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path
-
-    for poly in shapely.get_parts(geom):
-        if poly.geom_type != "Polygon":
-            continue
-        verts, codes = [], []
-        for ring in (poly.exterior, *poly.interiors):
-            xy = np.asarray(ring.coords)
-            verts.extend(xy.tolist())
-            codes.extend([Path.MOVETO] + [Path.LINETO] * (len(xy) - 2) + [Path.CLOSEPOLY])
-        ax.add_patch(PathPatch(Path(verts, codes), **style))
-
-
-def _label(props: dict) -> str | None:
+def _name(props: dict) -> str | None:
+    """A feature's name (``name``, else ``id``), if it has one."""
     for key in ("name", "id"):
         if props.get(key) not in (None, ""):
             return str(props[key])
     return None
 
 
-def _layers(ax, mission: Mission) -> list:
-    """Input features by role; returns legend handles, one per role present."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+def _polygon_path(geom):
+    """One matplotlib Path of every polygon (holes kept) in ``geom``, or None."""
+    from matplotlib.path import Path
 
-    handles, seen = [], set()
+    verts, codes = [], []
+    for poly in shapely.get_parts(geom):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)[:, :2]
+            verts.append(xy)
+            codes += [Path.MOVETO] + [Path.LINETO] * (len(xy) - 2) + [Path.CLOSEPOLY]
+    if not verts:
+        return None
+    return Path(np.concatenate(verts), codes)
+
+
+def _write_names(
+    ax, named: list[tuple[float, float, str]], fontsize: float = 7, below: bool = False
+) -> None:
+    """Names next to their points, above right (``below``: below right, so that a station
+    beside a tower keeps both names readable); none when there are more than
+    :data:`_MAX_LABELS`."""
+    if len(named) > _MAX_LABELS:
+        return
+    for x, y, text in named:
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(5, -11 if below else 5),
+            textcoords="offset points",
+            fontsize=fontsize,
+            zorder=8,
+            path_effects=_halo(),
+        )
+
+
+def _areas(ax, mission: Mission) -> list:
+    """Polygon layers by role (one patch per role); returns their legend handles."""
+    from matplotlib.patches import Patch, PathPatch
+
+    by_role: dict[str, list] = {}
     for feat in mission.features:
-        geom, role = feat.geometry, feat.role
-        if role in _AREA_STYLE and geom.geom_type in ("Polygon", "MultiPolygon"):
-            style, text = _AREA_STYLE[role]
-            _draw_polygon(ax, geom, **style, zorder=1)
-            if role not in seen:
-                handles.append(Patch(**style, label=text))
-        elif role in _POINT_STYLE and geom.geom_type == "Point":
-            style, text = _POINT_STYLE[role]
-            if role == "order" and feat.properties.get("served") is False:
-                style, text = {"marker": "x", "s": 22, "color": "#c01010"}, "order unserved"
-            ax.scatter([geom.x], [geom.y], zorder=5, **style)
-            name = _label(feat.properties)
-            if name and role == "tower":
-                ax.annotate(
-                    name,
-                    (geom.x, geom.y),
-                    xytext=(4, 4),
-                    textcoords="offset points",
-                    fontsize=7,
-                    zorder=6,
-                )
-            key = f"{role}:{text}"
-            if key not in seen:
-                seen.add(key)
-                handles.append(Line2D([], [], linestyle="none", label=text, **_legend(style)))
+        if feat.role in AREA_STYLE and feat.geometry.geom_type in ("Polygon", "MultiPolygon"):
+            by_role.setdefault(feat.role, []).append(feat)
+    if mission.geofence is not None and "geofence" not in by_role:
+        from airwork.mission.model import Feature
+
+        by_role["geofence"] = [Feature("geofence", mission.geofence, {})]
+    handles = []
+    for role in AREA_STYLE:  # a fixed order: fields under zones
+        feats = by_role.get(role)
+        if not feats:
             continue
-        elif role == "line" and geom.geom_type == "LineString":
-            xy = np.asarray(geom.coords)[:, :2]
-            ax.plot(xy[:, 0], xy[:, 1], color="#333333", linewidth=1.0, zorder=4)
-            if role not in seen:
-                handles.append(Line2D([], [], color="#333333", label="power line"))
-        else:
+        style, label = AREA_STYLE[role]
+        path = _polygon_path(shapely.GeometryCollection([f.geometry for f in feats]))
+        if path is None:
             continue
-        seen.add(role)
+        ax.add_patch(PathPatch(path, **style, zorder=1))
+        handles.append(Patch(**style, label=label))
+        named = [(f, _name(f.properties)) for f in feats]
+        if role != "geofence":
+            spots = [
+                (*shapely.get_coordinates(f.geometry.representative_point())[0], n)
+                for f, n in named
+                if n
+            ]
+            _write_names(ax, spots, fontsize=6.5)
     return handles
 
 
-def _legend(style: dict) -> dict:
-    return {"marker": style["marker"], "color": style["color"], "markersize": 6}
+def conductor_paths(mission: Mission) -> list[np.ndarray]:
+    """Power-line paths, (n, 2) each [m]: the ``line`` features, else the towers joined in
+    ``seq`` order per ``line_id`` (a tower-only job)."""
+    paths = [
+        np.asarray(part.coords)[:, :2]
+        for f in mission.features
+        if f.role == "line"
+        for part in shapely.get_parts(f.geometry)
+        if part.geom_type == "LineString"
+    ]
+    if paths:
+        return paths
+    by_line: dict[str, list[tuple[float, float, float]]] = {}
+    for f in mission.features:
+        if f.role == "tower" and f.geometry.geom_type == "Point" and "seq" in f.properties:
+            key = str(f.properties.get("line_id", ""))
+            seq = float(f.properties["seq"])
+            by_line.setdefault(key, []).append((seq, f.geometry.x, f.geometry.y))
+    return [
+        np.array([(x, y) for _, x, y in sorted(towers)])
+        for towers in by_line.values()
+        if len(towers) >= 2
+    ]
 
 
-def _sorties(ax, mission: Mission, swath_m: float | None):
-    """Every sortie's legs, coloured in sequence; returns (colour map, norm, handles)."""
-    import matplotlib.pyplot as plt
+def _lines(ax, paths: list[np.ndarray]) -> list:
+    """Power lines (conductors), one collection; returns the legend handle."""
     from matplotlib.collections import LineCollection
-    from matplotlib.colors import Normalize
     from matplotlib.lines import Line2D
 
-    n = len(mission.sorties)
-    cmap = plt.get_cmap("cividis")
-    norm = Normalize(vmin=1, vmax=max(n, 2))
-    work, transit, wcol, tcol, photos = [], [], [], [], []
-    handles = []
-    for s in mission.sorties:
-        color = cmap(norm(s.index))
-        xy = s.xy_m
-        for i, leg in enumerate(s.legs):
-            if leg.kind in (LegKind.TAKEOFF, LegKind.LANDING) or leg.distance_m <= 0:
-                continue
-            if leg.spraying or leg.camera or leg.kind == LegKind.WORK:
-                work.append(xy[i : i + 2])
-                wcol.append(color)
-            else:
-                transit.append(xy[i : i + 2])
-                tcol.append(color)
-        photos += [
-            (w.x_m, w.y_m)
-            for w in s.waypoints
-            if any(a.kind is ActionKind.CAMERA_PHOTO for a in w.actions)
-        ]
-        if swath_m:
-            _swath(ax, s, swath_m, color)
-        if n <= LEGEND_SORTIES:
-            label = (
-                f"sortie {s.index}: {s.time_s / 60:.1f} min, {s.battery_frac * 100:.0f}% battery"
-            )
-            handles.append(Line2D([], [], color=color, linewidth=2, label=label))
-    if work:
-        ax.add_collection(LineCollection(work, colors=wcol, linewidths=1.4, zorder=3))
-    if transit:
-        ax.add_collection(
-            LineCollection(transit, colors=tcol, linewidths=0.8, linestyles="--", zorder=3)
+    if not paths:
+        return []
+    ax.add_collection(LineCollection(paths, colors="#333333", linewidths=1.0, zorder=4))
+    return [Line2D([], [], color="#333333", linewidth=1.0, label="power line")]
+
+
+def _points(ax, mission: Mission) -> list:
+    """Towers, hubs, stations and drop points (one scatter per role), named; plus the
+    mission's stations that no feature gives (named S1, S2 ...); returns legend handles."""
+    from matplotlib.lines import Line2D
+
+    groups: dict[str, list[tuple[float, float, str | None]]] = {}
+    for feat in mission.features:
+        role = feat.role
+        if role not in POINT_STYLE or feat.geometry.geom_type != "Point":
+            continue
+        if role == "order" and feat.properties.get("served") is False:
+            role = "unserved"
+        groups.setdefault(role, []).append(
+            (feat.geometry.x, feat.geometry.y, _name(feat.properties))
         )
-        handles.append(Line2D([], [], color="grey", linestyle="--", label="transit / return"))
+    known = np.array(
+        [(x, y) for r in ("station", "hub") for x, y, _ in groups.get(r, [])], dtype=float
+    ).reshape(-1, 2)
+    for i, (x, y) in enumerate(mission.stations):
+        if not len(known) or np.min(np.hypot(*(known - (x, y)).T)) > _SAME_POINT_M:
+            groups.setdefault("station", []).append((x, y, f"S{i + 1}"))
+    handles = []
+    for role, (style, label) in POINT_STYLE.items():
+        pts = groups.get(role)
+        if not pts:
+            continue
+        xy = np.array([(x, y) for x, y, _ in pts], dtype=float)
+        ax.scatter(xy[:, 0], xy[:, 1], zorder=7.5, label="_nolegend_", **style)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=style["marker"],
+                color=style["color"],
+                markersize=7 if style["s"] >= 80 else 5,
+                label=label,
+            )
+        )
+        if role not in ("order", "unserved"):  # drop points are too many to name
+            tower = role == "tower"
+            _write_names(ax, [(x, y, n) for x, y, n in pts if n], 6.5 if tower else 7.5, tower)
+    return handles
+
+
+def _sortie_colours(key: ColourKey):
+    """(RGBA per class as an (n, 4) array, colour map, norm); no map when qualitative."""
+    import matplotlib
+    from matplotlib.colors import Normalize, to_rgba_array
+
+    if not key.sequential:
+        return to_rgba_array(QUALITATIVE[: key.count]), None, None
+    cmap = matplotlib.colormaps[SEQUENTIAL]
+    norm = Normalize(vmin=1, vmax=key.count)
+    return cmap(norm(np.arange(1, key.count + 1))), cmap, norm
+
+
+def _work_label(mission: Mission) -> tuple[str, str]:
+    """Legend labels of (work legs, transit legs) for the kind of job."""
+    if mission.kind == "delivery":
+        return "carrying parcels", "empty (return)"
+    if mission.kind == "spread":
+        return "spreading (work)", "transit (spreader off)"
+    if mission.kind in ("survey", "powerline"):
+        return "camera on (work)", "transit (camera off)"
+    return "spraying (work)", "transit (spray off)"
+
+
+def _legs(mission: Mission, key: ColourKey, colours: np.ndarray):
+    """Work, transit and spray segments ((n, 2, 2) arrays [m]) with their colours ((n, 4)
+    arrays), and the photo points: every leg of the mission at once."""
+    segs, cls, kinds = [], [], []
+    for s, c in zip(mission.sorties, key.classes, strict=True):
+        if s.legs:
+            xy = s.xy_m
+            segs.append(np.stack([xy[:-1], xy[1:]], axis=1))
+            cls.append(np.full(len(s.legs), c))
+            kinds += s.legs
+    if not segs:
+        empty = (np.empty((0, 2, 2)), np.empty((0, 4)))
+        return empty, empty, empty, []
+    seg, cls = np.concatenate(segs), np.concatenate(cls)
+    still = (LegKind.TAKEOFF, LegKind.LANDING)
+    moving = np.array([lg.kind not in still for lg in kinds]) & (
+        np.hypot(*(seg[:, 1] - seg[:, 0]).T) > 1e-6
+    )
+    spraying = np.array([lg.spraying for lg in kinds])
+    if mission.kind == "delivery":  # a delivery's work is carrying parcels
+        is_work = np.array([lg.payload_kg > 1e-9 for lg in kinds])
+    else:
+        is_work = spraying | np.array([lg.camera or lg.kind == LegKind.WORK for lg in kinds])
+    photos = [
+        (wp.x_m, wp.y_m)
+        for s in mission.sorties
+        for wp in s.waypoints
+        if any(a.kind is ActionKind.CAMERA_PHOTO for a in wp.actions)
+    ]
+    pick = [moving & is_work, moving & ~is_work, moving & spraying]
+    work, transit, spray = ((seg[m], colours[cls[m]]) for m in pick)
+    return work, transit, spray, photos
+
+
+def _bands(seg: np.ndarray, width_m: float) -> np.ndarray:
+    """Flat-ended rectangles of ``width_m`` around each segment, (n, 4, 2). [m]"""
+    d = seg[:, 1] - seg[:, 0]
+    n = np.stack([-d[:, 1], d[:, 0]], axis=1)
+    n *= (width_m / 2) / np.maximum(np.hypot(n[:, 0], n[:, 1]), 1e-9)[:, None]
+    return np.stack([seg[:, 0] + n, seg[:, 1] + n, seg[:, 1] - n, seg[:, 0] - n], axis=1)
+
+
+def _sorties(ax, mission: Mission, key: ColourKey, swath_m: float | None):
+    """Every sortie's legs (one collection each for work, transit, swaths, photo points);
+    returns (legend handles, colour map, norm)."""
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    colours, cmap, norm = _sortie_colours(key)
+    (work, wcol), (transit, tcol), (spray, scol), photos = _legs(mission, key, colours)
+    dense = key.sequential
+    work_label, transit_label = _work_label(mission)
+    handles = []
+    bands = bool(swath_m) and len(spray) > 0
+    if bands:
+        ax.add_collection(
+            PolyCollection(
+                _bands(spray, swath_m),
+                facecolors=scol,
+                edgecolors="none",
+                alpha=0.45 if dense else 0.25,
+                zorder=2,
+            )
+        )
+    if len(work):
+        width = (0.5 if bands else 0.9) if dense else 1.6
+        ax.add_collection(LineCollection(work, colors=wcol, linewidths=width, zorder=3))
+        handles.append(Line2D([], [], color="#555555", linewidth=1.6, label=work_label))
+    if len(transit):
+        ax.add_collection(
+            LineCollection(
+                transit,
+                colors=tcol,
+                linewidths=0.4 if dense else 0.9,
+                linestyles=(0, (4, 3)),
+                alpha=0.3 if dense else 0.9,
+                zorder=3,
+            )
+        )
+        handles.append(
+            Line2D([], [], color="#555555", linewidth=0.9, linestyle="--", label=transit_label)
+        )
+    if bands:
+        handles.append(Patch(facecolor="#555555", alpha=0.25, label=f"swath ({swath_m:g} m wide)"))
     if photos:
         p = np.asarray(photos)
-        ax.scatter(
-            p[:, 0],
-            p[:, 1],
-            marker="o",
-            s=8,
-            facecolor="white",
-            edgecolor="#d45500",
-            linewidths=0.8,
-            zorder=4,
-        )
+        ax.scatter(p[:, 0], p[:, 1], zorder=7.7, **PHOTO_STYLE)
         handles.append(
             Line2D(
                 [],
                 [],
                 marker="o",
                 linestyle="none",
-                markerfacecolor="white",
-                markeredgecolor="#d45500",
-                label="photo point",
+                markerfacecolor="none",
+                markeredgecolor=PHOTO_STYLE["edgecolor"],
+                label="vantage / photo point",
             )
         )
-    return cmap, norm, handles
+    if not dense:
+        handles += [
+            Line2D([], [], color=c, linewidth=2.5, label=name)
+            for c, name in zip(colours, key.names, strict=True)
+        ]
+    return handles, cmap, norm
 
 
-def _swath(ax, sortie, swath_m: float, color) -> None:
-    xy = sortie.xy_m
-    work = [i for i, leg in enumerate(sortie.legs) if leg.spraying]
-    if not work:
-        return
-    segs = np.stack([xy[work], xy[np.asarray(work) + 1]], axis=1)
-    bands = shapely.buffer(shapely.linestrings(segs), swath_m / 2, cap_style="flat")
-    _draw_polygon(
-        ax, shapely.union_all(bands), facecolor=color, alpha=0.22, edgecolor="none", zorder=2
-    )
-
-
-def _stations(ax, mission: Mission) -> list:
-    from matplotlib.lines import Line2D
-
-    st = np.asarray(mission.stations, dtype=float).reshape(-1, 2)
-    if not len(st):
-        return []
-    names = [_label(f.properties) for f in mission.features if f.role in ("station", "hub")]
-    ax.scatter(st[:, 0], st[:, 1], marker="^", s=90, color="black", zorder=5)
-    for i, (x, y) in enumerate(st):
-        text = names[i] if i < len(names) and names[i] else f"S{i + 1}"
-        ax.annotate(text, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=8, zorder=6)
-    return [Line2D([], [], marker="^", color="black", linestyle="none", label="station")]
-
-
-def _frame_furniture(ax, mission: Mission) -> None:
-    """Margins, a scale bar, a north arrow and a lon/lat graticule."""
+def _frame(ax, mission: Mission) -> tuple[float, float, float, float]:
+    """Equal aspect, margins around everything drawn; returns the box (x0, x1, y0, y1)."""
     ax.set_aspect("equal")
     ax.autoscale_view()
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     pad = 0.08 * max(x1 - x0, y1 - y0, 1.0)
-    x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    span = max(x1 - x0, y1 - y0)
-    bar = _nice_length(x1 - x0)
-    bx, by = x1 - 0.04 * (x1 - x0) - bar, y0 + 0.04 * (y1 - y0)
-    ax.plot([bx, bx + bar], [by, by], color="black", linewidth=3, solid_capstyle="butt", zorder=6)
-    ax.text(bx + bar / 2, by + 0.012 * span, f"{bar:g} m", ha="center", va="bottom", zorder=6)
-    ax.annotate(
-        "N",
-        xy=(x1 - 0.04 * (x1 - x0), y1 - 0.04 * (y1 - y0)),
-        xytext=(x1 - 0.04 * (x1 - x0), y1 - 0.14 * (y1 - y0)),
-        arrowprops={"arrowstyle": "-|>", "color": "black"},
-        ha="center",
-        zorder=6,
+    # room for the scale bar and the north arrow in the corners
+    box = (x0 - pad, x1 + pad, y0 - 1.5 * pad, y1 + pad)
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    return box
+
+
+_LEGEND_DROP_PT = 34.0
+"""Gap from the bottom of the axes to the legend, clear of tick labels and x label. [pt]"""
+
+
+def _legend(ax, handles: list) -> None:
+    """The legend below the map (clear of the longitude ticks and label), in as many
+    columns as the map's width allows; a constrained layout makes room for it."""
+    from matplotlib.transforms import offset_copy
+
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-_LEGEND_DROP_PT, units="points")
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below,
+        ncol=_legend_ncol(ax, len(handles)),
+        fontsize=7,
+        frameon=False,
     )
-    _graticule(ax, mission, (x0, x1, y0, y1))
 
 
-def _graticule(ax, mission: Mission, box) -> None:
-    """Lines of constant longitude and latitude, labelled in degrees on the axes."""
-    x0, x1, y0, y1 = box
-    frame = mission.frame
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 5), np.linspace(y0, y1, 5))
-    lon, lat = frame.to_lonlat(gx.ravel(), gy.ravel())
-    lon_ticks = _round_ticks(float(np.min(lon)), float(np.max(lon)))
-    lat_ticks = _round_ticks(float(np.min(lat)), float(np.max(lat)))
-    lat_line = np.linspace(np.min(lat), np.max(lat), 50)
-    lon_line = np.linspace(np.min(lon), np.max(lon), 50)
-    xt, yt = [], []
-    for lo in lon_ticks:
-        x, y = frame.to_local(np.full(50, lo), lat_line)
-        ax.plot(x, y, color="#999999", linewidth=0.4, alpha=0.6, zorder=0.5)
-        xt.append((float(np.interp(y0, y, x)), f"{lo:.4f}°"))
-    for la in lat_ticks:
-        x, y = frame.to_local(lon_line, np.full(50, la))
-        ax.plot(x, y, color="#999999", linewidth=0.4, alpha=0.6, zorder=0.5)
-        yt.append((float(np.interp(x0, x, y)), f"{la:.4f}°"))
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    xt = [(v, t) for v, t in xt if x0 <= v <= x1]
-    yt = [(v, t) for v, t in yt if y0 <= v <= y1]
-    ax.set_xticks([v for v, _ in xt], [t for _, t in xt])
-    ax.set_yticks([v for v, _ in yt], [t for _, t in yt])
-    ax.set_xlabel("longitude (WGS84)")
-    ax.set_ylabel("latitude (WGS84)")
-    ax.tick_params(labelsize=7)
+def _legend_ncol(ax, entries: int) -> int:
+    """Columns of a legend of ``entries`` entries across the map's share of the figure."""
+    width_in = ax.figure.get_figwidth() * max(ax.get_position().width / 0.775, 0.3)
+    return max(1, min(entries, int(width_in // 2.8), 4))
 
 
-def _round_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
-    """About ``count`` round values between ``lo`` and ``hi``."""
-    step = (hi - lo) / max(count, 1)
-    if step <= 0:
-        return [lo]
-    exp = 10 ** math.floor(math.log10(step))
-    step = min((m * exp for m in (1, 2, 5, 10) if m * exp >= step), default=10 * exp)
-    first = math.ceil(lo / step) * step
-    return [round(first + k * step, 10) for k in range(int((hi - first) / step) + 1)]
+def legend_of(ax):
+    """The legend :func:`plot_mission` drew for ``ax``."""
+    return ax.get_legend()
 
 
 def plot_mission(mission: Mission, ax=None, *, swath_m: float | None = None, title: str = ""):
-    """Draw a mission on a matplotlib axes (local metres, lon/lat graticule); returns it.
+    """Draw a mission on a matplotlib axes; returns the axes.
 
     Parameters
     ----------
     mission : Mission
     ax : matplotlib Axes or None
-        A new figure is made when None.
+        A new figure (:func:`mission_figure`'s size) is made when None. The legend goes
+        below the axes and a colour bar to its right; give the axes' figure a layout
+        engine (``layout="constrained"``) to keep them inside it.
     swath_m : float or None
-        Draw spray legs as bands of this width. [m]
+        Also draw spray legs as bands of this width. [m]
     title : str
+        Replaces the default title (job, kind, aircraft, sorties, time, size).
     """
-    import matplotlib.pyplot as plt
-
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 8), dpi=110)
-    handles = _layers(ax, mission)
-    cmap, norm, sortie_handles = _sorties(ax, mission, swath_m)
-    handles += _stations(ax, mission) + sortie_handles
-    _frame_furniture(ax, mission)
-    if len(mission.sorties) > LEGEND_SORTIES:
+        return mission_figure(mission, swath_m=swath_m, title=title).axes[0]
+    key = colour_key(mission)
+    handles = _areas(ax, mission)
+    paths = conductor_paths(mission)
+    handles += _lines(ax, paths)
+    sortie_handles, cmap, norm = _sorties(ax, mission, key, swath_m)
+    handles += _points(ax, mission)
+    handles += sortie_handles
+    box = _frame(ax, mission)
+    draw_scale_bar(ax, box)
+    draw_north_arrow(ax, mission, box)
+    draw_graticule(ax, mission, box)
+    if cmap is not None:
         from matplotlib.cm import ScalarMappable
 
-        bar = plt.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, pad=0.02)
-        bar.set_label("sortie (in flying order)")
-    ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.85)
-    ax.set_title(
-        title
-        or f"{mission.name}: {mission.kind} with {mission.aircraft_name}, "
-        f"{len(mission.sorties)} sorties, {mission.time_s / 60:.1f} min",
-        fontsize=10,
-    )
+        bar = ax.figure.colorbar(
+            ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8, pad=0.02, aspect=30
+        )
+        bar.set_label(f"{key.noun} (in flying order, 1 to {key.count})", fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+    _legend(ax, handles)
+    line_m = sum(float(np.sum(np.hypot(*np.diff(p, axis=0).T))) for p in paths)
+    ax.set_title(title or title_lines(mission, line_m), fontsize=9)
     return ax
+
+
+def _data_aspect(mission: Mission) -> float:
+    """Height over width of everything the map shows (sorties and features)."""
+    boxes = [(*s.xy_m.min(axis=0), *s.xy_m.max(axis=0)) for s in mission.sorties if s.waypoints]
+    boxes += [f.geometry.bounds for f in mission.features if not f.geometry.is_empty]
+    if not boxes:
+        return 0.75
+    b = np.array(boxes, dtype=float)
+    return (b[:, 3].max() - b[:, 1].min() + 1.0) / (b[:, 2].max() - b[:, 0].min() + 1.0)
+
+
+def _map_width(aspect: float) -> float:
+    """Width of the map for its aspect (height over width): 8 in, narrower when tall. [in]"""
+    return 8.0 if aspect <= 1.1 else max(8.8 / aspect, 4.5)
+
+
+def _fit_height(fig, ax, map_w: float) -> None:
+    """Set the figure's height to the map's box (equal aspect) plus the title, ticks and
+    the legend's rows below, so nothing runs off it and little is left blank."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    map_h = min(map_w * (y1 - y0) / max(x1 - x0, 1e-9), 8.8)
+    legend = legend_of(ax)
+    rows = 0
+    if legend is not None:
+        entries = len(legend.legend_handles)
+        rows = math.ceil(entries / _legend_ncol(ax, entries))
+    fig.set_figheight(round(map_h + 1.35 + 0.17 * rows + 0.15, 2))
+
+
+def mission_figure(mission: Mission, *, swath_m: float | None = None, title: str = ""):
+    """A matplotlib Figure of the mission, sized to its shape and legend (no pyplot, so
+    no global state; save it with ``fig.savefig``)."""
+    from matplotlib.figure import Figure
+
+    sequential = colour_key(mission).sequential
+    aspect = min(max(_data_aspect(mission), 0.2), 3.0)
+    map_w = _map_width(aspect)
+    width = max(map_w + 1.1 + (1.2 if sequential else 0.0), 8.0)
+    fig = Figure(figsize=(round(width, 2), 8.0), dpi=110)
+    fig.set_layout_engine("constrained")
+    ax = fig.add_subplot()
+    plot_mission(mission, ax, swath_m=swath_m, title=title)
+    _fit_height(fig, ax, map_w)
+    return fig
+
+
+def mission_png(mission: Mission, *, swath_m: float | None = None, dpi: int = 110) -> bytes:
+    """``mission.png``: :func:`mission_figure` rendered by the Agg backend."""
+    fig = mission_figure(mission, swath_m=swath_m)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -19,7 +19,10 @@ def assemble_mission(
     ctx: FlightContext, scheduled: Scheduled
 ) -> tuple[Mission, tuple[TripReport, ...]]:
     """One :class:`~airwork.mission.model.Mission` (``kind="delivery"``) whose sorties are
-    the scheduled trips numbered from 1, and the report of each trip."""
+    the scheduled trips numbered from 1, and the report of each trip.
+
+    ``mission.meta["sortie_drone"]`` names the drone flying each sortie (maps colour the
+    trips by drone) and ``mission.meta["sortie_depart_s"]`` gives its departure. [s]"""
     problem = ctx.problem
     sorties = []
     reports = []
@@ -62,5 +65,9 @@ def assemble_mission(
         kind="delivery",
         cruise_speed_mps=ctx.speed,
         vehicle=a0.airframe.vehicle,
+        meta={
+            "sortie_drone": [r.drone for r in reports],
+            "sortie_depart_s": [round(float(r.depart_s), 3) for r in reports],
+        },
     )
     return mission, tuple(reports)

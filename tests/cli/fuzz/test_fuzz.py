@@ -81,7 +81,7 @@ def good(tmp_path_factory) -> dict[str, str]:
         [
             "plan",
             "spray",
-            str(Path(__file__).parents[2] / "src/airwork/data/example_field.geojson"),
+            str(Path(__file__).parents[3] / "src/airwork/data/example_field.geojson"),
             "-o",
             str(out),
             "--no-picture",

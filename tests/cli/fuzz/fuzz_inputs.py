@@ -18,7 +18,7 @@ import numpy as np
 import pyogrio.raw
 import shapely
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 EXAMPLE = Path(str(resources.files("airwork").joinpath("data/example_field.geojson")))
 POWERLINE = ROOT / "examples" / "powerline.geojson"
 SPEC = ROOT / "examples" / "my-sprayer.yaml"
