@@ -169,7 +169,10 @@ function addAreas(map) {
 
 function addLegs(map, count, kind) {
   const isLeg = ["==", ["get", "role"], "leg"];
-  const working = ["any", ["to-boolean", ["get", "spraying"]], ["to-boolean", ["get", "camera"]]];
+  // work: spray or camera on; for a delivery, legs carrying parcels (as mission.png draws)
+  const working = kind === "delivery"
+    ? [">", ["to-number", ["get", "payload_kg"], 0], 1e-9]
+    : ["any", ["to-boolean", ["get", "spraying"]], ["to-boolean", ["get", "camera"]]];
   const color = sortieColorExpression(count);
   const wide = kind === "delivery" ? 2.2 : 1.2;
   map.addLayer({ id: "legs-transit", type: "line", source: "mission", filter: ["all", isLeg, ["!", working]], paint: { "line-color": color, "line-width": wide, "line-dasharray": [2, 1.5], "line-opacity": 0.85 } });
@@ -208,15 +211,24 @@ function nameMarkers(ml, map, fc) {
 
 const KEEP = ["role", "sortie", "spraying", "camera", "kind", "name", "id", "served", "station"];
 
+/** Legend labels of (work legs, transit legs) for a kind of job (mission.png's words). */
+function legLabels(kind) {
+  if (kind === "delivery") return ["carrying parcels (solid)", "empty, take-off, return (dashed)"];
+  if (kind === "spread") return ["spreading (solid)", "transit, spreader off (dashed)"];
+  if (kind === "powerline" || kind === "survey") return ["camera on (solid)", "transit, camera off (dashed)"];
+  return ["spraying (solid)", "transit, spray off (dashed)"];
+}
+
 /** The features with only the properties the map's styles and labels read (less for the
  * worker to copy and tile). */
-function slim(fc) {
+function slim(fc, kind) {
+  const keep = kind === "delivery" ? [...KEEP, "payload_kg"] : KEEP;
   return {
     type: "FeatureCollection",
     features: fc.features.map((f) => {
       const p = f.properties || {};
       const q = {};
-      for (const k of KEEP) if (p[k] !== undefined) q[k] = p[k];
+      for (const k of keep) if (p[k] !== undefined) q[k] = p[k];
       return { type: "Feature", properties: q, geometry: f.geometry };
     }),
   };
@@ -228,7 +240,7 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
   const [w, s, e, n] = bbox(fc);
   map.airwork.origin = [(w + e) / 2, (s + n) / 2];
   performance.mark("aw:source");
-  map.addSource("mission", { type: "geojson", data: slim(fc), buffer: 16, tolerance: 1 });
+  map.addSource("mission", { type: "geojson", data: slim(fc, kind), buffer: 16, tolerance: 1 });
   map.addSource("photos", { type: "geojson", data: photoPoints(fc) });
   addAreas(map);
   addLegs(map, count, kind);
@@ -277,8 +289,8 @@ export function legend(count, kind, open = true) {
     h("summary", {}, h("strong", {}, `Legend: sorties 1–${count} (by order)`)),
     h("div", { class: "ramp", style: { background: rampCss() } }),
     h("div", { class: "row", style: { justifyContent: "space-between" } }, h("span", {}, "first"), h("span", {}, "last")),
-    line("line", kind === "powerline" || kind === "survey" ? "camera on (solid)" : "spraying / working (solid)"),
-    line("line dash", "transit, take-off, return (dashed)"),
+    line("line", legLabels(kind)[0]),
+    line("line dash", legLabels(kind)[1]),
     box(AREA_STYLE.field[0], "field / right of way"),
     box(AREA_STYLE.no_spray[0], "no-spray zone"),
     box(AREA_STYLE.obstacle[0], "obstacle"),

@@ -40,6 +40,14 @@ const UNITS = [
   [/_l$/, "L", 1], [/_kg$/, "kg", 2], [/_km$/, "km", 2], [/_m$/, "m", 1], [/_mps$/, "m/s", 1], [/_wh$/, "Wh", 0],
   [/_s$/, "s", 0], [/_h$/, "h", 2], [/_deg$/, "°", 1], [/_fraction$|_share$/, "%", 1], [/_pct$/, "%", 1],
 ];
+const WORD_SUFFIX = /_fraction$|_share$/;  // words of the name, not only its unit
+
+/** A figure's label: its name without the unit suffix the value now shows. */
+function label(key) {
+  const unit = UNITS.find(([re]) => re.test(key));
+  const bare = unit && !WORD_SUFFIX.test(key) ? key.replace(unit[0], "") : key;
+  return (bare || key).replace(/_/g, " ");
+}
 
 function pretty(key, value) {
   if (typeof value !== "number") return String(value);
@@ -61,7 +69,7 @@ export function summaryPairs(job, sorties) {
   for (const [k, v] of Object.entries(s)) {
     if (skip.has(k) || v === null || typeof v === "object" || typeof v === "boolean") continue;
     if (pairs.length >= 18) break;
-    pairs.push([k.replace(/_/g, " "), pretty(k, v)]);
+    pairs.push([label(k), pretty(k, v)]);
   }
   return pairs;
 }
