@@ -368,6 +368,16 @@ def _ring(site: dict[str, Any]) -> list[list[float]]:
     return polygons[0]["coordinates"][0][:-1]
 
 
+def _handles(page, vertices: int) -> None:
+    """Wait until the selected shape's vertex handles (and its midpoints) are drawn."""
+    page.wait_for_function(
+        "(n) => { const m = window.airworkMaps.at(-1); "
+        "return m.queryRenderedFeatures({layers: ['handles-vertex']}).length === n "
+        "&& (n === 1 || m.queryRenderedFeatures({layers: ['handles-mid']}).length >= n - 1) }",
+        arg=vertices,
+    )
+
+
 def test_draw_edit_and_upload_a_site(browser, web):
     page = open_page(browser, web)
     page.goto(web["base"] + "/#/draw")
@@ -393,7 +403,7 @@ def test_draw_edit_and_upload_a_site(browser, web):
     page.click("#draw-mode-select")
     page.mouse.click(x + 0.5 * w, y + 0.45 * h)
     assert page.get_attribute(".map", "data-selected") == "0"
-    page.wait_for_timeout(200)
+    _handles(page, 4)
     target = (x + 0.8 * w, y + 0.8 * h)
     page.mouse.move(*at[2])
     page.mouse.down()
@@ -404,12 +414,12 @@ def test_draw_edit_and_upload_a_site(browser, web):
     one_px = _lnglat(page, target[0] + 1, target[1] + 1)
     tol = 3 * max(abs(one_px[0] - expected[0]), abs(one_px[1] - expected[1]))
     deleted = _lnglat(page, *at[0])
-    page.wait_for_timeout(200)
+    _handles(page, 4)
     page.mouse.dblclick(*at[0])
     assert "(3 vertices)" in page.inner_text("#draw-list li[data-index='0']")
     # a midpoint inserts a vertex, the button deletes it again
     mid = ((at[1][0] + target[0]) / 2, (at[1][1] + target[1]) / 2)
-    page.wait_for_timeout(200)
+    _handles(page, 3)
     page.mouse.click(*mid)
     assert "(4 vertices)" in page.inner_text("#draw-list li[data-index='0']")
     page.click("#draw-del-vertex")
@@ -442,7 +452,7 @@ def test_draw_edit_and_upload_a_site(browser, web):
     page.keyboard.press("Delete")
     assert items.count() == 3
     items.nth(0).click()
-    page.wait_for_timeout(300)
+    _handles(page, 3)
     shot(page, "draw.png")
     # the GeoJSON file the page sends (FormData bodies are not shown to Playwright)
     page.evaluate(
@@ -553,7 +563,7 @@ def test_keyboard_reaches_the_main_controls(browser, web):
 def test_layout_has_no_horizontal_overflow(browser, web, viewport):
     _, (job,) = _spray_jobs(web, 1)
     page = open_page(browser, web, viewport=viewport)
-    for route in (f"#/jobs/{job}", "#/new", "#/jobs", f"#/compare/{job}/{job}"):
+    for route in (f"#/jobs/{job}", "#/new", "#/draw", "#/jobs", f"#/compare/{job}/{job}"):
         page.goto(web["base"] + "/" + route)
         page.wait_for_selector("[data-view]")
         if "jobs/" in route or "compare/" in route:

@@ -161,6 +161,8 @@ export async function drawView(view) {
     if (keepId && !text.trim()) f.properties.id = keepId;
     renderMap();
     renderList();
+    const title = editor.querySelector("#t-sel");
+    if (title) title.textContent = `Selected: ${describe(f)}`;
   }
 
   // ---------------------------------------------------------------- rendering
