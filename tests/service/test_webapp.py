@@ -335,6 +335,12 @@ def test_check_markers_and_compare(browser, web, tmp_path):
     assert page.get_attribute("#check-result [data-ok]", "data-ok") == "false"
     assert page.locator(".marker-check").count() > 0
     assert "heliport" in page.locator(".marker-check").first.get_attribute("title")
+    # the zone given for the check is drawn under the markers, with a legend entry
+    assert page.get_attribute(".map", "data-check-given") == "1"
+    assert rendered(page, ["check-given-fill"]) >= 1
+    assert "zone given for the check" in page.inner_text(".legend")
+    page.locator(".maplibregl-marker.marker-check").last.click()
+    assert "heliport" in page.inner_text(".maplibregl-popup")
     page.locator("#check-result").scroll_into_view_if_needed()
     shot(page, "check.png")
     page.goto(web["base"] + f"/#/compare/{a}/{b}")
@@ -348,26 +354,166 @@ def test_check_markers_and_compare(browser, web, tmp_path):
     page.context.close()
 
 
-def test_draw_a_site_and_upload_it(browser, web):
+def _lnglat(page, px: float, py: float) -> list[float]:
+    """The map's ``unproject`` of a point in page pixels."""
+    return page.evaluate(
+        "([x, y]) => { const m = window.airworkMaps.at(-1); "
+        "const r = m.getCanvas().getBoundingClientRect(); "
+        "const c = m.unproject([x - r.left, y - r.top]); return [c.lng, c.lat] }",
+        [px, py],
+    )
+
+
+def _ring(site: dict[str, Any]) -> list[list[float]]:
+    """The one polygon's exterior ring (without its closing vertex) of a site's geometry."""
+    geoms = site["geometry"].get("geometries") or [site["geometry"]]
+    polygons = [g for g in geoms if g["type"] == "Polygon"]
+    assert len(polygons) == 1, geoms
+    return polygons[0]["coordinates"][0][:-1]
+
+
+def _handles(page, vertices: int) -> None:
+    """Wait until the selected shape's vertex handles (and its midpoints) are drawn."""
+    page.wait_for_function(
+        "(n) => { const m = window.airworkMaps.at(-1); "
+        "return m.queryRenderedFeatures({layers: ['handles-vertex']}).length === n "
+        "&& (n === 1 || m.queryRenderedFeatures({layers: ['handles-mid']}).length >= n - 1) }",
+        arg=vertices,
+    )
+
+
+def test_draw_edit_and_upload_a_site(browser, web):
     page = open_page(browser, web)
     page.goto(web["base"] + "/#/draw")
-    page.wait_for_selector("[data-view=draw] .map canvas")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-view=draw] .map[data-shapes] canvas")
     box = page.locator(".map canvas").bounding_box()
     x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    at = {
+        k: (x + fx * w, y + fy * h)
+        for k, (fx, fy) in enumerate(((0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)))
+    }
+    # a field: four clicks, finished; Escape cancels a drawing half done
     page.select_option("#draw-role", "field")
-    for fx, fy in ((0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)):
-        page.mouse.click(x + fx * w, y + fy * h)
-    page.click("text=Finish the area")
+    for px, py in at.values():
+        page.mouse.click(px, py)
+    page.click("text=Finish the shape")
+    assert page.get_attribute(".map", "data-selected") == "0"
+    page.mouse.click(x + 0.1 * w, y + 0.9 * h)
+    page.mouse.click(x + 0.15 * w, y + 0.9 * h)
+    assert page.locator("#draw-list li.draft").count() == 1
+    page.keyboard.press("Escape")
+    assert page.locator("#draw-list li.draft").count() == 0
+    # select the field by clicking inside it, drag vertex 3, double-click vertex 1 away
+    page.click("#draw-mode-select")
+    page.mouse.click(x + 0.5 * w, y + 0.45 * h)
+    assert page.get_attribute(".map", "data-selected") == "0"
+    _handles(page, 4)
+    target = (x + 0.8 * w, y + 0.8 * h)
+    page.mouse.move(*at[2])
+    page.mouse.down()
+    page.mouse.move(at[2][0] + 10, at[2][1] + 10, steps=3)
+    page.mouse.move(*target, steps=8)
+    page.mouse.up()
+    expected = _lnglat(page, *target)
+    one_px = _lnglat(page, target[0] + 1, target[1] + 1)
+    tol = 3 * max(abs(one_px[0] - expected[0]), abs(one_px[1] - expected[1]))
+    deleted = _lnglat(page, *at[0])
+    _handles(page, 4)
+    page.mouse.dblclick(*at[0])
+    assert "(3 vertices)" in page.inner_text("#draw-list li[data-index='0']")
+    # a midpoint inserts a vertex, the button deletes it again
+    mid = ((at[1][0] + target[0]) / 2, (at[1][1] + target[1]) / 2)
+    _handles(page, 3)
+    page.mouse.click(*mid)
+    assert "(4 vertices)" in page.inner_text("#draw-list li[data-index='0']")
+    page.click("#draw-del-vertex")
+    assert "(3 vertices)" in page.inner_text("#draw-list li[data-index='0']")
+    # a station, renamed in place (its name shows on the map), and a power line
+    page.click("#draw-mode-add")
     page.select_option("#draw-role", "station")
     page.fill("#draw-name", "van")
     page.mouse.click(x + 0.2 * w, y + 0.2 * h)
-    assert page.locator("#draw-list li").count() == 2
+    page.fill("#draw-sel-name", "truck A")
+    assert page.locator(".marker-label", has_text="truck A").count() == 1
+    assert page.locator(".marker-label", has_text="van").count() == 0
+    page.select_option("#draw-role", "line")
+    page.fill("#draw-name", "")
+    page.mouse.click(x + 0.1 * w, y + 0.5 * h)
+    page.mouse.click(x + 0.1 * w, y + 0.8 * h)
+    page.focus(".map canvas")
+    page.keyboard.press("Enter")
+    # an obstacle, deleted from the keyboard in the list
+    page.select_option("#draw-role", "obstacle")
+    for fx, fy in ((0.85, 0.1), (0.95, 0.1), (0.9, 0.2)):
+        page.mouse.click(x + fx * w, y + fy * h)
+    page.mouse.dblclick(x + 0.9 * w, y + 0.2 * h)
+    items = page.locator("#draw-list li[data-index]")
+    assert items.count() == 4
+    assert "obstacle (3 vertices)" in items.nth(3).inner_text()
+    items.nth(3).focus()
+    page.keyboard.press("Enter")
+    assert items.nth(3).get_attribute("aria-selected") == "true"
+    page.keyboard.press("Delete")
+    assert items.count() == 3
+    items.nth(0).click()
+    _handles(page, 3)
     shot(page, "draw.png")
-    page.click("text=Upload as a site")
+    # the GeoJSON file the page sends (FormData bodies are not shown to Playwright)
+    page.evaluate(
+        "() => { const f = window.fetch; window.sentFiles = []; window.fetch = async (u, o) => {"
+        " if (o && o.body instanceof FormData)"
+        " window.sentFiles.push(await o.body.get('file').text());"
+        " return f(u, o) } }"
+    )
+    page.click("#draw-upload")
+    sent = json.loads(page.evaluate("window.sentFiles.at(-1)"))
+    props = [f["properties"] for f in sent["features"]]
+    assert [p["role"] for p in props] == ["field", "station", "line"]
+    assert props[1]["name"] == "truck A"
+    line = sent["features"][2]
+    assert line["geometry"]["type"] == "LineString" and props[2]["height_m"] > 0
     page.wait_for_selector("text=Uploaded site")
     text = page.inner_text("[data-view=draw]")
     assert "1 field" in text and "1 station" in text and " ha" in text
+    assert "obstacle" not in page.inner_text("#draw-out")
+    site_id = page.get_attribute("#draw-out [data-site]", "data-site")
+    ring = _ring(api(web, f"/sites/{site_id}").json())
+    assert len(ring) == 3
+    assert any(abs(p[0] - expected[0]) < tol and abs(p[1] - expected[1]) < tol for p in ring), (
+        ring,
+        expected,
+    )
+    assert not any(abs(p[0] - deleted[0]) < tol and abs(p[1] - deleted[1]) < tol for p in ring), (
+        ring,
+        deleted,
+    )
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+def test_draw_validates_and_shows_the_refusal(browser, web):
+    page = open_page(browser, web)
+    page.goto(web["base"] + "/#/draw")
+    page.wait_for_selector("[data-view=draw] .map[data-shapes] canvas")
+    box = page.locator(".map canvas").bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.click("#draw-upload")
+    assert "Draw at least one" in page.inner_text("#draw-out [role=alert]")
+    # two clicks are no polygon: said in the page, nothing sent
+    page.mouse.click(x + 0.3 * w, y + 0.3 * h)
+    page.mouse.click(x + 0.6 * w, y + 0.3 * h)
+    page.click("text=Finish the shape")
+    assert "at least 3" in page.inner_text("#draw-message")
+    page.keyboard.press("Escape")
+    # a bow tie is a polygon the server refuses: its one-line problem shown
+    for fx, fy in ((0.3, 0.3), (0.7, 0.7), (0.7, 0.3), (0.3, 0.7)):
+        page.mouse.click(x + fx * w, y + fy * h)
+    page.click("text=Finish the shape")
+    page.click("#draw-upload")
+    alert = page.locator("#draw-out [role=alert]")
+    alert.wait_for()
+    assert "(HTTP 4" in alert.inner_text() and "\n" not in alert.inner_text().strip()
+    assert not page.errors, page.errors
     page.context.close()
 
 
@@ -421,7 +567,7 @@ def test_keyboard_reaches_the_main_controls(browser, web):
 def test_layout_has_no_horizontal_overflow(browser, web, viewport):
     _, (job,) = _spray_jobs(web, 1)
     page = open_page(browser, web, viewport=viewport)
-    for route in (f"#/jobs/{job}", "#/new", "#/jobs", f"#/compare/{job}/{job}"):
+    for route in (f"#/jobs/{job}", "#/new", "#/draw", "#/jobs", f"#/compare/{job}/{job}"):
         page.goto(web["base"] + "/" + route)
         page.wait_for_selector("[data-view]")
         if "jobs/" in route or "compare/" in route:
