@@ -19,11 +19,11 @@ Two loads: the plan as planned (one feature per leg, about 2,600), and the same 
 every leg cut into ten (about 26,000 leg features, the count the issue's plans reach):
 Chromium sends the page's request for ``mission.geojson`` to a plain HTTP server in the
 bench that answers with that variant (CDP ``Fetch``); the rest comes from the service.
-``--baseline REF`` also serves the web app's files as of git ``REF`` from a second server
-on the same database, measured run by run alternately with this checkout's.
+``--baseline REF`` (repeatable) also serves the web app's files as of git ``REF`` from
+another server on the same database, measured run by run alternately with this checkout's.
 
     python bench/webapp_render.py                      # 5 runs each
-    python bench/webapp_render.py --runs 7 --baseline main
+    python bench/webapp_render.py --runs 7 --baseline main --baseline HEAD~1
 """
 
 from __future__ import annotations
@@ -330,7 +330,10 @@ def spread(xs: list[float], scale: float, fmt: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--baseline", metavar="REF", help="also measure the web app as of git REF")
+    parser.add_argument(
+        "--baseline", metavar="REF", action="append", default=[],
+        help="also measure the web app as of git REF (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     from airwork.service import Settings
     from airwork.service.auth import create_org
@@ -338,8 +341,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), processes=False, workers=1)
         statics: dict[str, Path | None] = {"this checkout": None}
-        if args.baseline:
-            statics = {args.baseline: baseline_static(args.baseline, Path(tmp) / "base"), **statics}
+        for i, ref in enumerate(reversed(args.baseline)):
+            statics = {ref: baseline_static(ref, Path(tmp) / f"base{i}"), **statics}
         servers = []
         bases = {}
         first = None
