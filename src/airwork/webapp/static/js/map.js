@@ -48,26 +48,24 @@ export async function createMap(container, config, statusEl) {
 // ------------------------------------------------------------------ graticule
 const STEPS = [10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001];
 
-/** The step (degrees) and label digits of the graticule over a view's bounds. */
-function gridStep(bounds) {
+function graticule(bounds) {
   const span = Math.max(bounds.getEast() - bounds.getWest(), bounds.getNorth() - bounds.getSouth());
   const step = STEPS.find((s) => span / s >= 3) || STEPS[STEPS.length - 1];
-  return { step, digits: Math.max(0, Math.ceil(-Math.log10(step))) };
-}
-
-/** The multiples of `step` in [lo, hi]. */
-function multiples(lo, hi, step) {
-  const out = [];
-  for (let x = Math.ceil(lo / step) * step; x <= hi; x += step) out.push(x);
-  return out;
-}
-
-/** The graticule's lines every `step` over [w, s, e, n]. */
-function gridLines([w, s, e, n], step) {
+  const digits = Math.max(0, Math.ceil(-Math.log10(step)));
   const lines = [];
-  for (const x of multiples(w, e, step)) lines.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[x, s], [x, n]] } });
-  for (const y of multiples(s, n, step)) lines.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[w, y], [e, y]] } });
-  return { type: "FeatureCollection", features: lines };
+  const lons = [];
+  const lats = [];
+  const s = Math.max(-85, bounds.getSouth());
+  const n = Math.min(85, bounds.getNorth());
+  for (let x = Math.ceil(bounds.getWest() / step) * step; x <= bounds.getEast(); x += step) {
+    lines.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[x, s], [x, n]] } });
+    lons.push(x);
+  }
+  for (let y = Math.ceil(s / step) * step; y <= n; y += step) {
+    lines.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[bounds.getWest(), y], [bounds.getEast(), y]] } });
+    lats.push(y);
+  }
+  return { fc: { type: "FeatureCollection", features: lines }, lons, lats, digits };
 }
 
 function addGraticule(map, container) {
@@ -76,29 +74,20 @@ function addGraticule(map, container) {
   const labels = h("div", { class: "gridlabels", "aria-hidden": "true" });
   container.append(labels);
   let pending = false;
-  // the lines cover three views' width and height: a pan within it only moves the labels
-  // (no new data for MapLibre's worker to tile on every frame)
-  let cover = null;
   const update = () => {
     pending = false;
-    const b = map.getBounds();
-    const { step, digits } = gridStep(b);
-    const [w, s, e, n] = [b.getWest(), Math.max(-85, b.getSouth()), b.getEast(), Math.min(85, b.getNorth())];
-    if (!cover || cover.step !== step || w < cover.box[0] || s < cover.box[1] || e > cover.box[2] || n > cover.box[3]) {
-      const dx = e - w;
-      const dy = n - s;
-      const box = [w - dx, Math.max(-85, s - dy), e + dx, Math.min(85, n + dy)];
-      cover = { step, box };
-      map.getSource("graticule").setData(gridLines(box, step));
-    }
+    const g = graticule(map.getBounds());
+    map.getSource("graticule").setData(g.fc);
     const spans = [];
-    for (const x of multiples(w, e, step)) {
-      const p = map.project([x, b.getSouth()]);
-      spans.push(h("span", { style: { left: `${p.x + 2}px`, bottom: "2px" } }, `${Math.abs(x).toFixed(digits)}°${x < 0 ? "W" : "E"}`));
+    const south = map.getBounds().getSouth();
+    const west = map.getBounds().getWest();
+    for (const x of g.lons) {
+      const p = map.project([x, south]);
+      spans.push(h("span", { style: { left: `${p.x + 2}px`, bottom: "2px" } }, `${Math.abs(x).toFixed(g.digits)}°${x < 0 ? "W" : "E"}`));
     }
-    for (const y of multiples(s, n, step)) {
-      const p = map.project([w, y]);
-      spans.push(h("span", { style: { left: "2px", top: `${p.y - 14}px` } }, `${Math.abs(y).toFixed(digits)}°${y < 0 ? "S" : "N"}`));
+    for (const y of g.lats) {
+      const p = map.project([west, y]);
+      spans.push(h("span", { style: { left: "2px", top: `${p.y - 14}px` } }, `${Math.abs(y).toFixed(g.digits)}°${y < 0 ? "S" : "N"}`));
     }
     fill(labels, spans);
   };
