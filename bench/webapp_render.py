@@ -1,8 +1,8 @@
 """Time to first render of the web app on a big job, in headless Chromium.
 
 Starts the service in this process (uvicorn on a free 127.0.0.1 port, a SQLite database in a
-temporary folder), plans a 206 ha field flown by the 10 L sprayer (``sprayer-10``, about
-500 sorties, tens of thousands of legs) through the public API, then opens the job's page
+temporary folder), plans a 206 ha field flown by the 10 L sprayer (``sprayer-10``, 461
+sorties, 2,645 legs) through the public API, then opens the job's page
 in Debian's Chromium (Playwright, WebGL on SwiftShader) several times:
 
 * empty cache: a new browser context per run;
