@@ -169,10 +169,8 @@ function addAreas(map) {
 
 function addLegs(map, count, kind) {
   const isLeg = ["==", ["get", "role"], "leg"];
-  // work: spray or camera on; for a delivery, legs carrying parcels (as mission.png draws)
-  const working = kind === "delivery"
-    ? [">", ["to-number", ["get", "payload_kg"], 0], 1e-9]
-    : ["any", ["to-boolean", ["get", "spraying"]], ["to-boolean", ["get", "camera"]]];
+  // the legs come merged (mapData): one feature per sortie and work/transit, "work" set
+  const working = ["==", ["get", "work"], true];
   const color = sortieColorExpression(count);
   const wide = kind === "delivery" ? 2.2 : 1.2;
   map.addLayer({ id: "legs-transit", type: "line", source: "mission", filter: ["all", isLeg, ["!", working]], paint: { "line-color": color, "line-width": wide, "line-dasharray": [2, 1.5], "line-opacity": 0.85 } });
@@ -219,19 +217,47 @@ function legLabels(kind) {
   return ["spraying (solid)", "transit, spray off (dashed)"];
 }
 
-/** The features with only the properties the map's styles and labels read (less for the
- * worker to copy and tile). */
-function slim(fc, kind) {
-  const keep = kind === "delivery" ? [...KEEP, "payload_kg"] : KEEP;
-  return {
-    type: "FeatureCollection",
-    features: fc.features.map((f) => {
-      const p = f.properties || {};
-      const q = {};
-      for (const k of keep) if (p[k] !== undefined) q[k] = p[k];
-      return { type: "Feature", properties: q, geometry: f.geometry };
-    }),
-  };
+/** Whether a leg is work (solid): spray or camera on; for a delivery, carrying parcels (as
+ * mission.png draws them). */
+function isWork(p, kind) {
+  if (kind === "delivery") return Number(p.payload_kg) > 1e-9;
+  return Boolean(p.spraying) || Boolean(p.camera);
+}
+
+/** What the map draws: the legs merged, one MultiLineString per sortie and work/transit
+ * (legs that continue one another joined into one line), with only `role`, `sortie` and
+ * `work`; the other features with only the properties the styles and labels read.  A plan's
+ * tens of thousands of legs become twice its sorties in features (less for MapLibre's worker
+ * to copy, tile and index, fewer line ends and dash restarts to draw). */
+export function mapData(fc, kind) {
+  const groups = new Map();
+  const features = [];
+  for (const f of fc.features) {
+    const p = f.properties || {};
+    const g = f.geometry;
+    if (p.role === "leg" && g && (g.type === "LineString" || g.type === "MultiLineString")) {
+      const work = isWork(p, kind);
+      const key = `${p.sortie}|${work}`;
+      let lines = groups.get(key);
+      if (!lines) {
+        lines = [];
+        groups.set(key, lines);
+        features.push({ type: "Feature", properties: { role: "leg", sortie: p.sortie, work }, geometry: { type: "MultiLineString", coordinates: lines } });
+      }
+      for (const c of g.type === "LineString" ? [g.coordinates] : g.coordinates) {
+        if (!c.length) continue;
+        const last = lines[lines.length - 1];
+        const end = last && last[last.length - 1];
+        if (end && end[0] === c[0][0] && end[1] === c[0][1]) for (let i = 1; i < c.length; i++) last.push(c[i]);
+        else lines.push(c.slice());
+      }
+      continue;
+    }
+    const q = {};
+    for (const k of KEEP) if (p[k] !== undefined) q[k] = p[k];
+    features.push({ type: "Feature", properties: q, geometry: g });
+  }
+  return { type: "FeatureCollection", features };
 }
 
 /** Draw a job's mission.geojson; returns a controller to highlight and select sorties. */
@@ -240,7 +266,7 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
   const [w, s, e, n] = bbox(fc);
   map.airwork.origin = [(w + e) / 2, (s + n) / 2];
   performance.mark("aw:source");
-  map.addSource("mission", { type: "geojson", data: slim(fc, kind), buffer: 16, tolerance: 1 });
+  map.addSource("mission", { type: "geojson", data: mapData(fc, kind), buffer: 16, tolerance: 1 });
   map.addSource("photos", { type: "geojson", data: photoPoints(fc) });
   addAreas(map);
   addLegs(map, count, kind);
