@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from . import browser as chromium_helpers
+from airwork.testing import browser as chromium_helpers
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"

@@ -1,7 +1,8 @@
-"""A real browser for the web app's end-to-end tests: Debian's ``chromium`` (installed with
-apt-get when missing and we are root, as :mod:`tests.service.pgserver` does for
-PostgreSQL), driven by Playwright for Python, and the service served by uvicorn in a
-background thread on a free port."""
+"""A real browser for the web app's end-to-end tests and its benchmark: Debian's
+``chromium`` (installed with apt-get when missing and we are root, as the tests'
+``pgserver`` does for PostgreSQL) with the flags it needs headless and offline, driven by
+Playwright for Python, and the service served by uvicorn in a background thread on a free
+port."""
 
 from __future__ import annotations
 
