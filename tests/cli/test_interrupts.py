@@ -150,6 +150,47 @@ def test_ctrl_c_while_importing_is_one_line(tmp_path):
     assert quiet >= 1
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_inside_a_callback_python_calls_from_c_still_interrupts(sig):
+    """A signal whose handler runs inside a weakref callback (as the import lock's is, the
+    case CI met): Python cannot raise there and would print "Exception ignored in ..." with
+    a traceback and carry on.  The command must still stop: one line, exit 130."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, time, weakref
+        from airwork.cli import main as cli
+
+        class Thing:
+            pass
+
+        def callback(_):
+            os.kill(os.getpid(), {int(sig)})
+            t = time.monotonic() + 0.5
+            while time.monotonic() < t:  # the handler runs here, inside the callback
+                pass
+
+        def command(**_):
+            thing = Thing()
+            ref = weakref.ref(thing, callback)
+            del thing
+            for _ in range(400):  # 4 s unless the interrupt comes again
+                time.sleep(0.01)
+            print("finished", ref)
+            return 0
+
+        cli.app.main = command
+        cli.main([], restore_signals=False)
+        """
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in p.stderr and "Exception ignored" not in p.stderr, p.stderr
+    assert "finished" not in p.stdout
+    assert p.returncode == 130, p.stderr
+    assert p.stderr.strip() == "airwork: interrupted; no output was left half-written"
+
+
 def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path):
     """While a run holds the folder (here this test process), another is refused with one
     line naming the holder, and writes nothing."""

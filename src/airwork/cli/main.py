@@ -15,6 +15,7 @@ if __name__ == "__main__":  # ``python -m airwork.cli.main``: Ctrl-C while impor
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -93,10 +94,37 @@ app.add_command(
 )
 
 
+_REDELIVER_S = 0.01
+"""How long after an interrupt was swallowed it is delivered again (s): long enough for
+Python to have left the callback that swallowed it."""
+
+
 def _interrupt(signum, frame) -> None:  # pragma: no cover - signal handler
     """SIGINT and SIGTERM interrupt the command where it is (``finally`` blocks run: the
     writer removes its temporary folder and lock)."""
-    raise KeyboardInterrupt
+    raise KeyboardInterrupt(signum)
+
+
+def _unraisable(hook_args) -> None:
+    """``sys.unraisablehook`` while a command runs.  An interrupt that lands inside a
+    callback Python calls from C (a weakref callback of the import lock, a ``__del__``)
+    cannot propagate: Python would print it as "Exception ignored in ..." with a traceback
+    and carry on as if no signal had come.  Instead, print nothing and send the same
+    signal to the main thread again a moment later, when it is back in ordinary code."""
+    exc = hook_args.exc_value
+    if not isinstance(exc, KeyboardInterrupt):
+        sys.__unraisablehook__(hook_args)
+        return
+    signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+    main_id = threading.main_thread().ident
+
+    def again() -> None:
+        if signal.getsignal(signum) is _interrupt and main_id is not None:
+            signal.pthread_kill(main_id, signum)
+
+    timer = threading.Timer(_REDELIVER_S, again)
+    timer.daemon = True
+    timer.start()
 
 
 def _exit_code(exc: BaseException) -> int | None:
@@ -129,8 +157,10 @@ def main(argv: Sequence[str] | None = None, *, restore_signals: bool | None = No
     """
     restore = argv is not None if restore_signals is None else restore_signals
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous_hook = sys.unraisablehook
     for s in previous:
         signal.signal(s, _interrupt)
+    sys.unraisablehook = _unraisable
     try:
         code = app.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except KeyboardInterrupt:
@@ -148,6 +178,8 @@ def main(argv: Sequence[str] | None = None, *, restore_signals: bool | None = No
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler if restore else signal.SIG_IGN)
+        if restore:
+            sys.unraisablehook = previous_hook
     if code == INTERRUPTED:
         sys.stderr.write("airwork: interrupted; no output was left half-written\n")
         if not restore:
