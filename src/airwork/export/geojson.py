@@ -46,9 +46,11 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
           ``spraying``, ``camera``, ``altitude_start_m`` and ``altitude_m`` (end) [m],
           ``altitude_ref``, ``speed_mps`` [m/s], ``distance_m`` [m], ``climb_m`` [m],
           ``time_s`` [s], ``energy_wh`` [Wh], ``battery_frac`` [-], ``payload_kg`` (start)
-          and ``payload_end_kg`` [kg].  Take-off and landing legs are vertical: both points
-          have the same lon/lat;
-        * one ``Point`` per station, ``role`` ``"station"``, ``station`` (from 0);
+          and ``payload_end_kg`` [kg], ``station`` and ``landing_station`` (the indices of
+          the sortie's take-off and landing stations, from 0).  Take-off and landing legs
+          are vertical: both points have the same lon/lat;
+        * one ``Point`` per station, ``role`` ``"station"``, ``station`` (from 0) and
+          ``name`` (the site's name for it, else ``station N`` counting from 1);
         * every ``mission.features`` item with ``role`` and its own properties made
           JSON-safe (see :func:`json_safe`);
 
@@ -84,6 +86,8 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
                 "battery_frac": leg.battery_frac,
                 "payload_kg": leg.payload_kg,
                 "payload_end_kg": leg.payload_end_kg,
+                "station": int(sortie.station_index),
+                "landing_station": int(sortie.landing_station_index),
             }
             features.append(_feature({"type": "LineString", "coordinates": coords}, properties))
 
@@ -91,7 +95,8 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
         lon, lat = _lonlat(mission, np.asarray(mission.stations, dtype=float).reshape(-1, 2))
         for j in range(len(lon)):
             point = {"type": "Point", "coordinates": [float(lon[j]), float(lat[j])]}
-            features.append(_feature(point, {"role": "station", "station": j}))
+            props = {"role": "station", "station": j, "name": mission.station_name(j)}
+            features.append(_feature(point, props))
 
     for feature in mission.features:
         geometry = mission.frame.geometry_to_lonlat(feature.geometry)

@@ -72,7 +72,7 @@ def to_kml(mission: Mission) -> str:
         lon, lat = _lonlat(mission, xy)
         for j in range(len(lon)):
             placemark = _sub(doc, "Placemark")
-            _sub(placemark, "name", f"Station {j}")
+            _sub(placemark, "name", mission.station_name(j))
             _sub(placemark, "styleUrl", f"#{_STATION_STYLE}")
             point = _sub(placemark, "Point")
             _sub(point, "coordinates", _coords([(lon[j], lat[j])]))

@@ -112,7 +112,11 @@ def run_job(
     )
     say(0.08, "planning")
     planned, mission, block = _plan_and_check(req, job_kind, site, choices, params, conditions, say)
-    mission = replace(mission, meta={**mission.meta, "planned_wind": _wind_record(site.wind)})
+    mission = replace(
+        mission,
+        meta={**mission.meta, "planned_wind": _wind_record(site.wind)},
+        station_names=station_names(mission, site),
+    )
     say(0.9, "rendering outputs")
     files, summary = _render(req, job_kind, planned, mission, block)
     notes = (*site.notes, *_ignored(site, job_kind), *planned.notes)
@@ -171,6 +175,39 @@ def read_site(req: JobRequest, job_kind: MissionKind) -> Site:
         wind=Wind(c.wind_mps, c.wind_from_deg, tuple(tuple(b) for b in c.wind_bands)),
         unlabelled=req.site.unlabelled,
     )
+
+
+_SAME_POINT_M = 1e-3
+"""Planners copy the site's station and hub points into the mission: a mission station
+this close to one is that feature (a copy of its coordinates, not a guess). [m]"""
+
+
+def station_names(mission: Mission, site: Site) -> tuple[str | None, ...]:
+    """The name (``name``, else ``id``) of the site's station or hub that each of the
+    mission's stations is; None for a station the planner placed itself (no station given,
+    a batch parcel's edge point) or a feature with no name; empty when none has a name."""
+    named = [
+        (f.geometry.x, f.geometry.y, _feature_name(f.properties))
+        for f in site.of("station", "hub")
+        if f.geometry.geom_type == "Point"
+    ]
+    names: list[str | None] = []
+    for x, y in mission.stations:
+        names.append(
+            next(
+                (n for fx, fy, n in named if math.hypot(fx - x, fy - y) <= _SAME_POINT_M),
+                None,
+            )
+        )
+    return tuple(names) if any(names) else ()
+
+
+def _feature_name(props: dict[str, Any]) -> str | None:
+    for key in ("name", "id"):
+        value = props.get(key)
+        if value is not None and str(value).strip():
+            return str(value)
+    return None
 
 
 def _ignored(site: Site, job_kind: MissionKind) -> list[str]:

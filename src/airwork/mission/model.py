@@ -220,6 +220,9 @@ class Mission:
         Share of usable energy kept for landing. [-]
     stations : tuple of (x, y)
         Take-off/landing/refill points. [m]
+    station_names : tuple of (str or None)
+        The name of each station (``name``, else ``id``, of the site's station or hub it
+        is), None for one the planner placed itself; empty when nobody named them.
     home_amsl_m : float
         Ground elevation of the first station above mean sea level. [m]
     geofence : shapely Polygon or None
@@ -256,6 +259,19 @@ class Mission:
     vehicle: str = "quadrotor"
     aircraft: Aircraft | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    station_names: tuple[str | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.station_names and len(self.station_names) != len(self.stations):
+            raise ValueError(
+                f"station_names has {len(self.station_names)} names for "
+                f"{len(self.stations)} stations"
+            )
+
+    def station_name(self, index: int) -> str:
+        """The name of station ``index`` (from 0): its own, else ``station N`` (from 1)."""
+        own = self.station_names[index] if index < len(self.station_names) else None
+        return own if own else f"station {index + 1}"
 
     @classmethod
     def flown_by(cls, aircraft: Aircraft, **fields: Any) -> Mission:

@@ -21,7 +21,8 @@ def _station_name(props: dict[str, Any], index: int) -> str:
 
 
 def _nearest(point: list[float], stations: list[tuple[str, list[float]]]) -> str | None:
-    """The station nearest ``point`` (lon, lat), within 200 m."""
+    """The station nearest ``point`` (lon, lat), within 200 m: only for outputs written
+    before legs carried their station's index."""
     best, best_d = None, 200.0
     lat0 = math.radians(point[1])
     for name, (lon, lat) in stations:
@@ -61,17 +62,23 @@ def sortie_table(
     ``work_distance_m`` (spraying or photographing), ``energy_wh``, ``battery_pct`` (of the
     battery's usable energy, the sum of the legs' shares), ``payload_kg`` (at take-off),
     ``released_kg`` (payload sprayed, spread or dropped), ``liquid_l`` (product of a spray
-    or spread sortie from the summary; else None), ``station`` (the nearest station or hub
-    to the take-off point, by name) and ``drone`` (delivery fleets; else None).
+    or spread sortie from the summary; else None), ``station`` (the name of the station
+    the sortie takes off from: the leg's ``station`` index, else, in outputs older than
+    that, the nearest station or hub to the take-off point) and ``drone`` (delivery fleets;
+    else None).
     """
     stations: list[tuple[str, list[float]]] = []
+    by_index: dict[int, str] = {}
     rows: dict[int, dict[str, Any]] = {}
     for f in features:
         props = f.get("properties") or {}
         geom = f.get("geometry") or {}
         role = props.get("role")
         if role in ("station", "hub") and geom.get("type") == "Point":
-            stations.append((_station_name(props, len(stations)), geom["coordinates"][:2]))
+            name = _station_name(props, len(stations))
+            stations.append((name, geom["coordinates"][:2]))
+            if role == "station" and isinstance(props.get("station"), int):
+                by_index[props["station"]] = name
             continue
         if role != "leg" or not isinstance(props.get("sortie"), int):
             continue
@@ -89,6 +96,7 @@ def sortie_table(
                 "released_kg": 0.0,
                 "payload_kg": float(props.get("payload_kg") or 0.0),
                 "_start": _first_point(geom),
+                "_station": props.get("station"),
             }
         row["legs"] += 1
         row["time_s"] += float(props.get("time_s") or 0.0)
@@ -109,8 +117,11 @@ def sortie_table(
     out = []
     for n in sorted(rows):
         row = rows[n]
-        start = row.pop("_start")
-        row["station"] = _nearest(start, stations) if start and stations else None
+        start, index = row.pop("_start"), row.pop("_station")
+        if isinstance(index, int):
+            row["station"] = by_index.get(index, f"station {index + 1}")
+        else:
+            row["station"] = _nearest(start, stations) if start and stations else None
         row["drone"] = drones.get(n)
         for key in ("time_s", "distance_m", "work_distance_m", "energy_wh", "battery_pct"):
             row[key] = round(row[key], 1)

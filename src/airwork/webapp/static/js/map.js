@@ -190,15 +190,18 @@ function addPoints(map) {
 }
 
 function nameMarkers(ml, map, fc) {
-  const named = fc.features.filter((f) => f.geometry && f.geometry.type === "Point" && ["station", "hub", "tower"].includes((f.properties || {}).role));
-  // the plan repeats the site's stations unnamed: label those only when none has a name
+  const points = fc.features.filter((f) => f.geometry && f.geometry.type === "Point" && ["station", "hub", "tower"].includes((f.properties || {}).role));
+  // the plan's own station points (with a `station` index) carry the site's name for each
+  // station or hub, or "station N": label those, not the site's features at the same spot
+  const planned = points.some((f) => Number.isInteger(f.properties.station));
+  const named = planned ? points.filter((f) => f.properties.role === "tower" || Number.isInteger(f.properties.station)) : points;
   const anyNamed = named.some((f) => f.properties.role !== "tower" && (f.properties.name ?? f.properties.id) != null);
   let stationIndex = 0;
   for (const f of named.slice(0, 300)) {
     const p = f.properties;
     let name = p.name ?? p.id;
     if (name === undefined || name === null) {
-      if (anyNamed) continue;
+      if (anyNamed && !planned) continue;
       name = p.role === "station" ? `station ${(p.station ?? stationIndex) + 1}` : p.role;
     }
     if (p.role === "station") stationIndex += 1;
