@@ -455,6 +455,36 @@ def test_draw_edit_and_upload_a_site(browser, web):
     assert items.nth(3).get_attribute("aria-selected") == "true"
     page.keyboard.press("Delete")
     assert items.count() == 3
+    # undo brings the obstacle back with its vertices, redo deletes it again; so do the keys
+    page.click("#draw-undo")
+    assert items.count() == 4
+    assert "obstacle (3 vertices)" in items.nth(3).inner_text()
+    page.click("#draw-redo")
+    assert items.count() == 3
+    page.focus(".map canvas")
+    page.keyboard.press("Control+z")
+    assert items.count() == 4
+    page.keyboard.press("Control+Shift+z")
+    assert items.count() == 3
+    # two undos take back the deletion and then the drawing; redo replays both
+    page.click("#draw-undo")
+    page.click("#draw-undo")
+    assert items.count() == 3
+    assert "obstacle" not in " ".join(items.all_inner_texts())
+    page.click("#draw-redo")
+    assert items.count() == 4
+    page.click("#draw-redo")
+    assert items.count() == 3
+    # a new change after an undo clears what could be redone
+    page.click("#draw-undo")
+    assert items.count() == 4
+    items.nth(3).focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Delete")
+    assert items.count() == 3
+    page.click("#draw-redo")
+    assert items.count() == 3
+    assert "Nothing to redo" in page.inner_text("#draw-message")
     items.nth(0).click()
     _handles(page, 3)
     shot(page, "draw.png")
@@ -466,6 +496,7 @@ def test_draw_edit_and_upload_a_site(browser, web):
         " return f(u, o) } }"
     )
     page.click("#draw-upload")
+    page.wait_for_function("() => window.sentFiles.length > 0")
     sent = json.loads(page.evaluate("window.sentFiles.at(-1)"))
     props = [f["properties"] for f in sent["features"]]
     assert [p["role"] for p in props] == ["field", "station", "line"]

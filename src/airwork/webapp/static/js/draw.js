@@ -18,6 +18,7 @@ const ROLES_OF = { Polygon: AREAS, LineString: LINES, Point: POINTS };
 const MIN_VERTICES = { Polygon: 3, LineString: 2, Point: 1 };
 const LABEL = { line: "power line", no_spray: "no-spray zone", no_fly: "no-fly zone", right_of_way: "right of way" };
 const HANDLE_PX = 7;
+const HISTORY = 200; // changes kept for undo
 
 /** The properties the readers expect of a role (src/airwork/site/roles.py). */
 function propsFor(role, name, height, serial) {
@@ -59,6 +60,9 @@ export async function drawView(view) {
   let drag = null;
   let swallowClick = false;
   const labels = [];
+  const past = []; // snapshots before each change: {features, serial}
+  const future = []; // snapshots undone, for redo
+  let lastChange = null; // a change that merges into the one before (typing a name)
   let map = null;
   let ml = null;
 
@@ -77,6 +81,33 @@ export async function drawView(view) {
   const addBtn = h("button", { type: "button", id: "draw-mode-add", "aria-pressed": "true", onclick: () => setMode("add") }, "Add shapes");
   const selBtn = h("button", { type: "button", id: "draw-mode-select", "aria-pressed": "false", onclick: () => setMode("select") }, "Select and edit");
   const say = (text, bad = false) => { message.className = bad ? "error" : "hint"; message.textContent = text; };
+
+  // ---------------------------------------------------------------- undo and redo
+  function remember(merge = null) {
+    if (merge !== null && merge === lastChange) return;
+    lastChange = merge;
+    past.push({ features: structuredClone(features), serial });
+    if (past.length > HISTORY) past.shift();
+    future.length = 0;
+  }
+
+  function travel(from, to, done) {
+    if (!from.length) return say(`Nothing to ${done === "Undid" ? "undo" : "redo"}.`);
+    to.push({ features: structuredClone(features), serial });
+    const state = from.pop();
+    features.splice(0, features.length, ...state.features);
+    serial = state.serial;
+    lastChange = null;
+    say(`${done} the last change (${features.length} shape${features.length === 1 ? "" : "s"}).`);
+    select(selected < features.length ? selected : -1);
+  }
+
+  function undo() {
+    if (draft.length) { draft.pop(); say("Removed the last vertex of the shape being drawn."); return render(); }
+    travel(past, future, "Undid");
+  }
+
+  const redo = () => travel(future, past, "Redid");
 
   function setMode(m) {
     mode = m;
@@ -106,6 +137,7 @@ export async function drawView(view) {
       if (draft.length) say(`A ${type === "Polygon" ? "polygon needs at least 3" : "line needs at least 2"} vertices.`, true);
       return;
     }
+    remember();
     serial += 1;
     features.push({ type, coords, properties: propsFor(role.value, name.value.trim(), height.value, serial) });
     draft = [];
@@ -116,6 +148,7 @@ export async function drawView(view) {
   function addAt(c) {
     const type = GEOMETRY(role.value);
     if (type === "Point") {
+      remember();
       serial += 1;
       features.push({ type, coords: [c], properties: propsFor(role.value, name.value.trim(), height.value, serial) });
       select(features.length - 1);
@@ -129,6 +162,7 @@ export async function drawView(view) {
   function removeShape(i) {
     if (i < 0 || i >= features.length) return;
     const gone = describe(features[i]);
+    remember();
     features.splice(i, 1);
     say(`Deleted ${gone}.`);
     select(-1);
@@ -141,6 +175,7 @@ export async function drawView(view) {
       say(f.type === "Point" ? "A point has one vertex: delete the shape instead." : `A ${f.type === "Polygon" ? "polygon keeps at least 3" : "line keeps at least 2"} vertices: delete the shape instead.`, true);
       return;
     }
+    remember();
     f.coords.splice(v, 1);
     say(`Deleted vertex ${v + 1} of ${describe(f)}.`);
     select(i, -1);
@@ -149,6 +184,7 @@ export async function drawView(view) {
   function setRole(i, r) {
     const f = features[i];
     const old = f.properties;
+    remember();
     f.properties = propsFor(r, old.name || "", old.height_m ?? height.value, serial);
     if (old.id && !old.name && (r === "order" || r === "hub")) f.properties.id = old.id;
     render();
@@ -157,6 +193,7 @@ export async function drawView(view) {
   function rename(i, text) {
     const f = features[i];
     const keepId = f.properties.id && f.properties.id !== f.properties.name ? f.properties.id : null;
+    remember(`name ${i}`);
     f.properties = propsFor(f.properties.role, text.trim(), f.properties.height_m ?? height.value, serial);
     if (keepId && !text.trim()) f.properties.id = keepId;
     renderMap();
@@ -197,7 +234,7 @@ export async function drawView(view) {
     const nameIn = h("input", { id: "draw-sel-name", value: p.name || "", oninput: (e) => rename(i, e.target.value) });
     const tall = TALL.includes(p.role);
     const heightIn = tall ? h("input", { id: "draw-sel-height", type: "number", min: 0, step: "any", value: p.height_m,
-      onchange: (e) => { if (Number(e.target.value) > 0) { p.height_m = Number(e.target.value); renderList(); } } }) : null;
+      onchange: (e) => { if (Number(e.target.value) > 0) { remember(); p.height_m = Number(e.target.value); renderList(); } } }) : null;
     fill(editor, h("section", { class: "card editor", "aria-labelledby": "t-sel" },
       h("h3", { id: "t-sel" }, `Selected: ${describe(f)}`),
       f.type === "Point" ? h("p", { class: "hint" }, "Drag the point to move it.")
@@ -289,7 +326,8 @@ export async function drawView(view) {
       h("div", {}, h("label", { for: "draw-name" }, "Name"), name),
       h("div", {}, h("label", { for: "draw-height" }, "Height (m, obstacles, towers, lines)"), height)),
     h("p", { class: "toolbar" }, h("button", { type: "button", onclick: finish }, "Finish the shape"),
-      h("button", { type: "button", onclick: () => { if (draft.length) { draft.pop(); render(); } else removeShape(features.length - 1); } }, "Undo"),
+      h("button", { type: "button", id: "draw-undo", title: "Undo (Ctrl+Z)", onclick: undo }, "Undo"),
+      h("button", { type: "button", id: "draw-redo", title: "Redo (Ctrl+Shift+Z or Ctrl+Y)", onclick: redo }, "Redo"),
       h("button", { type: "button", class: "primary", id: "draw-upload", onclick: upload }, "Upload as a site")),
     message, out,
     h("h3", { id: "t-draw-list" }, "Drawn shapes"), list, editor,
@@ -297,7 +335,13 @@ export async function drawView(view) {
     h("p", {}, h("button", { type: "button", onclick: () => map.jumpTo({ center: [Number(lon.value), Number(lat.value)], zoom: 16 }) }, "Go")));
   fill(view, h("div", { class: "split", "data-view": "draw" }, wrap, side));
   view.querySelector("[data-view=draw]").addEventListener("keydown", (e) => {
-    if (e.key === "Escape") {
+    const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(e.target.tagName);
+    const key = e.key.toLowerCase();
+    if ((e.ctrlKey || e.metaKey) && !typing && (key === "z" || key === "y")) {
+      e.preventDefault();
+      if (key === "y" || e.shiftKey) redo();
+      else undo();
+    } else if (e.key === "Escape") {
       if (draft.length) cancelDraft();
       else if (selected >= 0) select(-1);
     } else if (e.key === "Enter" && e.target === el.querySelector("canvas")) finish();
@@ -343,6 +387,7 @@ export async function drawView(view) {
   };
   const moveDrag = (e) => {
     if (!drag) return;
+    if (!drag.moved) remember();
     drag.moved = true;
     features[selected].coords[drag.v] = [e.lngLat.lng, e.lngLat.lat];
     renderMap();
@@ -372,6 +417,7 @@ export async function drawView(view) {
     const hit = handleAt(e.point);
     if (hit && hit.properties.h === "mid") {
       const v = hit.properties.v + 1;
+      remember();
       features[selected].coords.splice(v, 0, hit.geometry.coordinates);
       say(`Inserted vertex ${v + 1}.`);
       return select(selected, v);
