@@ -93,3 +93,30 @@ def test_sortie_rows_name_stations_and_drones():
     assert rows[1]["station"] == "H1" and rows[1]["drone"] == "H1/delivery-hex#1"
     assert rows[0]["released_kg"] == 1.0 and rows[0]["battery_pct"] == 2.0
     assert rows[0]["liquid_l"] is None  # no per-sortie product in the summary
+
+
+def test_the_map_colours_sorties_as_mission_png_does():
+    """colors.js's lists are style.py's qualitative colours and its sequential map, so a
+    plan looks the same on the web map and in mission.png."""
+    import re
+    from importlib import resources
+
+    import matplotlib
+    import numpy as np
+    from matplotlib.colors import to_hex
+
+    from airwork.plotting.style import LEGEND_SORTIES, QUALITATIVE, SEQUENTIAL
+
+    js = (resources.files("airwork.webapp") / "static" / "js" / "colors.js").read_text()
+
+    def hex_list(name: str) -> list[str]:
+        body = re.search(rf"export const {name} = \[(.*?)\];", js, re.S)
+        assert body, name
+        return re.findall(r'"(#[0-9a-f]{6})"', body.group(1))
+
+    assert int(re.search(r"export const LEGEND_SORTIES = (\d+);", js).group(1)) == LEGEND_SORTIES
+    assert hex_list("QUALITATIVE") == [c.lower() for c in QUALITATIVE]
+    ramp = hex_list("RAMP")
+    cmap = matplotlib.colormaps[SEQUENTIAL]
+    assert ramp == [to_hex(cmap(t)) for t in np.linspace(0.0, 1.0, len(ramp))]
+    assert len(ramp) >= 9

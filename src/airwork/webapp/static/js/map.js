@@ -1,7 +1,7 @@
 // The map: MapLibre GL JS (vendored), an optional raster basemap, a scale bar, a graticule
 // with labels, the cursor's lat/lon and local metres, and a job's layers.
 import { h, fill, num } from "./dom.js";
-import { sortieColorExpression, rampCss } from "./colors.js";
+import { distinct, rampCss, sortieColor, sortieColorExpression } from "./colors.js";
 
 let maplibre;
 /** MapLibre's module (loaded once). */
@@ -310,14 +310,16 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
   return ctl;
 }
 
-/** The legend: the sortie ramp, work vs transit, areas and points. */
+/** The legend: the sorties (one entry each up to 12, else the ramp), work vs transit, areas and points. */
 export function legend(count, kind, open = true) {
   const line = (cls, label) => h("div", { class: "row" }, h("span", { class: cls }), label);
   const box = (color, label) => h("div", { class: "row" }, h("span", { class: "swatch", style: { background: color } }), label);
   return h("details", { class: "legend", open, "aria-label": "Map legend" },
     h("summary", {}, h("strong", {}, `Legend: sorties 1–${count} (by order)`)),
-    h("div", { class: "ramp", style: { background: rampCss() } }),
-    h("div", { class: "row", style: { justifyContent: "space-between" } }, h("span", {}, "first"), h("span", {}, "last")),
+    ...(distinct(count)
+      ? Array.from({ length: count }, (_, i) => box(sortieColor(i + 1, count), `sortie ${i + 1}`))
+      : [h("div", { class: "ramp", style: { background: rampCss() } }),
+        h("div", { class: "row", style: { justifyContent: "space-between" } }, h("span", {}, "first"), h("span", {}, "last"))]),
     line("line", legLabels(kind)[0]),
     line("line dash", legLabels(kind)[1]),
     box(AREA_STYLE.field[0], "field / right of way"),
