@@ -1,6 +1,6 @@
-"""mission.png follows the map rules for every kind of job: sortie colours (distinct with a
-legend entry each up to 12, a sequential map with a colour bar beyond, by drone for a
-delivery day), every layer in the legend, names kept, longitude/latitude ticks, a scale bar,
+"""mission.png follows the map rules for every kind of job: sortie colours (one sequential
+colour-blind-safe map by flying order, with a legend entry each up to 12 and a colour bar
+beyond, by drone for a delivery day), every layer in the legend, names kept, longitude/latitude ticks, a scale bar,
 towers and vantage points, and a legend that stays inside the figure.
 
 Expected values are worked out here from the mission itself (features, waypoints, pyproj),
@@ -115,6 +115,9 @@ def test_up_to_12_sorties_get_one_distinct_legend_entry_each(missions, drawn):
     assert [t.split(":")[0] for t, _ in entries] == [f"sortie {i}" for i in range(1, n + 1)]
     rgba = [to_rgba(c) for _, c in entries]
     assert len(set(rgba)) == n
+    # sequential by flying order: cividis from its first colour to its last, evenly
+    expected = matplotlib.colormaps["cividis"](np.linspace(0.0, 1.0, n))
+    np.testing.assert_allclose(np.array(rgba), expected, atol=1e-6)
     # the legend's colours are the colours the legs are drawn in
     drawn_colours = {to_rgba(c) for c in _work_collection(ax).get_colors()}
     assert drawn_colours == set(rgba)

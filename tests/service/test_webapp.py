@@ -262,6 +262,17 @@ def test_delivery_day(browser, web, tmp_path):
     assert rendered(page, ["orders"]) > 0
     drones = page.locator("#sorties tbody tr td:nth-child(2)").all_inner_texts()
     assert all("delivery-hex" in d for d in drones)
+    # coloured by drone as in mission.png: one legend entry per drone, a trip's swatch
+    # is its drone's colour
+    legend = page.inner_text(".legend")
+    assert all(f"drone {d}" in legend for d in set(drones))
+    swatches = page.eval_on_selector_all(
+        "#sorties tbody tr td:first-child .swatch", "els => els.map(e => e.style.background)"
+    )
+    assert len(set(swatches)) == len(set(drones))
+    assert {(d, c) for d, c in zip(drones, swatches, strict=True)} == set(
+        dict(zip(drones, swatches, strict=True)).items()
+    )
     # one drone's trips highlighted together
     first = sorted(set(drones))[0]
     page.select_option("#drone", first)

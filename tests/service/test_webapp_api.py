@@ -96,8 +96,9 @@ def test_sortie_rows_name_stations_and_drones():
 
 
 def test_the_map_colours_sorties_as_mission_png_does():
-    """colors.js's lists are style.py's qualitative colours and its sequential map, so a
-    plan looks the same on the web map and in mission.png."""
+    """colors.js's ramp is style.py's sequential map sampled evenly, and it starts its
+    colour bar where style.py does, so a plan looks the same on the web map and in
+    mission.png."""
     import re
     from importlib import resources
 
@@ -105,18 +106,15 @@ def test_the_map_colours_sorties_as_mission_png_does():
     import numpy as np
     from matplotlib.colors import to_hex
 
-    from airwork.plotting.style import LEGEND_SORTIES, QUALITATIVE, SEQUENTIAL
+    from airwork.plotting.style import LEGEND_SORTIES, SEQUENTIAL, class_positions
 
     js = (resources.files("airwork.webapp") / "static" / "js" / "colors.js").read_text()
-
-    def hex_list(name: str) -> list[str]:
-        body = re.search(rf"export const {name} = \[(.*?)\];", js, re.S)
-        assert body, name
-        return re.findall(r'"(#[0-9a-f]{6})"', body.group(1))
-
     assert int(re.search(r"export const LEGEND_SORTIES = (\d+);", js).group(1)) == LEGEND_SORTIES
-    assert hex_list("QUALITATIVE") == [c.lower() for c in QUALITATIVE]
-    ramp = hex_list("RAMP")
+    body = re.search(r"export const RAMP = \[(.*?)\];", js, re.S)
+    ramp = re.findall(r'"(#[0-9a-f]{6})"', body.group(1))
     cmap = matplotlib.colormaps[SEQUENTIAL]
     assert ramp == [to_hex(cmap(t)) for t in np.linspace(0.0, 1.0, len(ramp))]
     assert len(ramp) >= 9
+    # classes sit evenly from the first colour to the last (one class: the middle)
+    assert class_positions(1) == [0.5] and class_positions(5) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert "key.count > 1 ? i / (key.count - 1) : 0.5" in js

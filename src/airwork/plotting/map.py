@@ -2,10 +2,10 @@
 
 The rules (the web app follows the same ones):
 
-* sorties are coloured by class in flying order (:mod:`airwork.plotting.style`): up to
-  :data:`LEGEND_SORTIES` classes in distinct colour-blind-safe colours with one legend
-  entry each, more on a sequential colour-blind-safe map with a colour bar instead of
-  legend entries; never a repeating palette; a delivery day is coloured by drone;
+* sorties are coloured by class in flying order (:mod:`airwork.plotting.style`) on a
+  sequential colour-blind-safe map: up to :data:`LEGEND_SORTIES` classes with one legend
+  entry each, more with a colour bar instead of legend entries; never a repeating palette;
+  a delivery day is coloured by drone;
 * work legs (spray on, camera on; for a delivery, legs carrying parcels) are solid,
   transits dashed and thinner, both in the legend; spray legs may be drawn as swath bands;
 * every layer drawn is in the legend (fields, obstacles, no-spray and no-fly zones,
@@ -39,9 +39,9 @@ from airwork.plotting.style import (
     LEGEND_SORTIES,
     PHOTO_STYLE,
     POINT_STYLE,
-    QUALITATIVE,
     SEQUENTIAL,
     ColourKey,
+    class_positions,
     colour_key,
 )
 
@@ -227,15 +227,16 @@ def _points(ax, mission: Mission) -> list:
 
 
 def _sortie_colours(key: ColourKey):
-    """(RGBA per class as an (n, 4) array, colour map, norm); no map when qualitative."""
+    """(RGBA per class as an (n, 4) array, colour map, norm); the map and norm only when
+    a colour bar is drawn."""
     import matplotlib
-    from matplotlib.colors import Normalize, to_rgba_array
+    from matplotlib.colors import Normalize
 
-    if not key.sequential:
-        return to_rgba_array(QUALITATIVE[: key.count]), None, None
     cmap = matplotlib.colormaps[SEQUENTIAL]
-    norm = Normalize(vmin=1, vmax=key.count)
-    return cmap(norm(np.arange(1, key.count + 1))), cmap, norm
+    colours = cmap(np.asarray(class_positions(key.count), dtype=float))
+    if not key.colour_bar:
+        return colours, None, None
+    return colours, cmap, Normalize(vmin=1, vmax=key.count)
 
 
 def _work_label(mission: Mission) -> tuple[str, str]:
@@ -300,7 +301,7 @@ def _sorties(ax, mission: Mission, key: ColourKey, swath_m: float | None):
 
     colours, cmap, norm = _sortie_colours(key)
     (work, wcol), (transit, tcol), (spray, scol), photos = _legs(mission, key, colours)
-    dense = key.sequential
+    dense = key.colour_bar
     work_label, transit_label = _work_label(mission)
     handles = []
     bands = bool(swath_m) and len(spray) > 0
@@ -478,10 +479,10 @@ def mission_figure(mission: Mission, *, swath_m: float | None = None, title: str
     no global state; save it with ``fig.savefig``)."""
     from matplotlib.figure import Figure
 
-    sequential = colour_key(mission).sequential
+    bar = colour_key(mission).colour_bar
     aspect = min(max(_data_aspect(mission), 0.2), 3.0)
     map_w = _map_width(aspect)
-    width = max(map_w + 1.1 + (1.2 if sequential else 0.0), 8.0)
+    width = max(map_w + 1.1 + (1.2 if bar else 0.0), 8.0)
     fig = Figure(figsize=(round(width, 2), 8.0), dpi=110)
     fig.set_layout_engine("constrained")
     ax = fig.add_subplot()

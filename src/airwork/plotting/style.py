@@ -1,10 +1,11 @@
 """The look of a mission map: layer styles and the colours of sorties (no matplotlib here).
 
 Sorties are coloured by *class*: one class per sortie, or for a delivery day one class per
-drone (its trips share its colour), in flying order. Up to :data:`LEGEND_SORTIES` classes
-get distinct qualitative colours (:data:`QUALITATIVE`) and one legend entry each; more get
-a sequential colour-blind-safe map (:data:`SEQUENTIAL`) by order, read on a colour bar.
-Never a cycling palette: two classes never share a colour by wrapping around.
+drone (its trips share its colour), in flying order, on a sequential colour-blind-safe map
+(:data:`SEQUENTIAL`) sampled evenly from the first class to the last (:func:`class_positions`).
+Up to :data:`LEGEND_SORTIES` classes get one legend entry each; more are read on a colour
+bar. Never a cycling palette: two classes never share a colour by wrapping around. The web
+app's ``js/colors.js`` follows the same rule (a test holds its stops to this map).
 """
 
 from __future__ import annotations
@@ -18,35 +19,25 @@ __all__ = [
     "AREA_STYLE",
     "LEGEND_SORTIES",
     "POINT_STYLE",
-    "QUALITATIVE",
     "SEQUENTIAL",
     "ColourKey",
+    "class_positions",
     "colour_key",
 ]
 
 LEGEND_SORTIES = 12
 """Most sortie (or drone) classes listed one by one in the legend; more get a colour bar."""
 
-QUALITATIVE = (
-    # Paul Tol's "muted" scheme (nine colours distinct to colour-blind readers) ...
-    "#332288",
-    "#CC6677",
-    "#117733",
-    "#88CCEE",
-    "#882255",
-    "#DDCC77",
-    "#44AA99",
-    "#AA4499",
-    "#999933",
-    # ... then three of Okabe and Ito's that none of those resemble
-    "#D55E00",
-    "#0072B2",
-    "#E69F00",
-)
-"""Colours of up to :data:`LEGEND_SORTIES` classes, in order (hex RGB)."""
-
 SEQUENTIAL = "cividis"
-"""Matplotlib colour map of more classes, by order (perceptually uniform, colour-blind safe)."""
+"""Matplotlib colour map of the classes, by order (perceptually uniform, colour-blind safe)."""
+
+
+def class_positions(count: int) -> list[float]:
+    """Where on :data:`SEQUENTIAL` (0-1) each of ``count`` classes sits: evenly from the
+    first to the last, the middle for a single class."""
+    if count <= 1:
+        return [0.5] * count
+    return [i / (count - 1) for i in range(count)]
 
 AREA_STYLE: dict[str, tuple[dict, str]] = {
     "field": ({"facecolor": "#e8f3dc", "edgecolor": "#4d7c2a", "linewidth": 1.2}, "field"),
@@ -117,7 +108,7 @@ class ColourKey:
         return len(self.names)
 
     @property
-    def sequential(self) -> bool:
+    def colour_bar(self) -> bool:
         """True when the classes are too many for a legend (colour bar instead)."""
         return self.count > LEGEND_SORTIES
 

@@ -1,6 +1,6 @@
 // Small canvas charts drawn here (no chart library): battery per sortie, and the battery
 // used along one sortie.
-import { sortieColor } from "./colors.js";
+import { colourKey, sortieColor } from "./colors.js";
 
 function setup(canvas) {
   const ratio = window.devicePixelRatio || 1;
@@ -39,16 +39,17 @@ function axes(ctx, box, yMax, yLabel, xLabel) {
   ctx.fillText(xLabel, box.x + box.w / 2, box.y + box.h + 26);
 }
 
-/** Bars of battery % per sortie (colour by sortie order), the selected one outlined. */
+/** Bars of battery % per sortie (coloured as on the map), the selected one outlined. */
 export function batteryChart(canvas, rows, selected) {
   const { ctx, w, h } = setup(canvas);
   const box = { x: 40, y: 8, w: w - 50, h: h - 44 };
   const yMax = Math.max(100, ...rows.map((r) => r.battery_pct || 0));
   axes(ctx, box, yMax, "battery used (%)", `sortie (1–${rows.length}); energy per sortie in the table (Wh)`);
   const bw = box.w / Math.max(1, rows.length);
+  const key = colourKey(rows);
   rows.forEach((r, i) => {
     const bh = ((r.battery_pct || 0) / yMax) * box.h;
-    ctx.fillStyle = sortieColor(r.sortie, rows.length);
+    ctx.fillStyle = sortieColor(key, r.sortie);
     ctx.fillRect(box.x + i * bw, box.y + box.h - bh, Math.max(1, bw - (bw > 3 ? 1 : 0)), bh);
     if (r.sortie === selected) {
       ctx.strokeStyle = "#000";

@@ -1,15 +1,11 @@
-// Sortie colours, the same rule as mission.png's (airwork.plotting.style): up to
-// LEGEND_SORTIES sorties get distinct colour-blind-safe colours (QUALITATIVE, in flying
-// order, one legend entry each); more get cividis, sequential and colour-blind safe,
-// interpolated by sortie order (sortie 1 dark blue ... last sortie yellow). Never a
-// cycling palette: two sorties never share a colour by wrapping around. The lists are
-// style.py's and matplotlib's (sampled evenly); tests/service/test_webapp_api.py holds
-// them equal.
+// Sortie colours, the rule mission.png follows (airwork.plotting.style): sorties are
+// coloured by class in flying order (one class per sortie, or per drone for a delivery
+// day, its trips sharing its colour) on cividis, a sequential colour-blind-safe map,
+// sampled evenly from the first class to the last. Up to LEGEND_SORTIES classes get a
+// legend entry each, more a colour bar. Never a cycling palette: two classes never share a
+// colour by wrapping around. RAMP is matplotlib's cividis sampled evenly;
+// tests/service/test_webapp_api.py holds it and LEGEND_SORTIES to style.py's.
 export const LEGEND_SORTIES = 12;
-export const QUALITATIVE = [
-  "#332288", "#cc6677", "#117733", "#88ccee", "#882255", "#ddcc77",
-  "#44aa99", "#aa4499", "#999933", "#d55e00", "#0072b2", "#e69f00",
-];
 export const RAMP = [
   "#00224e", "#083370", "#35456c", "#4f576c", "#666970", "#7d7c78",
   "#948e77", "#aea371", "#c8b866", "#e5cf52", "#fee838",
@@ -31,28 +27,43 @@ export function ramp(t) {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
-/** True when count sorties are told apart by distinct colours (else by the ramp). */
-export const distinct = (count) => count <= LEGEND_SORTIES;
+/**
+ * The colour classes of a plan's sortie rows (GET /jobs/{id}/sorties): by drone when every
+ * row names one (a delivery day; drones in order of their first trip), else one per sortie.
+ * Returns {noun, names, classOf: Map sortie -> class index, count, bar}.
+ */
+export function colourKey(rows) {
+  const byDrone = rows.length > 0 && rows.every((r) => r.drone);
+  const names = byDrone ? [...new Set(rows.map((r) => r.drone))] : rows.map((r) => String(r.sortie));
+  const index = new Map(names.map((n, i) => [n, i]));
+  const classOf = new Map(rows.map((r, i) => [r.sortie, byDrone ? index.get(r.drone) : i]));
+  return { noun: byDrone ? "drone" : "sortie", names, classOf, count: names.length, bar: names.length > LEGEND_SORTIES };
+}
 
-/** The colour of sortie n of 1..count. */
-export function sortieColor(n, count) {
-  if (distinct(count)) return QUALITATIVE[Math.min(QUALITATIVE.length, Math.max(1, n)) - 1];
-  return ramp((n - 1) / (count - 1));
+/** The colour of class i of a key. */
+export function classColor(key, i) {
+  return ramp(key.count > 1 ? i / (key.count - 1) : 0.5);
+}
+
+/** The colour of sortie n. */
+export function sortieColor(key, n) {
+  return classColor(key, key.classOf.get(n) ?? 0);
 }
 
 /** A MapLibre expression: the line colour from the feature's numeric "sortie". */
-export function sortieColorExpression(count) {
+export function sortieColorExpression(key) {
   const sortie = ["to-number", ["get", "sortie"], 1];
-  if (distinct(count)) {
-    const pairs = QUALITATIVE.slice(0, Math.max(1, count)).flatMap((c, i) => [i + 1, c]);
-    return ["match", sortie, ...pairs, QUALITATIVE[0]];
+  if (key.count <= 1) return classColor(key, 0);
+  if (key.noun === "drone") {
+    const pairs = [...key.classOf].flatMap(([n, i]) => [n, classColor(key, i)]);
+    return ["match", sortie, ...pairs, classColor(key, 0)];
   }
-  const stops = [];
-  RAMP.forEach((c, i) => stops.push(1 + ((count - 1) * i) / (RAMP.length - 1), c));
+  // one class per sortie, numbered 1..count in order: interpolate the stops
+  const stops = RAMP.flatMap((c, i) => [1 + ((key.count - 1) * i) / (RAMP.length - 1), c]);
   return ["interpolate", ["linear"], sortie, ...stops];
 }
 
-/** A CSS gradient of the ramp (for the legend). */
+/** A CSS gradient of the ramp (for the legend's colour bar). */
 export function rampCss() {
   return `linear-gradient(to right, ${RAMP.join(", ")})`;
 }

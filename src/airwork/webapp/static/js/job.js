@@ -8,10 +8,10 @@ import { emptyMap, loadPlan, planMap, summaryPairs } from "./plan.js";
 import { follow } from "./newjob.js";
 import { checkPanel } from "./check.js";
 
-function sortieTable(rows, kind, onSelect) {
+function sortieTable(rows, kind, key, onSelect) {
   const liquid = rows.some((r) => r.liquid_l !== null && r.liquid_l !== undefined);
   const cols = [
-    ["Sortie", (r) => [h("span", { class: "swatch", style: { background: sortieColor(r.sortie, rows.length) } }), String(r.sortie)]],
+    ["Sortie", (r) => [h("span", { class: "swatch", style: { background: sortieColor(key, r.sortie) } }), String(r.sortie)]],
     [kind === "delivery" ? "Drone" : "Station", (r) => r.drone || r.station || "–", "l"],
     ["Time", (r) => duration(r.time_s)],
     ["Dist. (km)", (r) => num(r.distance_m / 1000, 2)],
@@ -106,7 +106,7 @@ export async function jobView(view, jobId) {
     pick = batteryChart(chart, sorties, n);
     const r = sorties.find((x) => x.sortie === n);
     oneTitle.textContent = r ? `Sortie ${n}: ${duration(r.time_s)}, ${num(r.energy_wh, 0, "Wh")}, ${num(r.battery_pct, 1, "%")} of the battery` : oneTitle.textContent;
-    sortieChart(one, legs.get(n) || [], sortieColor(n, sorties.length));
+    sortieChart(one, legs.get(n) || [], sortieColor(plan.key, n));
     if (fly) {
       const pts = (legs.get(n) || []).length ? plan.fc.features.filter((f) => f.properties?.role === "leg" && f.properties.sortie === n).flatMap((f) => f.geometry.coordinates) : [];
       if (pts.length) {
@@ -116,7 +116,7 @@ export async function jobView(view, jobId) {
       }
     }
   };
-  table = sortieTable(sorties, job.kind, select);
+  table = sortieTable(sorties, job.kind, plan.key, select);
   const files = await filesLater;
   chart.addEventListener("click", (e) => { const n = pick(e.offsetX); if (n) select(n, true); });
   const compare = h("a", { class: "button", href: `#/compare/${encodeURIComponent(job.id)}/` }, "Compare with another plan");
@@ -136,5 +136,5 @@ export async function jobView(view, jobId) {
     checkPanel(job, files, () => map));
   pick = batteryChart(chart, sorties, null);
   performance.mark("aw:panel");
-  if (sorties.length) sortieChart(one, legs.get(sorties[0].sortie) || [], sortieColor(1, sorties.length));
+  if (sorties.length) sortieChart(one, legs.get(sorties[0].sortie) || [], sortieColor(plan.key, sorties[0].sortie));
 }

@@ -1,7 +1,7 @@
 // The map: MapLibre GL JS (vendored), an optional raster basemap, a scale bar, a graticule
 // with labels, the cursor's lat/lon and local metres, and a job's layers.
 import { h, fill, num } from "./dom.js";
-import { distinct, rampCss, sortieColor, sortieColorExpression } from "./colors.js";
+import { classColor, rampCss, sortieColorExpression } from "./colors.js";
 
 let maplibre;
 /** MapLibre's module (loaded once). */
@@ -167,11 +167,11 @@ function addAreas(map) {
   }
 }
 
-function addLegs(map, count, kind) {
+function addLegs(map, key, kind) {
   const isLeg = ["==", ["get", "role"], "leg"];
   // the legs come merged (mapData): one feature per sortie and work/transit, "work" set
   const working = ["==", ["get", "work"], true];
-  const color = sortieColorExpression(count);
+  const color = sortieColorExpression(key);
   const wide = kind === "delivery" ? 2.2 : 1.2;
   map.addLayer({ id: "legs-transit", type: "line", source: "mission", filter: ["all", isLeg, ["!", working]], paint: { "line-color": color, "line-width": wide, "line-dasharray": [2, 1.5], "line-opacity": 0.85 } });
   map.addLayer({ id: "legs-work", type: "line", source: "mission", filter: ["all", isLeg, working], layout: { "line-cap": "round" }, paint: { "line-color": color, "line-width": 2.6 } });
@@ -264,7 +264,7 @@ export function mapData(fc, kind) {
 }
 
 /** Draw a job's mission.geojson; returns a controller to highlight and select sorties. */
-export async function showMission(map, fc, { kind, count, onPick } = {}) {
+export async function showMission(map, fc, { kind, key, onPick } = {}) {
   const ml = await maplibreModule();
   const [w, s, e, n] = bbox(fc);
   map.airwork.origin = [(w + e) / 2, (s + n) / 2];
@@ -272,7 +272,7 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
   map.addSource("mission", { type: "geojson", data: mapData(fc, kind), buffer: 16, tolerance: 1 });
   map.addSource("photos", { type: "geojson", data: photoPoints(fc) });
   addAreas(map);
-  addLegs(map, count, kind);
+  addLegs(map, key, kind);
   addPoints(map);
   nameMarkers(ml, map, fc);
   if (Number.isFinite(w)) map.fitBounds([[w, s], [e, n]], { padding: 30, duration: 0 });
@@ -305,27 +305,31 @@ export async function showMission(map, fc, { kind, count, onPick } = {}) {
     performance.mark("aw:idle");
     map.getContainer().dataset.renderedMs = String(Math.round(performance.now()));
     map.getContainer().dataset.rendered = "mission";
-    map.getContainer().dataset.sorties = String(count);
+    map.getContainer().dataset.sorties = String(key.classOf.size);
   });
   return ctl;
 }
 
-/** The legend: the sorties (one entry each up to 12, else the ramp), work vs transit, areas and points. */
-export function legend(count, kind, open = true) {
+/** The legend: the sortie (or drone) colours, one entry each up to 12, else a colour bar;
+ * work vs transit; areas and points. `key` is colors.js's colourKey of the sortie rows. */
+export function legend(key, kind, open = true) {
   const line = (cls, label) => h("div", { class: "row" }, h("span", { class: cls }), label);
   const box = (color, label) => h("div", { class: "row" }, h("span", { class: "swatch", style: { background: color } }), label);
+  const what = key.noun === "drone" ? `drones 1–${key.count} (by first trip)` : `sorties 1–${key.count} (by order)`;
   return h("details", { class: "legend", open, "aria-label": "Map legend" },
-    h("summary", {}, h("strong", {}, `Legend: sorties 1–${count} (by order)`)),
-    ...(distinct(count)
-      ? Array.from({ length: count }, (_, i) => box(sortieColor(i + 1, count), `sortie ${i + 1}`))
-      : [h("div", { class: "ramp", style: { background: rampCss() } }),
-        h("div", { class: "row", style: { justifyContent: "space-between" } }, h("span", {}, "first"), h("span", {}, "last"))]),
+    h("summary", {}, h("strong", {}, `Legend: ${what}`)),
+    ...(key.bar
+      ? [h("div", { class: "ramp", style: { background: rampCss() } }),
+        h("div", { class: "row", style: { justifyContent: "space-between" } }, h("span", {}, `first ${key.noun}`), h("span", {}, `last ${key.noun}`))]
+      : key.names.map((n, i) => box(classColor(key, i), `${key.noun} ${n}`))),
     line("line", legLabels(kind)[0]),
     line("line dash", legLabels(kind)[1]),
-    box(AREA_STYLE.field[0], "field / right of way"),
+    box(AREA_STYLE.field[0], "field"),
+    kind === "powerline" ? box(AREA_STYLE.right_of_way[0], "right of way") : null,
     box(AREA_STYLE.no_spray[0], "no-spray zone"),
     box(AREA_STYLE.obstacle[0], "obstacle"),
     box(AREA_STYLE.no_fly[0], "no-fly zone"),
+    h("div", { class: "row" }, h("span", { class: "swatch", style: { background: "transparent", border: "1.5px dashed #000" } }), "geofence"),
     h("div", { class: "row" }, h("span", { class: "swatch", style: { background: "#fff", border: "3px solid #000", borderRadius: "50%" } }), "station / hub (named)"),
     kind === "powerline" ? box("#333", "tower; small dots: photo points") : null,
     kind === "delivery" ? box("#b3261e", "unserved order (white: served)") : null);

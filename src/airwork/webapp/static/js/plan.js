@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import { h, num } from "./dom.js";
 import { createMap, showMission, legend } from "./map.js";
 import { getConfig, statusLine } from "./app.js";
+import { colourKey } from "./colors.js";
 
 /** The job, its mission.geojson and its sortie table (404s propagate). */
 export async function loadPlan(jobId) {
@@ -17,14 +18,14 @@ export async function loadPlan(jobId) {
   performance.mark("aw:data");
   if (job.status !== "done") return { job };
   if (fc.e || table.e) throw fc.e || table.e;
-  return { job, fc: fc.v, sorties: table.v.sorties };
+  return { job, fc: fc.v, sorties: table.v.sorties, key: colourKey(table.v.sorties) };
 }
 
 /** A map of the plan in `wrap` (which gets the map, legend and graticule labels). */
 export async function planMap(wrap, plan, onPick, legendOpen = true, ready = null) {
   const map = await (ready || emptyMap(wrap, plan.job));
-  wrap.append(legend(plan.sorties.length, plan.job.kind, legendOpen));
-  const ctl = await showMission(map, plan.fc, { kind: plan.job.kind, count: plan.sorties.length, onPick });
+  wrap.append(legend(plan.key, plan.job.kind, legendOpen));
+  const ctl = await showMission(map, plan.fc, { kind: plan.job.kind, key: plan.key, onPick });
   return { map, ctl };
 }
 
