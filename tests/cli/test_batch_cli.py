@@ -48,6 +48,8 @@ def test_batch_plans_then_resumes(parcels, tmp_path):
         (["--kind", "powerline"], "kind"),
         (["--param", "swath_m=500"], "swath"),
         (["--season-start", "2027-04-01"], "season_end"),
+        (["--max-station-m", "0"], "max_station_m"),
+        (["--max-road-m", "-5"], "max_road_m"),
     ],
 )
 def test_batch_refusals_are_one_line(parcels, tmp_path, extra, message):
@@ -56,3 +58,16 @@ def test_batch_refusals_are_one_line(parcels, tmp_path, extra, message):
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "o" / "_stage").exists()
+
+
+def test_every_option_the_docs_name_is_an_option_of_the_command():
+    import re
+    from pathlib import Path
+
+
+    command = app.commands["batch"]
+    options = {o for p in command.params for o in p.opts if o.startswith("--")}
+    docs = (Path(__file__).parents[2] / "docs" / "batch.md").read_text()
+    named = set(re.findall(r"`(--[a-z][a-z0-9-]*[a-z0-9])`?[ =`]", docs))
+    assert len(named) > 15
+    assert named <= options, sorted(named - options)

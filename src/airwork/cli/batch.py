@@ -55,9 +55,15 @@ def batch(
     district_column: Annotated[str | None, typer.Option(help="Column of the district.")] = None,
     stations: Annotated[str | None, typer.Option(help="Station layer (points).")] = None,
     station_id_column: Annotated[str, typer.Option(help="Id column of --stations.")] = "id",
+    max_station_m: Annotated[
+        float, typer.Option(help="Farthest station of --stations a field takes (m).")
+    ] = 3000.0,
     roads: Annotated[
         str | None, typer.Option(help="Road layer: stations at the nearest road-side point.")
     ] = None,
+    max_road_m: Annotated[
+        float, typer.Option(help="Farthest road of --roads a field takes its station on (m).")
+    ] = 1000.0,
     districts: Annotated[str | None, typer.Option(help="District layer (polygons).")] = None,
     districts_name_column: Annotated[
         str, typer.Option(help="Name column of --districts.")
@@ -115,7 +121,9 @@ def batch(
             "district_column": district_column,
             "stations": stations,
             "station_id_column": station_id_column,
+            "max_station_m": max_station_m,
             "roads": roads,
+            "max_road_m": max_road_m,
             "districts": districts,
             "districts_name_column": districts_name_column,
             "crs": crs,
