@@ -64,7 +64,6 @@ def test_every_option_the_docs_name_is_an_option_of_the_command():
     import re
     from pathlib import Path
 
-
     command = app.commands["batch"]
     options = {o for p in command.params for o in p.opts if o.startswith("--")}
     docs = (Path(__file__).parents[2] / "docs" / "batch.md").read_text()

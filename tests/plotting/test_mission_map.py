@@ -1,7 +1,8 @@
 """mission.png follows the map rules for every kind of job: sortie colours (one sequential
 colour-blind-safe map by flying order, with a legend entry each up to 12 and a colour bar
-beyond, by drone for a delivery day), every layer in the legend, names kept, longitude/latitude ticks, a scale bar,
-towers and vantage points, and a legend that stays inside the figure.
+beyond, by drone for a delivery day), every layer in the legend, names kept,
+longitude/latitude ticks, a scale bar, towers and vantage points, and a legend that stays
+inside the figure.
 
 Expected values are worked out here from the mission itself (features, waypoints, pyproj),
 not from the plotting code's own tables.

@@ -150,7 +150,11 @@ def test_a_site_over_the_organisations_field_limit_is_refused(api):
             {"params": {"rate_l_per_ha": -1}},
             "spray --rate-l-per-ha = -1: must be a finite number of L/ha in (0, 1000]",
         ),
-        ({"params": {"swath": 3}}, "spray --swath = 3: Extra inputs are not permitted"),
+        (
+            {"params": {"swath": 3}},
+            "spray --swath: not a parameter of spray; did you mean --swath-m?",
+        ),
+        ({"params": {"swath_m": 6, "swath-m": 7}}, "spray --swath-m: given twice"),
         ({"aircraft": ["glider-9000"]}, "unknown aircraft 'glider-9000'"),
         ({"aircraft": ["/etc/passwd"]}, "unknown aircraft '/etc/passwd'"),
         ({"aircraft": ["sprayer-40", "sprayer-10"]}, "spray flies one aircraft, got 2"),

@@ -64,6 +64,7 @@ def parse_params(model: type[JobParams], values: dict[str, Any], kind: str) -> J
         One line per problem naming the parameter as the command line spells it
         (``--swath-m``), the value and the rule.
     """
+    values = _python_names(model, values, kind)
     try:
         return model.model_validate(values)
     except ValidationError as exc:
@@ -73,6 +74,31 @@ def parse_params(model: type[JobParams], values: dict[str, Any], kind: str) -> J
             return f"{kind} --{field.replace('_', '-')}"
 
         raise ParamError("; ".join(problems(exc, model, name))) from None
+
+
+def _python_names(model: type[JobParams], values: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The parameters under their Python names: the command line's spelling (``--swath-m``,
+    ``swath-m``) is accepted too; a name given twice or not a parameter of the kind is
+    refused, the unknown one with the names the kind has (and the likeliest meant)."""
+    import difflib
+
+    known = set(model.model_fields)
+    out: dict[str, Any] = {}
+    lines = []
+    for key, value in values.items():
+        name = key.lstrip("-").replace("-", "_") if isinstance(key, str) else key
+        flag = f"--{str(name).replace('_', '-')}"
+        if name in out:
+            lines.append(f"{kind} {flag}: given twice")
+        elif name not in known:
+            near = difflib.get_close_matches(str(name), sorted(known), n=1)
+            hint = f"; did you mean --{near[0].replace('_', '-')}?" if near else ""
+            flags = ", ".join(f"--{k.replace('_', '-')}" for k in sorted(known))
+            lines.append(f"{kind} {flag}: not a parameter of {kind}{hint} (known: {flags})")
+        out[name] = value
+    if lines:
+        raise ParamError("; ".join(lines))
+    return out
 
 
 @dataclass(frozen=True)

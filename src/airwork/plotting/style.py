@@ -39,6 +39,7 @@ def class_positions(count: int) -> list[float]:
         return [0.5] * count
     return [i / (count - 1) for i in range(count)]
 
+
 AREA_STYLE: dict[str, tuple[dict, str]] = {
     "field": ({"facecolor": "#e8f3dc", "edgecolor": "#4d7c2a", "linewidth": 1.2}, "field"),
     "obstacle": (
