@@ -346,3 +346,34 @@ def test_dem_not_covering_the_line_refused(tmp_path):
     assert res.exit_code == 1, res.output
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_the_wind_is_planned_and_the_check_agrees_with_the_plan(tmp_path):
+    """Issue 10: the power line is priced in the job's wind, as every kind is. In a 12 m/s
+    crosswind the flights cost more than in calm air (the one calm flight is split), and
+    each exported .plan, re-priced by ``airwork check`` in the same wind from the file
+    alone, costs what the planner said, within the reserve."""
+    wind = ("--wind-mps", "12", "--wind-from-deg", "270")
+    calm, windy = tmp_path / "calm", tmp_path / "windy"
+    assert run("plan", "powerline", EXAMPLE, "-o", calm).exit_code == 0
+    result = run("plan", "powerline", EXAMPLE, "-o", windy, *wind)
+    assert result.exit_code == 0, result.output
+    calm_s = json.loads((calm / "summary.json").read_text())
+    windy_s = json.loads((windy / "summary.json").read_text())
+    assert windy_s["energy_wh"] > 1.1 * calm_s["energy_wh"]
+    legs: dict[int, float] = {}
+    for f in json.loads((windy / "mission.geojson").read_text())["features"]:
+        if f["properties"].get("role") == "leg":
+            n = f["properties"]["sortie"]
+            legs[n] = legs.get(n, 0.0) + f["properties"]["energy_wh"]
+    assert sorted(legs) == list(range(1, windy_s["flights"] + 1))
+    for n, planned in legs.items():
+        check = run("check", windy / f"sortie-{n:02d}.plan", *wind, "--json")
+        assert check.exit_code == 0, check.output
+        (sortie,) = json.loads(check.output)["sorties"]
+        assert sortie["energy_wh"] == pytest.approx(planned, rel=0.02)
+        assert sortie["energy_wh"] <= sortie["budget_wh"]
+    # the calm plan's flight does not fit in that wind: the check says so
+    strict = run("check", calm / "sortie-01.plan", *wind, "--json")
+    assert strict.exit_code != 0
+    assert any(v["kind"] == "energy" for v in json.loads(strict.output)["violations"])

@@ -86,8 +86,8 @@ def station_access(
                 "10 m wide added to the geofence"
             )
     up, down = _climbs_and_descents(lp, stations, ground, t_s, vias, design.transit_speed_mps)
-    ue, ut = _price(design.aircraft, up)
-    de, dt = _price(design.aircraft, down)
+    ue, ut = _price(design.conditions, up)
+    de, dt = _price(design.conditions, down)
     inf = np.where(usable, 0.0, np.inf)
     n_items = np.array([len(v) + 1.0 for v in vias])
     return StationAccess(t_s, ue + inf, ut + inf, de + inf, dt + inf, vias, n_items, n_items)

@@ -25,6 +25,7 @@ import shapely
 
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError, InfeasibleMissionError
+from airwork.flight.conditions import Conditions
 from airwork.planners.powerline.line import min_approach_distance_m
 from airwork.planners.powerline.problem import PowerlineParams, PowerlineProblem
 from airwork.planners.powerline.vantage import vantage_standoff_m
@@ -74,6 +75,9 @@ class Design:
         The problem's DEM, for the mapping strip.
     datum_amsl_m : float
         The job's datum above mean sea level. [m]
+    flight : Conditions or None
+        The job's flight conditions (its wind), in which every piece is priced; None is
+        calm air. See :attr:`conditions`.
     """
 
     aircraft: Aircraft
@@ -93,6 +97,15 @@ class Design:
     mapping_offsets_m: np.ndarray = field(default_factory=lambda: np.zeros(0))
     terrain: Any = None
     datum_amsl_m: float = 0.0
+    flight: Conditions | None = None
+
+    @property
+    def conditions(self) -> Conditions:
+        """The shared flight model for :attr:`aircraft` in the job's conditions (calm air
+        when none were given): every piece of every flight is priced in it."""
+        if self.flight is None:
+            return Conditions(self.aircraft)
+        return self.flight.with_aircraft(self.aircraft)
 
 
 def inspection_design(
@@ -102,6 +115,7 @@ def inspection_design(
     stations: np.ndarray,
     station_ground_m: np.ndarray,
     warns: list[str],
+    flight: Conditions | None = None,
 ) -> Design:
     """The clearance, corridor, standoff and mapping settings of a problem, checked.
 
@@ -134,6 +148,7 @@ def inspection_design(
     map_alt, map_gsd, map_trig, offsets = mapping
     return Design(
         aircraft=aircraft,
+        flight=flight,
         params=params,
         clearance_m=clearance,
         lateral_m=lateral,

@@ -135,7 +135,7 @@ class PowerlineKind:
             max_mission_items=params.max_mission_items,
         )
         progress(0.1, "planning flights")
-        result = plan_powerline(problem, planner_params)
+        result = plan_powerline(problem, planner_params, conditions)
         progress(1.0, f"{len(result.flights)} flights planned")
         notes = [n for n in notes if "ignored" not in n]
         return Planned(result, result.mission, result.summary(), tuple(notes) + result.warnings)

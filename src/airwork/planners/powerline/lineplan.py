@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from airwork.aircraft.model import Aircraft
 from airwork.errors import InfeasibleMissionError
+from airwork.flight.conditions import Conditions
 from airwork.planners.powerline.design import Design
 from airwork.planners.powerline.line import PowerLine
 from airwork.planners.powerline.passes import Pass, pass_pieces, pass_speed_mps, pass_track
@@ -132,7 +132,7 @@ def line_plan(ln: PowerLine, passes: list[Pass], design: Design) -> LinePlan:
         in_rev=[_entry(ln, X, e, last[e], tw) for e in range(n)],
         out_rev=[_exit(ln, X, e, first[e], tw) for e in range(n)],
     )
-    prices = _prices(design.aircraft, pieces, len(passes), n)
+    prices = _prices(design.conditions, pieces, len(passes), n)
     counts = _counts(pieces, len(passes), n)
     tw = design.transit_speed_mps
     fast = sum(not math.isclose(pass_speed_mps(ps, design), tw, abs_tol=1e-6) for ps in passes)
@@ -218,7 +218,7 @@ def _exit(ln: PowerLine, X, e: int, r, tw: float) -> Piece:
     )
 
 
-def _price_rows(ac: Aircraft, rows: list[list[Piece]], n_pass: int, n: int):
+def _price_rows(ac: Conditions, rows: list[list[Piece]], n_pass: int, n: int):
     """Prices (n_pass, n) of per-pass, per-tower pieces whose last row is empty."""
     e, t = _price(ac, [pc for row in rows for pc in row])
     out_e, out_t = np.zeros((n_pass, n)), np.zeros((n_pass, n))
@@ -228,7 +228,7 @@ def _price_rows(ac: Aircraft, rows: list[list[Piece]], n_pass: int, n: int):
     return out_e, out_t
 
 
-def _prices(ac: Aircraft, pieces: dict, n_pass: int, n: int) -> dict:
+def _prices(ac: Conditions, pieces: dict, n_pass: int, n: int) -> dict:
     """The energy and time arrays of :class:`LinePlan` for its ``pieces``, priced in a few
     vectorised calls."""
     se, st_ = _price(ac, [pc for row in pieces["span_pieces"] for pc in row])

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from airwork.aircraft.model import Aircraft
 from airwork.flight.conditions import Conditions
 from airwork.mission.model import LegKind
 
@@ -65,8 +64,9 @@ class Piece:
     photos: int = 0
 
 
-def _price(aircraft: Aircraft, pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray]:
-    """Energy [Wh] and time [s] of every piece, priced by the shared flight model
+def _price(conditions: Conditions, pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray]:
+    """Energy [Wh] and time [s] of every piece, priced by the shared flight model in the
+    job's conditions and wind
     (:meth:`~airwork.flight.conditions.Conditions.price_legs`, as SortieBuilder prices legs);
     each piece starts and ends at rest, which bounds whatever corner joins it to the next."""
     if not pieces:
@@ -92,7 +92,7 @@ def _price(aircraft: Aircraft, pieces: list[Piece]) -> tuple[np.ndarray, np.ndar
             rest.append(False)
         rest[-1] = True
     path = np.vstack(xyz)
-    prices = Conditions(aircraft).price_legs(
+    prices = conditions.price_legs(
         path,
         np.array(speed),
         np.zeros(len(speed)),

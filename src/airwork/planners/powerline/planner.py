@@ -52,6 +52,7 @@ import shapely
 
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError
+from airwork.flight.conditions import Conditions
 from airwork.planners.powerline.access import drive_matrix, station_access
 from airwork.planners.powerline.checks import (
     allowed_area,
@@ -77,9 +78,14 @@ __all__ = ["plan_powerline"]
 
 
 def plan_powerline(
-    problem: PowerlineProblem, params: PowerlineParams | None = None
+    problem: PowerlineProblem,
+    params: PowerlineParams | None = None,
+    conditions: Conditions | None = None,
 ) -> PowerlineResult:
     """Plan a power-line inspection: flights, stations and crew moves of least crew time.
+
+    ``conditions`` are the job's flight conditions (its wind), in which every flight is
+    priced and split; None is calm air.
 
     Raises
     ------
@@ -96,7 +102,7 @@ def plan_powerline(
     ac = _inspection_aircraft(problem.aircraft, params)
     stations, ground = _stations(problem)
     row = _right_of_way(problem, params)
-    design = inspection_design(problem, params, ac, stations, ground, warns)
+    design = inspection_design(problem, params, ac, stations, ground, warns, conditions)
     passes = line_passes(params, design)
     plans = [line_plan(ln, passes, design) for ln in problem.lines]
     _reach_stations(problem, plans, stations, ground, design, row, warns)
@@ -106,7 +112,7 @@ def plan_powerline(
     drive = drive_matrix(stations)
     chosen = choose_flights(plans, drive, ac.mission_energy_wh, params, problem.name)
     sorties, photos, items = build_sorties(
-        plans, chosen, stations, ground, ac, params.max_mission_items, problem.frame
+        plans, chosen, stations, ground, design.conditions, params.max_mission_items, problem.frame
     )
     crew = crew_schedule(chosen, sorties, drive, params)
     towers = "towers" in params.modes

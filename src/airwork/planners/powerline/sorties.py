@@ -15,6 +15,7 @@ import shapely
 from airwork.aircraft.model import Aircraft
 from airwork.autopilot.mission_items import mission_items
 from airwork.errors import InfeasibleMissionError
+from airwork.flight.conditions import Conditions
 from airwork.geo.frame import LocalFrame
 from airwork.mission.build import SortieBuilder, shift_altitudes
 from airwork.mission.model import AltitudeRef, LegKind, Mission, Sortie
@@ -90,20 +91,21 @@ def build_sortie(
     flight: Flight,
     stations: np.ndarray,
     ground: np.ndarray,
-    ac: Aircraft,
+    conditions: Conditions,
     index: int,
 ) -> tuple[Sortie, int]:
-    """One flight as sortie ``index``: built in the datum frame, then its altitudes given
-    relative to its own take-off station (``ground[s1]`` above the datum), as flown; and
-    the photos it takes."""
+    """One flight as sortie ``index``: built in the datum frame and priced in the job's
+    ``conditions`` (aircraft and wind), then its altitudes given relative to its own
+    take-off station (``ground[s1]`` above the datum), as flown; and the photos it takes."""
     _li, _a, _b, s1, s2, _rev = flight
     t1 = int(lp.access.tower[s1])
     sb = SortieBuilder(
-        ac,
+        conditions.aircraft,
         (float(stations[s1, 0]), float(stations[s1, 1])),
         float(lp.cross_alt[t1]),
         0.0,
         ground_alt_m=float(ground[s1]),
+        conditions=conditions,
     )
     specs, photos = flight_specs(lp, flight, stations)
     for x, y, z, kind, speed, cam, hold, actions in specs:
@@ -119,7 +121,7 @@ def build_sorties(
     chosen: list[Flight],
     stations: np.ndarray,
     ground: np.ndarray,
-    ac: Aircraft,
+    conditions: Conditions,
     max_items: int | None,
     frame: LocalFrame,
 ) -> tuple[list[Sortie], list[int], list[int]]:
@@ -132,11 +134,11 @@ def build_sorties(
         A built flight over the energy or the mission items allowed (the programme chose
         it within both).
     """
-    emax = ac.mission_energy_wh
+    emax = conditions.aircraft.mission_energy_wh
     sorties, photos, items = [], [], []
     for k, flight in enumerate(chosen, start=1):
         lp = plans[flight[0]]
-        sortie, n_photos = build_sortie(lp, flight, stations, ground, ac, k)
+        sortie, n_photos = build_sortie(lp, flight, stations, ground, conditions, k)
         n_items = mission_item_count(sortie, frame)
         a, b = flight[1], flight[2]
         what = f"flight {k} ({lp.line.span_label(a)} to {lp.line.tower_label(b)})"
