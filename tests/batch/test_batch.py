@@ -306,3 +306,42 @@ def test_survey_with_mission_folders(client, tmp_path):
         assert summary["area_ha"] == pytest.approx(row.area_ha)
         assert len(list(folder.glob("sortie-*.plan"))) == row.sorties
     assert not (tmp_path / "run" / "missions" / "11").exists()  # the broken one
+
+
+def test_the_runs_districts_feed_spares_and_production(reference, tmp_path):
+    """Issue 16's link to issue 17: a run's per-district flight hours and sorties are the
+    spares' input, its aircraft needed the production plan's units (checked against the
+    run's own districts.csv, read here with pandas)."""
+    from airwork.aircraft.catalogue import catalogue
+    from airwork.design.production import plan_production, read_plan
+    from airwork.design.spares import DEFAULT_FLEET, fleet_spares, read_flight_hours
+
+    out, _ = reference
+    table = pd.read_csv(out / "districts.csv", dtype={"district": str})
+    districts = table[table["district"] != "ALL"]
+    for path in (out, out / "districts.csv"):
+        records, fleet = read_flight_hours(path)
+        assert {r.kind for r in records} == {"spray"} and fleet == {}  # the kind's preset flew
+        assert sorted(r.district for r in records) == sorted(districts["district"])
+        assert sum(r.hours for r in records) == pytest.approx(districts["flight_h"].sum())
+        assert sum(r.sorties for r in records) == pytest.approx(districts["sorties"].sum())
+        assert {r.season for r in records} == {"2027-04-01..2027-05-31"}
+    lines = fleet_spares(catalogue(), records)
+    assert {x.model for x in lines} == {DEFAULT_FLEET["spray"]}
+    packs = [x for x in lines if x.basis == "cycles"]
+    per_sortie = {x.district: x.spares / x.installed for x in packs}  # cycles / life
+    for d in districts.itertuples():
+        assert per_sortie[d.district] * packs[0].life == pytest.approx(d.sorties)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"models:\n  sprayer-40: {{batch: {out}}}\n")
+    result = plan_production(catalogue(), read_plan(plan))
+    needed = int(districts["aircraft_needed"].sum())
+    assert needed >= 1 and sum(result.units["sprayer-40"]) == needed
+    # a run without a season window counts no aircraft: said, naming the plan's key
+    broken = tmp_path / "noseason"
+    broken.mkdir()
+    (broken / "report.json").write_text('{"kind": "spray"}')
+    (broken / "districts.csv").write_text("district,flight_h,sorties\nA,3,4\n")
+    plan.write_text(f"models:\n  sprayer-40: {{batch: {broken}}}\n")
+    with pytest.raises(AirworkError, match=r"models\.sprayer-40\.batch: .*season"):
+        read_plan(plan)

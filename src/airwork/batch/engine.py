@@ -269,6 +269,8 @@ def _finish(root: Path, manifest: Manifest, opts: BatchOptions, report: BatchRep
     write_atomic_bytes(root / "region.png", draw_region(hours, grid, title))
     pooled = agg.pooled_aircraft(report.totals["work_h"], opts)
     summary = {
+        "kind": opts.kind,
+        "aircraft": opts.aircraft,
         "fields": report.fields,
         "ok": report.ok,
         "failed": report.failed,

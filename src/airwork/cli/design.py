@@ -347,7 +347,11 @@ def _print_changes(changes, title: str) -> None:
 @handle_errors
 def spares(
     hours_file: Annotated[
-        str, typer.Argument(help="Flight hours per job kind (CSV or YAML; see docs/design.md).")
+        str,
+        typer.Argument(
+            help="Flight hours per job kind (CSV or YAML; see docs/design.md), or a batch "
+            "run folder (its districts' hours and sorties)."
+        ),
     ],
     fleet: Annotated[
         list[str] | None, typer.Option("--fleet", help="KIND=MODEL (repeatable).")
@@ -378,7 +382,8 @@ def spares(
     console.print(f"total {sum(t[5] for t in totals):,.0f} EUR a year", highlight=False)
     if csv_out:
         out = [
-            "district,kind,model,part,part_number,class,basis,usage,life,installed,spares,cost_eur"
+            "district,season,kind,model,part,part_number,class,basis,usage,life,installed,"
+            "spares,cost_eur"
         ]
         for x in lines:
             out.append(

@@ -6,14 +6,18 @@ Plan file (YAML)::
     models:                       # units a year: a preset, or a designed spec file
       sprayer-40: 20000
       sprayer-30: {spec: sprayer-30.yaml, units: 15000}
+      spreader-50: {batch: runs/2027-spring}  # the aircraft a batch run needs
     ramp: {months_to_full_rate: 6, start_share: 0.25}   # or 12 monthly weights
     yields: {default: 0.995, battery: 0.97, motor: 0.985}   # good parts per part class
     change: {replace: {ag-52v-30ah: ag-52v-40ah}}           # optional what-if
 
-Monthly units are the annual units spread over the ramp's monthly weights, rounded so
-they add up to the annual units.  The demand for a part in a month is
-:math:`\\sum_{models} units \\times quantity / yield_{class}`, rounded up on the running
-total (so a year's demand is the exact total rounded up once, not twelve times).
+A model's units may come from a national batch run (``airwork batch … --season-start …
+--season-end …``): the aircraft its districts need in the season, each district keeping its
+own (:mod:`airwork.design.batchrun`).  Monthly units are the annual units spread over the
+ramp's monthly weights, rounded so they add up to the annual units.  The demand for a
+part in a month is :math:`\\sum_{models} units \\times quantity / yield_{class}`,
+rounded up on the running total (so a year's demand is the exact total rounded up once,
+not twelve times).
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from typing import Any
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from airwork.aircraft.catalogue import Catalogue
+from airwork.design.batchrun import read_batch_run
 from airwork.design.bom import Bom, bill_of_materials
 from airwork.errors import InputFileError
 
@@ -49,7 +54,20 @@ class _Ramp(BaseModel):
 class _ModelUnits(BaseModel):
     model_config = ConfigDict(extra="forbid")
     spec: str | None = None
-    units: int = Field(ge=0, le=10_000_000)
+    units: int | None = Field(None, ge=0, le=10_000_000)
+    batch: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.units is None) == (self.batch is None):
+            raise ValueError("give units or batch (a batch run folder), one of them")
+        return self
+
+    def annual_units(self) -> int:
+        """The units a year: as given, or the aircraft a batch run needs in its districts."""
+        if self.units is not None:
+            return self.units
+        return read_batch_run(str(self.batch)).aircraft_needed
 
 
 class ProductionPlan(BaseModel):
@@ -150,9 +168,16 @@ def read_plan(path: str | Path) -> ProductionPlan:
         raise InputFileError(f"{p}: invalid production plan: " + "; ".join(lines)) from None
     base = p.parent
     models: dict[str, Any] = {}
-    for name, v in plan.models.items():  # spec files relative to the plan
-        if isinstance(v, _ModelUnits) and v.spec is not None and not Path(v.spec).is_absolute():
-            v = _ModelUnits(spec=str(base / v.spec), units=v.units)
+    for name, v in plan.models.items():  # spec files and batch runs relative to the plan
+        if isinstance(v, _ModelUnits):
+            given = {k: f for k in ("spec", "batch") if (f := getattr(v, k))}
+            near = {k: str(base / f) for k, f in given.items() if not Path(f).is_absolute()}
+            v = v.model_copy(update=near)
+            if v.batch is not None:  # read now: a missing or bad run is the plan's error
+                try:
+                    v = v.model_copy(update={"units": v.annual_units(), "batch": None})
+                except InputFileError as exc:
+                    raise InputFileError(f"{p}: models.{name}.batch: {exc}") from None
         models[name] = v
     return plan.model_copy(update={"models": models})
 
@@ -169,7 +194,7 @@ def plan_production(cat: Catalogue, plan: ProductionPlan) -> ProductionResult:
     specs = [v.spec for v in plan.models.values() if isinstance(v, _ModelUnits) and v.spec]
     units, boms = {}, {}
     for name, v in plan.models.items():
-        annual = v if isinstance(v, int) else v.units
+        annual = v if isinstance(v, int) else v.annual_units()
         model = v.spec if isinstance(v, _ModelUnits) and v.spec else name
         boms[name] = bill_of_materials(cat, model, specs)
         units[name] = _spread(annual, weights)

@@ -8,8 +8,10 @@ the sorties flown (national batch results carry them).  CSV with a header::
     delivery,31,,5400,9000
 
 (only ``kind`` and ``hours`` are required), or YAML: ``hours: {spray: 1200, delivery:
-5400}`` or ``records:`` with the CSV's keys.  ``fleet`` (YAML key, or ``--fleet
-KIND=MODEL`` on the command line) says which model flies each kind.
+5400}`` or ``records:`` with the CSV's keys, or a national batch run (its folder or its
+``districts.csv``, :mod:`airwork.design.batchrun`): one record per district with its flight
+hours and sorties, of the run's kind and season, flown by the run's aircraft.  ``fleet``
+(YAML key, or ``--fleet KIND=MODEL`` on the command line) says which model flies each kind.
 
 Per model line of its bill of materials with a life:
 
@@ -33,6 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from airwork.aircraft.catalogue import Catalogue
+from airwork.design.batchrun import is_batch_run, read_batch_run
 from airwork.design.bom import bill_of_materials
 from airwork.design.change import model_aircraft
 from airwork.errors import InputFileError
@@ -109,6 +112,17 @@ def _records_from_csv(text: str, where: str) -> list[FlightHours]:
     return rows
 
 
+def _records_from_batch(path: Path) -> tuple[list[FlightHours], dict[str, str]]:
+    """One record per district of a batch run, and its aircraft as the kind's fleet."""
+    run = read_batch_run(path)
+    records = [
+        FlightHours(kind=run.kind, hours=d.flight_h, district=d.district, season=run.season,
+                    sorties=d.sorties)
+        for d in run.districts
+    ]  # fmt: skip
+    return records, ({run.kind: run.aircraft} if run.aircraft else {})
+
+
 def read_flight_hours(path: str | Path) -> tuple[list[FlightHours], dict[str, str]]:
     """Records and the fleet (kind → model) of a CSV or YAML flight-hours file.
 
@@ -118,6 +132,8 @@ def read_flight_hours(path: str | Path) -> tuple[list[FlightHours], dict[str, st
         With the file and line (CSV) or key (YAML) at fault.
     """
     p = Path(path)
+    if is_batch_run(p):
+        return _records_from_batch(p)
     try:
         text = p.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
