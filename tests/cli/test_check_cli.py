@@ -483,3 +483,26 @@ def test_own_plan_carries_aircraft_and_payload(tmp_path):
     per = planned["per_sortie"][0]
     checked = report["sorties"][0]["energy_wh"]
     assert checked == pytest.approx(per["energy_wh"], rel=0.05)
+
+
+def test_the_autopilot_profile_sets_the_limits_and_devices_checked(tmp_path):
+    """``--autopilot-profile``: 700 items are over arducopter-4.6's 650 but fit the SD
+    card build; a gripper release is a missing device on the tilt-only build."""
+    items = [simple(22, 3, 45.0, 3.0, 20.0)]
+    items += [simple(16, 3, 45.0 + i * 1e-5, 3.0, 20.0) for i in range(1, 700)]
+    items += [simple(211, 2, 0, 0, 0, (1, 1, 0, 0)), simple(21, 3, 45.007, 3.0, 0.0)]
+    plan = write_plan(tmp_path / "long.plan", items)
+
+    def kinds(*extra):
+        result = run("check", plan, "--json", *extra)
+        assert "Traceback" not in result.output
+        return result.exit_code, {v["kind"] for v in json.loads(result.output)["violations"]}
+
+    code, found = kinds()
+    assert code == 3 and "autopilot_limit" in found and "device_missing" not in found
+    code, found = kinds("--autopilot-profile", "arducopter-4.6-sd")
+    assert code == 0 and not found
+    code, found = kinds("--autopilot-profile", "arducopter-4.6-tilt")
+    assert code == 3 and "device_missing" in found
+    bad = run("check", plan, "--autopilot-profile", "arducopter-9")
+    assert bad.exit_code == 1 and "no such autopilot profile" in bad.output

@@ -122,6 +122,15 @@ def check(
     autopilot: Annotated[
         Autopilot, typer.Option("--autopilot", help="Autopilot the commands must suit.")
     ] = Autopilot.ARDUPILOT,
+    autopilot_profile: Annotated[
+        str | None,
+        typer.Option(
+            "--autopilot-profile",
+            help="Autopilot profile the mission is for: bundled name (arducopter-4.6, "
+            "arducopter-4.6-sd, arducopter-4.6-tilt, px4-1.15, ...) or a YAML file; its "
+            "storage limits and devices are checked and it sets the firmware.",
+        ),
+    ] = None,
     payload_kg: Annotated[
         float | None, typer.Option("--payload-kg", help="Payload of an imported mission (kg).")
     ] = None,
@@ -143,6 +152,7 @@ def check(
     from airwork.aircraft import load_aircraft
     from airwork.airspace.check import CheckConfig, check_flight
     from airwork.airspace.tracks import read_flight
+    from airwork.autopilot.profiles import load_profile
     from airwork.jobs.request import CheckRequest
     from airwork.site.load import read_airspace, read_obstacles
     from airwork.site.wind import Wind, parse_wind_band
@@ -168,6 +178,9 @@ def check(
     bounds = flight.bounds_m()
     terrain = _terrain(dem, flight.frame, bounds, pad_m=200.0 + opts.clearance_m)
     craft = load_aircraft(aircraft) if aircraft else None
+    profile = load_profile(autopilot_profile) if autopilot_profile else None
+    if profile is not None:
+        autopilot = profile.firmware
     config = CheckConfig(
         zones=tuple(zones),
         obstacles=tuple(obst),
@@ -179,6 +192,7 @@ def check(
         obstacle_clearance_m=opts.clearance_m,
         obstacle_vertical_clearance_m=opts.vertical_clearance_m,
         autopilot=autopilot,
+        profile=profile,
         step_m=opts.step_m,
         payload_kg=opts.payload_kg,
         ground_amsl_m=opts.ground_m,

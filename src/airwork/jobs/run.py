@@ -272,8 +272,9 @@ def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, 
         profile=profile,
     )
     formats = list(_formats(req))
-    if req.output.formats is None and profile.firmware is Autopilot.ARDUPILOT:
-        formats.append("param")  # the setup sheet the mission relies on
+    autopilot_files = {"qgc-plan", "waypoints", "qgc-plan-editable"} & set(formats)
+    if profile.firmware is Autopilot.ARDUPILOT and autopilot_files and "param" not in formats:
+        formats.append("param")  # the setup sheet every ArduPilot mission file relies on
     if not req.output.picture:
         formats = [f for f in formats if f != "png"]
     files = render(mission, formats, options)
