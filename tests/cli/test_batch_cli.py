@@ -70,3 +70,13 @@ def test_every_option_the_docs_name_is_an_option_of_the_command():
     named = set(re.findall(r"`(--[a-z][a-z0-9-]*[a-z0-9])`?[ =`]", docs))
     assert len(named) > 15
     assert named <= options, sorted(named - options)
+
+
+@pytest.mark.parametrize("workers", ["0", "-3"])
+def test_a_worker_count_below_one_is_refused_before_any_cluster(parcels, tmp_path, workers):
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        app, ["batch", str(parcels), "--out", str(out), "--workers", workers]
+    )
+    assert result.exit_code == 2 and "--workers" in result.output
+    assert "Traceback" not in result.output and not out.exists()

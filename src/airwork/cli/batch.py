@@ -99,7 +99,10 @@ def batch(
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786).")
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Workers of the embedded cluster (default: cores).")
+        int | None,
+        typer.Option(
+            min=1, max=4096, help="Workers of the embedded cluster, 1-4096 (default: cores)."
+        ),
     ] = None,
     restart: Annotated[
         bool, typer.Option("--restart", help="Discard a different run found in --out.")
