@@ -48,8 +48,8 @@ def test_batch_plans_then_resumes(parcels, tmp_path):
         (["--kind", "powerline"], "kind"),
         (["--param", "swath_m=500"], "swath"),
         (["--season-start", "2027-04-01"], "season_end"),
-        (["--max-station-m", "0"], "max_station_m"),
-        (["--max-road-m", "-5"], "max_road_m"),
+        (["--max-station-m", "0"], "--max-station-m = 0.0: must be a finite number of m"),
+        (["--max-road-m", "-5"], "--max-road-m = -5.0"),
     ],
 )
 def test_batch_refusals_are_one_line(parcels, tmp_path, extra, message):

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from airwork.errors import AirworkError
+from airwork.limits import problems
 
 __all__ = ["BATCH_KINDS", "BatchError", "BatchOptions", "file_digest"]
 
@@ -59,10 +60,10 @@ class BatchOptions(BaseModel):
     kind: Literal["spray", "spread", "survey"] = "spray"
     aircraft: str | None = Field(None, description="Preset name or spec YAML")
     params: dict[str, Any] = Field(default_factory=dict, description="The kind's parameters")
-    wind_mps: float = Field(0.0, ge=0, le=60)
-    wind_from_deg: float = Field(0.0, ge=0, le=360)
-    max_agl_m: float = Field(120.0, gt=0, le=500)
-    max_field_ha: float = Field(1000.0, gt=0, le=100_000)
+    wind_mps: float = Field(0.0, ge=0, le=60, description="Wind speed (m/s)")
+    wind_from_deg: float = Field(0.0, ge=0, le=360, description="Wind from (°)")
+    max_agl_m: float = Field(120.0, gt=0, le=500, description="Height limit (m)")
+    max_field_ha: float = Field(1000.0, gt=0, le=100_000, description="Largest field (ha)")
     crs: str | None = Field(None, description="CRS of a parcel file that declares none")
     layer: str | None = Field(None, description="Layer of a multi-layer parcel file")
     id_column: str | None = None
@@ -72,9 +73,9 @@ class BatchOptions(BaseModel):
     district_column: str | None = None
     stations: str | None = Field(None, description="Station layer (points)")
     station_id_column: str = Field("id", description="Id column of the station layer")
-    max_station_m: float = Field(3000.0, gt=0, le=100_000)
+    max_station_m: float = Field(3000.0, gt=0, le=100_000, description="Farthest station (m)")
     roads: str | None = Field(None, description="Road layer (lines)")
-    max_road_m: float = Field(1000.0, gt=0, le=100_000)
+    max_road_m: float = Field(1000.0, gt=0, le=100_000, description="Farthest road (m)")
     districts: str | None = Field(None, description="District layer (polygons)")
     districts_name_column: str = Field("name", description="Name column of the districts")
     missions: Literal["none", "folders", "archive"] = "none"
@@ -82,10 +83,12 @@ class BatchOptions(BaseModel):
     partition_size: int = Field(500, ge=1, le=1_000_000)
     season_start: dt.date | None = None
     season_end: dt.date | None = None
-    hours_per_day: float = Field(10.0, gt=0, le=24)
+    hours_per_day: float = Field(10.0, gt=0, le=24, description="Working hours a day (h)")
     days_per_week: int = Field(6, ge=1, le=7)
-    setup_min_per_field: float = Field(15.0, ge=0, le=24 * 60)
-    map_cell_km: float = Field(5.0, gt=0, le=1000)
+    setup_min_per_field: float = Field(
+        15.0, ge=0, le=24 * 60, description="Setting up at a field (min)"
+    )
+    map_cell_km: float = Field(5.0, gt=0, le=1000, description="Map cell (km)")
 
     @model_validator(mode="after")
     def _season(self) -> BatchOptions:
@@ -114,11 +117,14 @@ class BatchOptions(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            lines = []
-            for err in exc.errors():
-                where = ".".join(str(p) for p in err["loc"]) or "options"
-                lines.append(f"{where}: {err['msg']}")
-            raise BatchError("; ".join(lines)) from None
+
+            def name(loc: tuple) -> str:  # as the command line spells it
+                if not loc:
+                    return "batch"
+                flag = "--" + str(loc[0]).replace("_", "-")
+                return flag + "".join(f"[{p}]" for p in loc[1:])
+
+            raise BatchError("; ".join(problems(exc, cls, name))) from None
 
     @property
     def rate_param(self) -> str | None:
