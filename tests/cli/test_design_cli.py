@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -92,3 +93,17 @@ def test_help_imports_no_design_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--range-km", "1e9"], "--range-km = 1000000000.0: must be a finite number of km in"),
+        (["--tank-l", "30", "--work-rate-ha-per-h", "-3"], "--work-rate-ha-per-h = -3.0: must"),
+        (["--payload-kg", "5"], "design: give one target"),
+    ],
+)
+def test_design_refusals_name_the_option_its_rule_and_unit(args, message):
+    res = run("design", *args)
+    assert res.exit_code == 1 and message in res.output
+    assert "Traceback" not in res.output and "Input should be" not in res.output

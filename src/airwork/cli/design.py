@@ -30,14 +30,34 @@ def _table(title: str, columns: list[str], rows: list[list[Any]], right_from: in
 
 def _profile(options: dict[str, Any], profile_file: str | None):
     import yaml
+    from pydantic import ValidationError
 
     from airwork.design.profile import MissionProfile
+    from airwork.errors import InputFileError
+    from airwork.limits import problems
 
     data: dict[str, Any] = {}
     if profile_file:
         data = yaml.safe_load(Path(profile_file).read_text("utf-8")) or {}
     data.update({k: v for k, v in options.items() if v is not None})
-    return MissionProfile.model_validate(data)
+    try:
+        return MissionProfile.model_validate(data)
+    except ValidationError as exc:
+        flags = {
+            "work_rate_ha_per_h": "--work-rate-ha-per-h",
+            "reference_field": "--field",
+            "max_takeoff_mass_kg": "--max-mtom-kg",
+            "job_params": "--rate-l-per-ha",
+        }
+
+        def name(loc: tuple) -> str:  # as the command line (or the profile file) spells it
+            if not loc:
+                return "design"
+            key = str(loc[0])
+            flag = flags.get(key, "--" + key.replace("_", "-"))
+            return flag if key in options else f"{profile_file}: {key}"
+
+        raise InputFileError("; ".join(problems(exc, MissionProfile, name))) from None
 
 
 @handle_errors

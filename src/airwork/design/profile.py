@@ -48,17 +48,19 @@ class MissionProfile(BaseModel):
     )
     hover_min: float | None = Field(None, gt=0, le=600, description="Hover endurance (min)")
     range_km: float | None = Field(None, gt=0, le=1000, description="Delivery radius (km)")
-    work_rate_ha_per_h: float | None = Field(None, gt=0, le=1000, description="Work rate")
+    work_rate_ha_per_h: float | None = Field(None, gt=0, le=1000, description="Work rate (ha/h)")
     job_kind: Literal["spray", "spread"] = "spray"
     reference_field: str = Field(_DEFAULT_FIELD, description="Field the work rate is planned on")
     job_params: dict[str, Any] = Field(
         default_factory=lambda: {"rate_l_per_ha": 15.0}, description="Parameters of that job"
     )
     mass_class: Literal["c0", "c1", "c2", "c3", "c4", "ag"] | None = None
-    max_takeoff_mass_kg: float | None = Field(None, gt=0, le=600)
-    max_span_m: float | None = Field(None, gt=0, le=20)
-    budget_eur: float | None = Field(None, gt=0)
-    cruise_speed_mps: float = Field(10.0, gt=0, le=40, description="Delivery cruise airspeed")
+    max_takeoff_mass_kg: float | None = Field(
+        None, gt=0, le=600, description="Take-off mass limit (kg)"
+    )
+    max_span_m: float | None = Field(None, gt=0, le=20, description="Span limit (m)")
+    budget_eur: float | None = Field(None, gt=0, description="Cost limit (EUR)")
+    cruise_speed_mps: float = Field(10.0, gt=0, le=40, description="Delivery cruise airspeed (m/s)")
     reserve_frac: float = Field(0.2, ge=0, lt=0.9, description="Landing reserve")
     max_packs: int = Field(2, ge=1, le=8, description="Packs in parallel at most")
 
