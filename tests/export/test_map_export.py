@@ -184,3 +184,41 @@ def test_write_kml(tmp_path):
     """write_kml writes to_kml's text."""
     path = write_kml(build_mission(), tmp_path / "m.kml")
     assert path.read_text(encoding="utf-8") == to_kml(build_mission())
+
+
+def test_geojson_photo_points_are_where_the_plan_takes_single_photos():
+    """The power-line example: one ``photo`` point per single photo the exported .plan takes
+    (DO_DIGICAM_CONTROL, 203, at the towers; DO_SET_CAM_TRIGG_DIST, 206, stopping with its
+    "trigger once" set, the last photo of a corridor line), at the navigation waypoint the
+    command follows."""
+    from pathlib import Path
+
+    from airwork import run_job
+
+    example = Path(__file__).parents[2] / "examples" / "powerline.geojson"
+    out = run_job(
+        {
+            "kind": "powerline",
+            "site": {"files": [str(example)]},
+            "output": {"formats": ["geojson", "qgc-plan"]},
+        }
+    )
+    doc = json.loads(out.files["mission.geojson"])
+    photos = [f for f in doc["features"] if f["properties"]["role"] == "photo"]
+    expected = []
+    for name in sorted(n for n in out.files if n.endswith(".plan")):
+        sortie = int(name.removeprefix("sortie-").removesuffix(".plan"))
+        last_nav = None
+        for item in json.loads(out.files[name])["mission"]["items"]:
+            if item["command"] in (16, 22, 21):
+                last_nav = item["params"][4:6]
+            elif item["command"] == 203 or (
+                item["command"] == 206 and item["params"][0] == 0 and item["params"][2] == 1
+            ):
+                expected.append((sortie, *last_nav))
+    assert len(photos) == len(expected) > 0
+    got = sorted((f["properties"]["sortie"], f["geometry"]["coordinates"][1],
+                  f["geometry"]["coordinates"][0]) for f in photos)  # fmt: skip
+    for (s1, lat1, lon1), (s2, lat2, lon2) in zip(got, sorted(expected), strict=True):
+        assert s1 == s2
+        assert abs(lat1 - lat2) < 2e-6 and abs(lon1 - lon2) < 3e-6  # ~0.2 m

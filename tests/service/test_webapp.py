@@ -243,6 +243,14 @@ def test_power_line(browser, web, tmp_path):
     check_job_page(page, web, job_id, tmp_path)
     assert rendered(page, ["towers"]) == 10
     assert page.locator(".marker-label", has_text="L1-1").count() >= 1
+    # the line is drawn, and the vantage photo points are the plan's photo waypoints
+    fc = json.loads(api(web, f"/jobs/{job_id}/files/mission.geojson").content)
+    photos = [f for f in fc["features"] if f["properties"]["role"] == "photo"]
+    shown = page.evaluate(
+        "() => window.airworkMaps.at(-1).getSource('photos').serialize().data.features.length"
+    )
+    assert len(photos) > 0 and shown == len(photos)
+    assert rendered(page, ["powerlines"]) >= 1
     panel_top(page)
     shot(page, "powerline-plan.png")
     page.context.close()

@@ -115,6 +115,6 @@ def test_the_map_colours_sorties_as_mission_png_does():
     cmap = matplotlib.colormaps[SEQUENTIAL]
     assert ramp == [to_hex(cmap(t)) for t in np.linspace(0.0, 1.0, len(ramp))]
     assert len(ramp) >= 9
-    # classes sit evenly from the first colour to the last (one class: the middle)
-    assert class_positions(1) == [0.5] and class_positions(5) == [0.0, 0.25, 0.5, 0.75, 1.0]
-    assert "key.count > 1 ? i / (key.count - 1) : 0.5" in js
+    # classes sit evenly from the first colour to the last (one class: the first)
+    assert class_positions(1) == [0.0] and class_positions(5) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert "key.count > 1 ? i / (key.count - 1) : 0);" in js

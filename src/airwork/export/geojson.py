@@ -22,7 +22,7 @@ from shapely.geometry.polygon import orient
 
 from airwork.export.annotate import mission_block
 from airwork.export.write import write_text_atomic
-from airwork.mission.model import Mission
+from airwork.mission.model import ActionKind, Mission
 
 __all__ = ["json_safe", "to_geojson", "write_geojson"]
 
@@ -51,6 +51,9 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
           are vertical: both points have the same lon/lat;
         * one ``Point`` per station, ``role`` ``"station"``, ``station`` (from 0) and
           ``name`` (the site's name for it, else ``station N`` counting from 1);
+        * one ``Point`` (with its altitude) per waypoint that takes a single photo (a tower
+          vantage point), ``role`` ``"photo"``, ``sortie`` and ``waypoint`` (from 0);
+          distance-triggered photos are the ``camera`` legs themselves;
         * every ``mission.features`` item with ``role`` and its own properties made
           JSON-safe (see :func:`json_safe`);
 
@@ -98,6 +101,8 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
             props = {"role": "station", "station": j, "name": mission.station_name(j)}
             features.append(_feature(point, props))
 
+    features += _photo_points(mission)
+
     for feature in mission.features:
         geometry = mission.frame.geometry_to_lonlat(feature.geometry)
         geometry = shapely.transform(geometry, lambda c: np.round(c, _DECIMALS))
@@ -105,6 +110,27 @@ def to_geojson(mission: Mission) -> dict[str, Any]:
         features.append(_feature(_geometry_dict(geometry), properties))
 
     return {"type": "FeatureCollection", "airwork": mission_block(mission), "features": features}
+
+
+def _photo_points(mission: Mission) -> list[dict[str, Any]]:
+    """A ``photo`` Point at every waypoint with a single-photo action."""
+    out = []
+    for sortie in mission.sorties:
+        at = [
+            i
+            for i, wp in enumerate(sortie.waypoints)
+            if any(a.kind is ActionKind.CAMERA_PHOTO for a in wp.actions)
+        ]
+        if not at:
+            continue
+        lon, lat = _lonlat(mission, sortie.xy_m[at])
+        for k, i in enumerate(at):
+            alt = float(sortie.waypoints[i].alt_m)
+            point = {"type": "Point", "coordinates": [float(lon[k]), float(lat[k]), alt]}
+            out.append(
+                _feature(point, {"role": "photo", "sortie": int(sortie.index), "waypoint": i})
+            )
+    return out
 
 
 def write_geojson(mission: Mission, path: str | os.PathLike[str]) -> Path:

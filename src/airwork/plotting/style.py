@@ -34,9 +34,10 @@ SEQUENTIAL = "cividis"
 
 def class_positions(count: int) -> list[float]:
     """Where on :data:`SEQUENTIAL` (0-1) each of ``count`` classes sits: evenly from the
-    first to the last, the middle for a single class."""
+    first to the last; a single class takes the first (dark, read against light fields and
+    grey power lines)."""
     if count <= 1:
-        return [0.5] * count
+        return [0.0] * count
     return [i / (count - 1) for i in range(count)]
 
 

@@ -42,7 +42,7 @@ export function colourKey(rows) {
 
 /** The colour of class i of a key. */
 export function classColor(key, i) {
-  return ramp(key.count > 1 ? i / (key.count - 1) : 0.5);
+  return ramp(key.count > 1 ? i / (key.count - 1) : 0);
 }
 
 /** The colour of sortie n. */

@@ -146,16 +146,31 @@ export function bbox(fc) {
   return b;
 }
 
+/** The plan's single-photo points (tower vantage points; mission.geojson's "photo"
+ * features). Distance-triggered imagery is the solid camera legs themselves. */
 function photoPoints(fc) {
-  const pts = [];
+  const pts = fc.features.filter((f) => (f.properties || {}).role === "photo" && f.geometry && f.geometry.type === "Point");
+  return { type: "FeatureCollection", features: pts.slice(0, 20000) };
+}
+
+/** The power lines: the "line" features, else each line's towers joined in seq order (as
+ * mission.png draws them, airwork.plotting.map.conductor_paths). */
+export function powerLines(fc) {
+  const lines = fc.features.filter((f) => (f.properties || {}).role === "line" && f.geometry && /LineString$/.test(f.geometry.type));
+  if (lines.length) return { type: "FeatureCollection", features: lines.map((f) => ({ type: "Feature", properties: {}, geometry: f.geometry })) };
+  const byLine = new Map();
   for (const f of fc.features) {
     const p = f.properties || {};
-    if (p.role === "leg" && p.camera && f.geometry && f.geometry.type === "LineString") {
-      const c = f.geometry.coordinates;
-      pts.push({ type: "Feature", properties: { sortie: p.sortie }, geometry: { type: "Point", coordinates: c[c.length - 1] } });
-    }
+    if (p.role !== "tower" || !f.geometry || f.geometry.type !== "Point" || p.seq === undefined || p.seq === null) continue;
+    const key = String(p.line_id ?? "");
+    if (!byLine.has(key)) byLine.set(key, []);
+    byLine.get(key).push([Number(p.seq), f.geometry.coordinates]);
   }
-  return { type: "FeatureCollection", features: pts.slice(0, 20000) };
+  const features = [...byLine.values()].filter((t) => t.length >= 2).map((t) => ({
+    type: "Feature", properties: {},
+    geometry: { type: "LineString", coordinates: t.sort((a, b) => a[0] - b[0]).map(([, c]) => c) },
+  }));
+  return { type: "FeatureCollection", features };
 }
 
 function addAreas(map) {
@@ -183,6 +198,7 @@ function addLegs(map, key, kind) {
 
 function addPoints(map) {
   const pt = (role) => ["all", ["==", ["get", "role"], role], ["==", ["geometry-type"], "Point"]];
+  map.addLayer({ id: "powerlines", type: "line", source: "powerlines", paint: { "line-color": "#555", "line-width": 1.5 } }, map.getLayer("legs-transit") ? "legs-transit" : undefined);
   map.addLayer({ id: "photos", type: "circle", source: "photos", minzoom: 13, paint: { "circle-radius": 2.2, "circle-color": "#fff", "circle-stroke-color": "#222", "circle-stroke-width": 0.8 } });
   map.addLayer({ id: "orders", type: "circle", source: "mission", filter: pt("order"), paint: { "circle-radius": 5, "circle-color": ["case", ["==", ["get", "served"], false], "#b3261e", "#ffffff"], "circle-stroke-color": "#000", "circle-stroke-width": 1.5 } });
   map.addLayer({ id: "towers", type: "circle", source: "mission", filter: pt("tower"), paint: { "circle-radius": 5, "circle-color": "#333", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
@@ -256,6 +272,7 @@ export function mapData(fc, kind) {
       }
       continue;
     }
+    if (p.role === "photo") continue; // drawn from their own source (photoPoints)
     const q = {};
     for (const k of KEEP) if (p[k] !== undefined) q[k] = p[k];
     features.push({ type: "Feature", properties: q, geometry: g });
@@ -271,6 +288,7 @@ export async function showMission(map, fc, { kind, key, onPick } = {}) {
   performance.mark("aw:source");
   map.addSource("mission", { type: "geojson", data: mapData(fc, kind), buffer: 16, tolerance: 1 });
   map.addSource("photos", { type: "geojson", data: photoPoints(fc) });
+  map.addSource("powerlines", { type: "geojson", data: powerLines(fc) });
   addAreas(map);
   addLegs(map, key, kind);
   addPoints(map);
@@ -331,6 +349,7 @@ export function legend(key, kind, open = true) {
     box(AREA_STYLE.no_fly[0], "no-fly zone"),
     h("div", { class: "row" }, h("span", { class: "swatch", style: { background: "transparent", border: "1.5px dashed #000" } }), "geofence"),
     h("div", { class: "row" }, h("span", { class: "swatch", style: { background: "#fff", border: "3px solid #000", borderRadius: "50%" } }), "station / hub (named)"),
-    kind === "powerline" ? box("#333", "tower; small dots: photo points") : null,
+    kind === "powerline" ? line("line power", "power line") : null,
+    kind === "powerline" ? box("#333", "tower; small rings: vantage photo points") : null,
     kind === "delivery" ? box("#b3261e", "unserved order (white: served)") : null);
 }
