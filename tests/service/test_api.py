@@ -272,6 +272,28 @@ def test_check_a_downloaded_mission_against_airspace(api):
         "/api/v1/checks", headers=org.h, files={"mission": ("m.plan", b'{"fileType": 3}')}
     )
     assert "m.plan" in is_problem(bad, 400)["detail"]
+    # a DEM: the report names the user's file, not the server's scratch copy
+    import io
+
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    buf = io.BytesIO()
+    profile = dict(driver="GTiff", width=60, height=60, count=1, dtype="float32",
+                   crs="EPSG:4326", transform=from_origin(1.440, 43.560, 0.0005, 0.0005))  # fmt: skip
+    with rasterio.MemoryFile() as mem:
+        with mem.open(**profile) as dst:
+            dst.write(np.full((1, 60, 60), 150.0, dtype="float32"))
+        buf.write(mem.read())
+    terrain = api.client.post(
+        "/api/v1/checks",
+        headers=org.h,
+        files=[("mission", ("sortie-01.plan", plan)), ("dem", ("farm-dem.tif", buf.getvalue()))],
+    )
+    assert terrain.status_code == 200, terrain.text
+    text = json.dumps(terrain.json())
+    assert "farm-dem.tif" in terrain.json()["terrain"] and "dem-1" not in text
 
 
 def test_roles(api):

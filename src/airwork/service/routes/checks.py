@@ -117,10 +117,22 @@ def create_check(
             else:
                 craft = load_aircraft(name) if name else None
             report = _check(paths, craft, limits, speed_mps, crs)
+            report = _user_names(report, records, folder)  # never the scratch names
             report["mission"] = records[0]["name"]
         except AirworkError as exc:
             raise UploadError(scrub(str(exc), records, folder)) from None
     return report
+
+
+def _user_names(value: Any, records: list[dict], folder: Path) -> Any:
+    """The report with every stored file name replaced by the name the user uploaded."""
+    if isinstance(value, str):
+        return scrub(value, records, folder)
+    if isinstance(value, dict):
+        return {k: _user_names(v, records, folder) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_user_names(v, records, folder) for v in value]
+    return value
 
 
 def _save_all(folder: Path, uploads: list[Upload], records: list[dict], svc: Service) -> dict:
