@@ -280,8 +280,9 @@ def test_check_a_downloaded_mission_against_airspace(api):
     from rasterio.transform import from_origin
 
     buf = io.BytesIO()
+    grid = from_origin(1.440, 43.560, 0.0005, 0.0005)  # 0.0005° cells over the field
     profile = dict(driver="GTiff", width=60, height=60, count=1, dtype="float32",
-                   crs="EPSG:4326", transform=from_origin(1.440, 43.560, 0.0005, 0.0005))  # fmt: skip
+                   crs="EPSG:4326", transform=grid)  # fmt: skip
     with rasterio.MemoryFile() as mem:
         with mem.open(**profile) as dst:
             dst.write(np.full((1, 60, 60), 150.0, dtype="float32"))
