@@ -32,6 +32,7 @@ __all__ = [
     "SERVO_OUTPUTS",
     "ClockTime",
     "field_rule",
+    "option_flag",
     "parse_clock",
     "parse_clock_s",
     "problems",
@@ -140,6 +141,11 @@ def _field_at(model: Any, loc: Sequence[Any]) -> Any:
         info = fields[part]
         model = info.annotation
     return info
+
+
+def option_flag(name: Any) -> str:
+    """The command line's spelling of a parameter's Python name: ``swath_m`` -> ``--swath-m``."""
+    return "--" + str(name).replace("_", "-")
 
 
 def problems(exc: Any, model: Any, name: Callable[[tuple[Any, ...]], str]) -> list[str]:

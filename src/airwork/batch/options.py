@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from airwork.errors import AirworkError
-from airwork.limits import problems
+from airwork.limits import option_flag, problems
 
 __all__ = ["BATCH_KINDS", "BatchError", "BatchOptions", "file_digest"]
 
@@ -121,8 +121,7 @@ class BatchOptions(BaseModel):
             def name(loc: tuple) -> str:  # as the command line spells it
                 if not loc:
                     return "batch"
-                flag = "--" + str(loc[0]).replace("_", "-")
-                return flag + "".join(f"[{p}]" for p in loc[1:])
+                return option_flag(loc[0]) + "".join(f"[{p}]" for p in loc[1:])
 
             raise BatchError("; ".join(problems(exc, cls, name))) from None
 

@@ -34,7 +34,7 @@ def _profile(options: dict[str, Any], profile_file: str | None):
 
     from airwork.design.profile import MissionProfile
     from airwork.errors import InputFileError
-    from airwork.limits import problems
+    from airwork.limits import option_flag, problems
 
     data: dict[str, Any] = {}
     if profile_file:
@@ -54,7 +54,7 @@ def _profile(options: dict[str, Any], profile_file: str | None):
             if not loc:
                 return "design"
             key = str(loc[0])
-            flag = flags.get(key, "--" + key.replace("_", "-"))
+            flag = flags.get(key, option_flag(key))
             return flag if key in options else f"{profile_file}: {key}"
 
         raise InputFileError("; ".join(problems(exc, MissionProfile, name))) from None

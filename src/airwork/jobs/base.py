@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AirworkError
 from airwork.flight.conditions import Conditions
-from airwork.limits import problems
+from airwork.limits import option_flag, problems
 from airwork.mission.model import Mission
 from airwork.site.model import Site
 
@@ -71,7 +71,7 @@ def parse_params(model: type[JobParams], values: dict[str, Any], kind: str) -> J
 
         def name(loc: tuple) -> str:
             field = ".".join(str(p) for p in loc) or "params"
-            return f"{kind} --{field.replace('_', '-')}"
+            return f"{kind} {option_flag(field)}"
 
         raise ParamError("; ".join(problems(exc, model, name))) from None
 
@@ -87,13 +87,13 @@ def _python_names(model: type[JobParams], values: dict[str, Any], kind: str) -> 
     lines = []
     for key, value in values.items():
         name = key.lstrip("-").replace("-", "_") if isinstance(key, str) else key
-        flag = f"--{str(name).replace('_', '-')}"
+        flag = option_flag(name)
         if name in out:
             lines.append(f"{kind} {flag}: given twice")
         elif name not in known:
             near = difflib.get_close_matches(str(name), sorted(known), n=1)
-            hint = f"; did you mean --{near[0].replace('_', '-')}?" if near else ""
-            flags = ", ".join(f"--{k.replace('_', '-')}" for k in sorted(known))
+            hint = f"; did you mean {option_flag(near[0])}?" if near else ""
+            flags = ", ".join(option_flag(k) for k in sorted(known))
             lines.append(f"{kind} {flag}: not a parameter of {kind}{hint} (known: {flags})")
         out[name] = value
     if lines:

@@ -20,7 +20,7 @@ from airwork.aircraft.catalogue import load_aircraft
 from airwork.aircraft.model import Aircraft
 from airwork.autopilot.items import Autopilot
 from airwork.errors import AircraftError, AirworkError
-from airwork.limits import SERVO_OUTPUTS, problems
+from airwork.limits import SERVO_OUTPUTS, option_flag, problems
 from airwork.site.wind import parse_wind_band
 
 __all__ = [
@@ -153,7 +153,7 @@ def parse_options(model: type[_Strict], data: dict[str, Any]) -> Any:
 
         def name(loc: tuple) -> str:
             field = str(loc[0]) if loc else "options"
-            return "--wind-band" if field == "wind_bands" else "--" + field.replace("_", "-")
+            return "--wind-band" if field == "wind_bands" else option_flag(field)
 
         raise RequestError("; ".join(problems(exc, model, name))) from None
 
@@ -228,7 +228,7 @@ def _option_name(loc: tuple) -> str:
     if key in _OPTIONS:
         return f"{_OPTIONS[key]} ({path})"
     if loc and loc[0] == "conditions" and len(loc) >= 2:
-        return f"--{str(loc[1]).replace('_', '-')} ({path})"
+        return f"{option_flag(loc[1])} ({path})"
     return path
 
 
