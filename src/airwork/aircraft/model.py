@@ -46,62 +46,12 @@ from airwork.aircraft.components import (
     SprayTank,
     Spreader,
 )
+from airwork.aircraft.performance import LegPerformance, Performance
 from airwork.errors import AircraftError
 
 __all__ = ["Aircraft", "Calibration", "LegPerformance", "Performance"]
 
 _RHO0 = physics.RHO_SEA_LEVEL_KGPM3
-
-
-@dataclass(frozen=True)
-class Performance:
-    """Summary performance at one payload (``airwork aircraft perf``).
-
-    Powers are electrical, drawn from the usable energy (terminal power times the pack's
-    budget factor); ``hover_terminal_power_w`` is at the pack terminals. [W]; times [min];
-    distances [km]; speeds [m/s].
-    ``endurance_min`` and ``range_km`` are at ``speed_mps`` and use usable energy less the
-    landing reserve; the ``hover_endurance_min`` is spec-sheet style (no reserve).
-    ``pack_voltage_hover_v`` is the terminal voltage in hover at half charge [V];
-    ``thrust_margin`` the maximum thrust over weight where motor data give it (else None);
-    ``warnings`` say what is marginal.
-    """
-
-    aircraft: str
-    payload_kg: float
-    takeoff_mass_kg: float
-    speed_mps: float
-    hover_power_w: float
-    hover_endurance_min: float
-    forward_power_w: float
-    endurance_min: float
-    range_km: float
-    best_endurance_speed_mps: float
-    best_range_speed_mps: float
-    usable_energy_wh: float
-    reserve_energy_wh: float
-    reserve_frac: float = 0.2
-    temperature_c: float = 25.0
-    hover_terminal_power_w: float = 0.0
-    pack_voltage_hover_v: float = 0.0
-    pack_current_hover_a: float = 0.0
-    figure_of_merit: float = 0.0
-    drive_efficiency_hover: float = 0.0
-    thrust_margin: float | None = None
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LegPerformance:
-    """Time [s] and energy [Wh] of flight legs (arrays of the inputs' shape).
-
-    ``energy_wh`` is what the legs take out of the usable budget (battery losses
-    included); ``power_w`` is that energy over the leg's time. [W]
-    """
-
-    time_s: np.ndarray
-    energy_wh: np.ndarray
-    power_w: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -124,6 +74,10 @@ class Aircraft:
         Pack temperature (internal resistance rises in the cold). [°C]
     calibration : Calibration or None
         Correction fitted from flown logs; ``None`` is the plain model.
+    air_density_kgpm3 : float
+        Density of the air it flies in (:meth:`in_air`); sea level ISA by default.  Powers
+        and the thrust limit are at this density unless a method is given another.
+        [kg/m³]
     """
 
     name: str
@@ -136,8 +90,14 @@ class Aircraft:
     description: str = ""
     temperature_c: float = 25.0
     calibration: Calibration | None = None
+    air_density_kgpm3: float = _RHO0
 
     def __post_init__(self) -> None:
+        if not 0.3 <= self.air_density_kgpm3 <= 1.6:
+            raise AircraftError(
+                f"aircraft '{self.name}': air density must be in [0.3, 1.6] kg/m³, "
+                f"got {self.air_density_kgpm3}"
+            )
         if self.battery_count < 1:
             raise AircraftError(f"aircraft '{self.name}': battery_count must be at least 1")
         if not 0.0 <= self.reserve_frac < 0.9:
@@ -218,7 +178,8 @@ class Aircraft:
     @cached_property
     def _pack(self) -> PackTable:
         t_hi = 1.3 * self._thrust_max_n
-        p_max = 1.5 * float(self._hover_electrical_w(t_hi, _RHO0, 0.0, calibrated=False))
+        rho = self.air_density_kgpm3
+        p_max = 1.5 * float(self._hover_electrical_w(t_hi, rho, 0.0, calibrated=False))
         v_min = self._thrust_margin_v_min if self.rotors.has_motor_data else None
         return PackTable(
             self._capacity_ah, self.pack_resistance_ohm, self._chem, self._cells, p_max, v_min
@@ -229,10 +190,10 @@ class Aircraft:
         # with the motor speed squared, so with the voltage squared; the thrust a power
         # needs is read off the hover power curve.
         thrust = np.linspace(0.2, 1.3, 45) * self.max_takeoff_mass_kg * physics.G_MPS2
-        p_h = self._hover_electrical_w(thrust, _RHO0, 0.0, calibrated=False)
+        p_h = self._hover_electrical_w(thrust, self.air_density_kgpm3, 0.0, calibrated=False)
         t_req = np.interp(power_w, p_h, thrust, left=thrust[0], right=thrust[-1])
         v_nom = self._cells * self._chem.v_label_v
-        return v_nom * np.sqrt(drive.MIN_THRUST_TO_WEIGHT * t_req / self._thrust_max_n)
+        return v_nom * np.sqrt(drive.MIN_THRUST_TO_WEIGHT * t_req / self._thrust_limit_n)
 
     @property
     def _energy_scale(self) -> float:
@@ -332,6 +293,11 @@ class Aircraft:
         """A copy whose packs fly at another temperature."""
         return replace(self, temperature_c=float(temperature_c))
 
+    def in_air(self, air_density_kgpm3: float) -> Aircraft:
+        """A copy flying in air of another density (a site's elevation and temperature,
+        :func:`~airwork.aircraft.physics.air_density_kgpm3`)."""
+        return replace(self, air_density_kgpm3=float(air_density_kgpm3))
+
     def with_calibration(self, calibration: Calibration | None) -> Aircraft:
         """A copy with a calibration fitted from flown logs (``None`` removes it)."""
         return replace(self, calibration=calibration)
@@ -361,6 +327,14 @@ class Aircraft:
                 f"{self.mass_kg + worst:.2f} kg, above the maximum {limit:.2f} kg "
                 f"(largest payload {limit - self.mass_kg:.2f} kg)"
             )
+        lift = self._thrust_limit_n / physics.G_MPS2
+        if np.any(mass > lift):
+            raise AircraftError(
+                f"aircraft '{self.name}': take-off mass {float(np.max(mass)):.2f} kg is above "
+                f"the {lift:.2f} kg its rotors can lift in air of "
+                f"{self.air_density_kgpm3:.3f} kg/m³ (high or hot site; largest payload "
+                f"here {max(lift - self.mass_kg, 0.0):.2f} kg)"
+            )
         return mass
 
     # ------------------------------------------------------------------ rotors and drive
@@ -382,13 +356,13 @@ class Aircraft:
         t_mtom = self.max_takeoff_mass_kg * physics.G_MPS2
         return self._tip_speed_mtom_mps * np.sqrt(np.asarray(thrust_n) / t_mtom * _RHO0 / rho)
 
-    def figure_of_merit(self, thrust_n, air_density_kgpm3=_RHO0):
+    def figure_of_merit(self, thrust_n, air_density_kgpm3=None):
         """Hover figure of merit of one isolated rotor at a total thrust (blade loading and
         chord Reynolds number, :mod:`~airwork.aircraft.drive`). [-]"""
         r = self.rotors
         if r.figure_of_merit is not None:
             return np.full(np.shape(thrust_n), r.figure_of_merit, dtype=float)
-        rho = air_density_kgpm3
+        rho = self._rho(air_density_kgpm3)
         re = drive.chord_reynolds(self._tip_speed_mps(thrust_n, rho), r.diameter_m, r.solidity)
         cd0 = drive.profile_drag_coefficient(re * rho / _RHO0)
         return drive.figure_of_merit(cd0, r.induced_factor, r.solidity, r.blade_loading)
@@ -432,6 +406,16 @@ class Aircraft:
             limits.append(drive.THRUST_TO_WEIGHT_AT_MTOM * w_mtom)
         return float(min(limits))
 
+    @property
+    def _thrust_limit_n(self) -> float:
+        r"""Largest thrust in the air it flies in: fixed-pitch rotors at their top speed,
+        :math:`T = C_T \rho A (\Omega R)^2` [1, eq. 2.5], so the sea-level limit times
+        :math:`\rho / \rho_0`. [N]"""
+        return self._thrust_max_n * self.air_density_kgpm3 / _RHO0
+
+    def _rho(self, air_density_kgpm3) -> float:
+        return self.air_density_kgpm3 if air_density_kgpm3 is None else air_density_kgpm3
+
     @cached_property
     def _shaft_max_w(self) -> float:
         if self.rotors.motor_power_w is not None:
@@ -459,12 +443,20 @@ class Aircraft:
         return drive.ESC_EFFICIENCY * drive.motor_efficiency(x, a, b)
 
     def thrust_margin(self, payload_kg=0.0):
-        """Maximum thrust over weight at sea level and nominal voltage, where the motor
-        data give a thrust limit; ``None`` otherwise. [-]"""
+        """Maximum thrust over weight in the air it flies in at nominal voltage, where the
+        motor data give a thrust limit; ``None`` otherwise. [-]"""
         if not self.rotors.has_motor_data:
             return None
         mass = self.check_payload(payload_kg)
-        return self._thrust_max_n / (mass * physics.G_MPS2)
+        return self._thrust_limit_n / (mass * physics.G_MPS2)
+
+    def lift_margin(self, payload_kg=0.0) -> float:
+        """Maximum thrust over weight in the air it flies in, estimated where the motor
+        data give no thrust limit (:data:`~airwork.aircraft.drive.THRUST_TO_WEIGHT_AT_MTOM`
+        at sea level). [-]"""
+        return float(
+            self._thrust_limit_n / (np.max(self.check_payload(payload_kg)) * physics.G_MPS2)
+        )
 
     # ------------------------------------------------------------------ power
     def _electrical(self, shaft_w, fixed_w, calibrated=True):
@@ -481,9 +473,7 @@ class Aircraft:
         payload_w = self.payload.power_w if self.payload else 0.0
         return self.airframe.avionics_power_w + payload_w * np.asarray(working, dtype=float)
 
-    def hover_power_w(
-        self, payload_kg=0.0, *, air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3, working=False
-    ):
+    def hover_power_w(self, payload_kg=0.0, *, air_density_kgpm3=None, working=False):
         """Power drawn from the usable energy to hover: the terminal power
         (:meth:`terminal_hover_power_w`) times the pack's budget factor at it (:math:`i^2 R`
         and the rate effect).  ``energy / hover_power_w`` is hover time; planners that
@@ -499,7 +489,7 @@ class Aircraft:
         payload_kg=0.0,
         speed_mps=5.0,
         *,
-        air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3,
+        air_density_kgpm3=None,
         working=False,
     ):
         """Power drawn from the usable energy in level flight at an airspeed: the terminal
@@ -509,9 +499,7 @@ class Aircraft:
         )
         return p * self._pack.budget_factor(p)
 
-    def terminal_hover_power_w(
-        self, payload_kg=0.0, *, air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3, working=False
-    ):
+    def terminal_hover_power_w(self, payload_kg=0.0, *, air_density_kgpm3=None, working=False):
         """Electrical power to hover, at the pack terminals. [W]
 
         Shaft power :math:`\\kappa_{eff} P_{ideal} + P_0` with the profile power from the
@@ -521,7 +509,7 @@ class Aircraft:
         """
         mass = self.check_payload(payload_kg)
         thrust = mass * physics.G_MPS2
-        shaft = self._hover_shaft_w(thrust, air_density_kgpm3)
+        shaft = self._hover_shaft_w(thrust, self._rho(air_density_kgpm3))
         return self._electrical(shaft, self._fixed_power_w(working))
 
     def terminal_forward_power_w(
@@ -529,7 +517,7 @@ class Aircraft:
         payload_kg=0.0,
         speed_mps=5.0,
         *,
-        air_density_kgpm3=physics.RHO_SEA_LEVEL_KGPM3,
+        air_density_kgpm3=None,
         working=False,
     ):
         """Electrical power in level flight at an airspeed, at the pack terminals. [W]
@@ -540,7 +528,7 @@ class Aircraft:
         speed times 1.2 and as a multirotor below it.
         """
         mass = self.check_payload(payload_kg)
-        return self._terminal_powers(mass, speed_mps, air_density_kgpm3, working)[0]
+        return self._terminal_powers(mass, speed_mps, self._rho(air_density_kgpm3), working)[0]
 
     def _terminal_powers(self, mass_kg, speed_mps, rho, working):
         """Terminal powers ``(forward at speed_mps, hover)`` of checked masses, sharing the
@@ -657,13 +645,20 @@ class Aircraft:
         endurance_h = self.mission_energy_wh / p_fwd
         p_hover = float(self.terminal_hover_power_w(payload_kg))
         thrust = (self.mass_kg + float(payload_kg)) * physics.G_MPS2
-        shaft = float(self._hover_shaft_w(thrust, _RHO0))
+        shaft = float(self._hover_shaft_w(thrust, self.air_density_kgpm3))
         margin = self.thrust_margin(payload_kg)
         warnings = []
         if margin is not None and margin < drive.MIN_THRUST_TO_WEIGHT:
             warnings.append(
                 f"thrust margin {margin:.2f} is below {drive.MIN_THRUST_TO_WEIGHT:.2f} "
                 f"(hover throttle above 0.6): little thrust left for control"
+            )
+        lift = self.lift_margin(payload_kg)
+        if margin is None and lift < drive.MIN_THRUST_TO_WEIGHT:
+            warnings.append(
+                f"in air of {self.air_density_kgpm3:.3f} kg/m³ the estimated thrust margin "
+                f"(no motor data: {drive.THRUST_TO_WEIGHT_AT_MTOM:g} at MTOM at sea level) is "
+                f"{lift:.2f}, below {drive.MIN_THRUST_TO_WEIGHT:.2f}: little thrust for control"
             )
         v_hover = float(self.pack_voltage_v(p_hover))
         if not np.isfinite(v_hover) or v_hover < self._cells * self._chem.v_cut_v:
@@ -689,6 +684,7 @@ class Aircraft:
             reserve_energy_wh=self.reserve_energy_wh,
             reserve_frac=self.reserve_frac,
             temperature_c=self.temperature_c,
+            air_density_kgpm3=self.air_density_kgpm3,
             hover_terminal_power_w=p_hover,
             pack_voltage_hover_v=v_hover,
             pack_current_hover_a=float(self.pack_current_a(p_hover)),
@@ -762,7 +758,8 @@ class Aircraft:
             )
         t_move = np.where(moving, d / np.where(moving, ground, 1.0), 0.0)
         mass = self.check_payload(payload_kg)
-        p_move_t, p_hover_t = self._terminal_powers(mass, np.maximum(v, 0.1), _RHO0, working)
+        rho = self.air_density_kgpm3
+        p_move_t, p_hover_t = self._terminal_powers(mass, np.maximum(v, 0.1), rho, working)
         bf = self._pack.budget_factor
         p_move = np.where(moving, p_move_t * bf(p_move_t), 0.0)
         vh = physics.hover_induced_velocity_mps(mass * physics.G_MPS2, self.disk_area_m2)

@@ -68,6 +68,7 @@ from airwork.airspace.tracks import (
 from airwork.autopilot.items import Autopilot, command_name
 from airwork.autopilot.mission_items import mission_items
 from airwork.errors import AirworkError, ExportError, GeometryError, InfeasibleMissionError
+from airwork.flight.air import job_air
 from airwork.flight.conditions import Conditions
 from airwork.limits import MAX_CHECK_SAMPLES, MAX_SORTIE_SAMPLES, require_budget
 from airwork.mission.model import Mission
@@ -653,6 +654,10 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
             ground = flight.home_amsl_m if flight.home_amsl_m is not None else 0.0
         terrain = FlatTerrain(float(ground))
     aircraft = _resolve_aircraft(flight, cfg, notes)
+    if aircraft is not None and (cfg.aircraft is not None or flight.aircraft is None):
+        # not carried with the air it was planned in: fly it in the air of this ground
+        lines = [shapely.linestrings(t.xy_m) for t in flight.tracks if len(t.xy_m) > 1]
+        aircraft = job_air(None, None, terrain, lines).fly(aircraft)
     imported = any(t.energy_wh is None for t in flight.tracks)
     if aircraft is not None and imported and cfg.payload_kg is None and not flight.payload_known:
         # a .plan or .waypoints says nothing of the load: assume the worst, never none

@@ -63,6 +63,12 @@ class BatchOptions(BaseModel):
     wind_mps: float = Field(0.0, ge=0, le=60, description="Wind speed (m/s)")
     wind_from_deg: float = Field(0.0, ge=0, le=360, description="Wind from (°)")
     max_agl_m: float = Field(120.0, gt=0, le=500, description="Height limit (m)")
+    elevation_m: float | None = Field(
+        None, ge=-500, le=6000, description="Ground elevation of the region (m); default 0"
+    )
+    air_temperature_c: float | None = Field(
+        None, ge=-30, le=50, description="Air temperature (°C); default ISA"
+    )
     max_field_ha: float = Field(1000.0, gt=0, le=100_000, description="Largest field (ha)")
     crs: str | None = Field(None, description="CRS of a parcel file that declares none")
     layer: str | None = Field(None, description="Layer of a multi-layer parcel file")

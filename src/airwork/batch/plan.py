@@ -220,6 +220,8 @@ def _request(field_id: str, parcels: str, opts: BatchOptions, rate: float | None
                 "wind_mps": opts.wind_mps,
                 "wind_from_deg": opts.wind_from_deg,
                 "max_agl_m": opts.max_agl_m,
+                "elevation_m": opts.elevation_m,
+                "air_temperature_c": opts.air_temperature_c,
             },
             "output": {"formats": formats},
             "name": field_id,

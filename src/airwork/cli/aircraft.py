@@ -156,12 +156,27 @@ def perf(
     ] = None,
     temperature_c: Annotated[
         float | None,
-        typer.Option("--temperature-c", help="Battery temperature (°C); default 25."),
+        typer.Option(
+            "--temperature-c",
+            help="Battery temperature (°C); default the air temperature if given, else 25.",
+        ),
+    ] = None,
+    elevation_m: Annotated[
+        float | None,
+        typer.Option("--elevation-m", help="Elevation above sea level (m); default 0."),
+    ] = None,
+    air_temperature_c: Annotated[
+        float | None,
+        typer.Option(
+            "--air-temperature-c", help="Air temperature (°C); default ISA at the elevation."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Performance at one payload (and speed): powers, endurance, range, pack voltage under
-    hover load and thrust margin."""
+    """Performance at one payload (and speed) in the air of an elevation and temperature
+    (sea level ISA by default): powers, endurance, range, pack voltage under hover load
+    and thrust margin."""
+    from airwork.flight.air import job_air
     from airwork.jobs.request import PerfRequest
 
     opts = PerfRequest.parse(
@@ -170,9 +185,11 @@ def perf(
             "speed_mps": speed_mps,
             "reserve_frac": reserve_frac,
             "temperature_c": temperature_c,
+            "elevation_m": elevation_m,
+            "air_temperature_c": air_temperature_c,
         }
     )
-    a = load_aircraft(aircraft)
+    a = job_air(opts.elevation_m, opts.air_temperature_c).fly(load_aircraft(aircraft))
     if opts.reserve_frac is not None:
         a = a.with_reserve(opts.reserve_frac)
     if opts.temperature_c is not None:

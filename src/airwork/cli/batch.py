@@ -72,6 +72,13 @@ def batch(
     layer: Annotated[str | None, typer.Option(help="Layer of a GeoPackage.")] = None,
     wind_mps: Annotated[float, typer.Option(help="Wind speed (m/s).")] = 0.0,
     wind_from_deg: Annotated[float, typer.Option(help="Wind from, ° from north.")] = 0.0,
+    elevation_m: Annotated[
+        float | None,
+        typer.Option(help="Ground elevation of the region (m); sets the air density."),
+    ] = None,
+    air_temperature_c: Annotated[
+        float | None, typer.Option(help="Air temperature (°C); default ISA at the elevation.")
+    ] = None,
     max_field_ha: Annotated[float, typer.Option(help="Largest field planned (ha).")] = 1000.0,
     missions: Annotated[
         str, typer.Option(help="Mission files: none, folders (one per field) or archive.")
@@ -133,6 +140,8 @@ def batch(
             "layer": layer,
             "wind_mps": wind_mps,
             "wind_from_deg": wind_from_deg,
+            "elevation_m": elevation_m,
+            "air_temperature_c": air_temperature_c,
             "max_field_ha": max_field_ha,
             "missions": missions,
             **({"formats": fmt} if fmt else {}),

@@ -214,6 +214,17 @@ def _condition_options() -> list[click.Option]:
             default=1.0,
             help="Terrain-following tolerance (m).",
         ),
+        click.Option(
+            ["--elevation-m"],
+            type=click.FLOAT,
+            help="Ground elevation above sea level (m); default the DEM's ground, else 0. "
+            "Sets the air density.",
+        ),
+        click.Option(
+            ["--air-temperature-c"],
+            type=click.FLOAT,
+            help="Air temperature (°C); default ISA at the elevation. The packs fly at it.",
+        ),
     ]
 
 
@@ -301,6 +312,8 @@ def _request(job_kind, own: list[click.Option], ctx: click.Context, kw: dict[str
                 "max_agl_m": kw["max_agl_m"],
                 "terrain_follow": kw["terrain_follow"],
                 "follow_tolerance_m": kw["follow_tolerance_m"],
+                "elevation_m": kw["elevation_m"],
+                "air_temperature_c": kw["air_temperature_c"],
             },
             "output": {
                 "formats": formats,

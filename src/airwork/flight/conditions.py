@@ -24,7 +24,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from airwork.aircraft import physics
 from airwork.aircraft.model import Aircraft
 from airwork.errors import AircraftError
 from airwork.flight.kinematics import CLIMB_SPEED_MPS, DESCENT_SPEED_MPS, WAYPOINT_ACCEL_MPS2
@@ -141,8 +140,8 @@ class Conditions:
 
     @property
     def air_density_kgpm3(self) -> float:
-        """Air density at sea level in the ISA (the aircraft model's reference). [kg/m³]"""
-        return physics.RHO_SEA_LEVEL_KGPM3
+        """Density of the air the aircraft flies in (:mod:`airwork.flight.air`). [kg/m³]"""
+        return self.aircraft.air_density_kgpm3
 
     # ------------------------------------------------------------------ wind
     def wind_xy_mps(self, agl_m=None) -> tuple[np.ndarray, np.ndarray]:

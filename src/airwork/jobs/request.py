@@ -93,6 +93,15 @@ class ConditionsRequest(_WindFields):
     max_agl_m: float = Field(120.0, gt=0, le=500, description="Height limit above ground (m)")
     terrain_follow: bool = Field(False, description="Fly heights above the DEM's ground")
     follow_tolerance_m: float = Field(1.0, gt=0, le=50, description="Terrain-following (m)")
+    elevation_m: float | None = Field(
+        None,
+        ge=-500,
+        le=6000,
+        description="Ground elevation above sea level (m); default the DEM's, else 0",
+    )
+    air_temperature_c: float | None = Field(
+        None, ge=-30, le=50, description="Air temperature (°C); default ISA at the elevation"
+    )
 
 
 class CheckRequest(_WindFields):
@@ -127,6 +136,8 @@ class PerfRequest(_Strict):
     speed_mps: float | None = Field(None, gt=0, le=200, description="Airspeed (m/s)")
     reserve_frac: float | None = Field(None, ge=0, lt=0.9, description="Landing reserve (share)")
     temperature_c: float | None = Field(None, ge=-30, le=60, description="Battery temperature (°C)")
+    elevation_m: float | None = Field(None, ge=-500, le=6000, description="Elevation (m)")
+    air_temperature_c: float | None = Field(None, ge=-30, le=50, description="Air temperature (°C)")
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> PerfRequest:

@@ -12,9 +12,11 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from airwork.aircraft.drive import MIN_THRUST_TO_WEIGHT
 from airwork.autopilot.firmware import Autopilot
 from airwork.autopilot.items import SprayOutput
 from airwork.export.registry import ExportOptions, exporter, render
+from airwork.flight.air import Air, job_air
 from airwork.flight.conditions import Conditions
 from airwork.jobs.base import KindReport, MissionKind, Planned, Progress, parse_params
 from airwork.jobs.preflight import plan_checked, safety_check
@@ -104,6 +106,8 @@ def run_job(
         check_aircraft(choice.aircraft)  # a spreader asked to spray: before reading inputs
     say(0.02, "reading the site")
     site = site if site is not None else read_site(req, job_kind)
+    air = _air(req, site)
+    choices = [replace(c, aircraft=air.fly(c.aircraft)) for c in choices]
     conditions = Conditions(
         choices[0].aircraft,
         wind=site.wind,
@@ -114,12 +118,12 @@ def run_job(
     planned, mission, block = _plan_and_check(req, job_kind, site, choices, params, conditions, say)
     mission = replace(
         mission,
-        meta={**mission.meta, "planned_wind": _wind_record(site.wind)},
+        meta={**mission.meta, "planned_wind": _wind_record(site.wind), "planned_air": air.record()},
         station_names=station_names(mission, site),
     )
     say(0.9, "rendering outputs")
     files, summary = _render(req, job_kind, planned, mission, block)
-    notes = (*site.notes, *_ignored(site, job_kind), *planned.notes)
+    notes = (*site.notes, *_air_notes(air, choices), *_ignored(site, job_kind), *planned.notes)
     say(1.0, "done")
     return JobOutcome(
         job_kind.name,
@@ -148,6 +152,33 @@ class _Progress:
     def part(self, lo: float, hi: float) -> Progress:
         """A callback mapping a sub-task's 0..1 into ``lo..hi``."""
         return lambda f, m: self(lo + (hi - lo) * min(max(f, 0.0), 1.0), m)
+
+
+def _air(req: JobRequest, site: Site) -> Air:
+    """The job's air: its elevation and temperature, else the DEM's ground, else sea level
+    (:mod:`airwork.flight.air`)."""
+    c = req.conditions
+    return job_air(
+        c.elevation_m, c.air_temperature_c, site.terrain, [f.geometry for f in site.features]
+    )
+
+
+def _air_notes(air: Air, choices: list[AircraftChoice]) -> tuple[str, ...]:
+    """A note when the air is not the standard sea-level air the aircraft are rated in,
+    and one per aircraft left with little thrust for control at its largest payload."""
+    if air.elevation_m == 0.0 and not air.temperature_given:
+        return ()
+    notes = [f"planned in {air.describe()}"]
+    for c in choices:
+        ac = c.aircraft
+        margin = ac.lift_margin(ac.max_payload_kg)
+        if margin < MIN_THRUST_TO_WEIGHT:
+            notes.append(
+                f"{ac.name}: in this air its thrust is {margin:.2f} × its weight at the largest "
+                f"payload ({ac.max_payload_kg:g} kg), below {MIN_THRUST_TO_WEIGHT:.2f}: little "
+                "thrust left for control; consider a lighter load"
+            )
+    return tuple(notes)
 
 
 def _aircraft(req: JobRequest, job_kind: MissionKind) -> list[AircraftChoice]:
