@@ -104,6 +104,32 @@ def table(rows) -> str:
     return "\n".join(lines)
 
 
+def basis_table(rows, speeds=(8.0, 10.0)) -> str:
+    """The rows whose maker states no condition, scored at hover (the rule) and, for
+    comparison only, at constant airspeeds: which basis would fit each figure."""
+    head = " | ".join(f"at {v:g} m/s" for v in speeds)
+    lines = [
+        f"| aircraft | take-off kg | published min | at hover (scored) | {head} |",
+        "|---|---:|---:|---:|" + "---:|" * len(speeds),
+    ]
+    for r in rows:
+        row = r["row"]
+        if r["error"] is None or not _basis(row).startswith("flight, no"):
+            continue
+        ac = aircraft_from_spec(spec_of(row))
+        payload = float(row["takeoff_mass_kg"]) - float(row["mass_kg"])
+        cruise = [
+            ac.usable_energy_wh / float(ac.forward_power_w(payload, v)) * 60.0 / r["published"]
+            - 1.0
+            for v in speeds
+        ]
+        lines.append(
+            f"| {row['aircraft']} | {row['takeoff_mass_kg']} | {r['published']:g} | "
+            f"{r['error']:+.0%} | " + " | ".join(f"{e:+.0%}" for e in cruise) + " |"
+        )
+    return "\n".join(lines)
+
+
 def plot(rows, path: Path) -> None:
     import matplotlib
 
@@ -150,10 +176,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--plot", type=Path, default=None)
     ap.add_argument("--update", type=Path, default=None)
+    ap.add_argument(
+        "--basis", action="store_true", help="Also print the unstated rows at cruise speeds."
+    )
     args = ap.parse_args()
     rows = _rows()
     text = table(rows)
     print(text)
+    if args.basis:
+        print("\n" + basis_table(rows))
     if args.plot:
         plot(rows, args.plot)
     if args.update:
