@@ -97,7 +97,7 @@ def run_job(
     say = _Progress(progress)
     req = request if isinstance(request, JobRequest) else JobRequest.parse(request)
     job_kind = get_kind(req.kind)
-    params = parse_params(job_kind.Params, req.params, job_kind.name)
+    params = _item_limit(parse_params(job_kind.Params, req.params, job_kind.name), req)
     for name in _formats(req):
         exporter(name)  # an unknown --format is refused before any planning
     choices = _aircraft(req, job_kind)
@@ -325,6 +325,16 @@ def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, 
     summary = _json_safe(summary)
     files["summary.json"] = json.dumps(summary, indent=2, allow_nan=False).encode()
     return files, summary
+
+
+def _item_limit(params, req: JobRequest):
+    """A kind that splits its flights on the mission-item limit takes the chosen autopilot
+    profile's limit unless the request gives one (px4-1.15 stores 500 items,
+    arducopter-4.6-sd 4,368)."""
+    field = "max_mission_items"
+    if field not in type(params).model_fields or field in params.model_fields_set:
+        return params
+    return params.model_copy(update={field: _profile(req).max_mission_items})
 
 
 def _profile(req: JobRequest):

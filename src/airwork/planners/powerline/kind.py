@@ -60,7 +60,11 @@ class PowerlineJobParams(JobParams):
     road_factor: float = Field(1.3, ge=1, le=5, description="Road over straight-line distance")
     workday_h: float = Field(8.0, gt=0, le=24, description="Crew working day (h)")
     max_mission_items: int = Field(
-        650, ge=20, le=100_000, description="Most mission items one flight may have"
+        650,
+        ge=20,
+        le=100_000,
+        description="Most mission items one flight may have; default the autopilot "
+        "profile's (650 on arducopter-4.6, 500 on px4-1.15)",
     )
 
 
