@@ -627,3 +627,30 @@ def test_layout_has_no_horizontal_overflow(browser, web, viewport):
         if viewport is TABLET and route.startswith("#/jobs/"):
             shot(page, "tablet.png")
     page.context.close()
+
+
+def test_a_basemap_shows_its_providers_credit(browser, engine, tmp_path):
+    """Tile providers require their credit under their tiles: the map shows the operator's
+    ``--basemap-attribution`` as text (MapLibre writes attributions as HTML: escaped)."""
+    from airwork.service import Settings, create_app
+    from airwork.service.auth import create_org
+
+    credit = "© Test Tiles <b>contributors</b> & co"
+    app = create_app(
+        Settings(
+            data_dir=tmp_path / "data",
+            db_url=f"sqlite:///{tmp_path / 'b.db'}",
+            basemap_url="http://127.0.0.1:9/{z}/{x}/{y}.png",  # refused at once: no tiles
+            basemap_attribution=credit,
+        ),
+        engine=engine,
+    )
+    with chromium_helpers.serving(app) as base:
+        token = create_org(app.state.service.db, "Tiles")["token"]
+        page = open_page(browser, {"base": base, "tiles": token}, token="tiles")
+        page.goto(base + "/#/draw")
+        page.wait_for_selector(".maplibregl-ctrl-attrib")
+        text = page.inner_text(".maplibregl-ctrl-attrib")
+        assert credit in text
+        assert page.query_selector(".maplibregl-ctrl-attrib b") is None
+        page.context.close()

@@ -36,9 +36,13 @@ def test_config_is_public_and_names_the_basemap(sqlite_api, engine, tmp_path):
     out = sqlite_api.client.get("/api/v1/config")
     assert out.status_code == 200
     assert out.json()["basemap_url"] is None and out.json()["version"]
+    assert out.json()["basemap_attribution"] is None
     url = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
     for api in make_api("sqlite", tmp_path, engine, basemap_url=url):
-        assert api.client.get("/api/v1/config").json()["basemap_url"] == url
+        config = api.client.get("/api/v1/config").json()
+        assert config["basemap_url"] == url
+        # no credit given: the tile host is named, never nothing under someone's tiles
+        assert config["basemap_attribution"] == "Map tiles: {s}.tiles.example.org"
         csp = api.client.get("/").headers["content-security-policy"]
         assert "img-src 'self' data: blob: https://*.tiles.example.org" in csp
 
@@ -118,3 +122,9 @@ def test_the_map_colours_sorties_as_mission_png_does():
     # classes sit evenly from the first colour to the last (one class: the first)
     assert class_positions(1) == [0.0] and class_positions(5) == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert "key.count > 1 ? i / (key.count - 1) : 0);" in js
+
+
+def test_config_passes_the_tile_providers_credit(engine, tmp_path):
+    url, credit = "https://tile.example.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"
+    for api in make_api("sqlite", tmp_path, engine, basemap_url=url, basemap_attribution=credit):
+        assert api.client.get("/api/v1/config").json()["basemap_attribution"] == credit

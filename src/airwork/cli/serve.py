@@ -61,6 +61,15 @@ def serve(
             "map [default: none, a plain background with a graticule].",
         ),
     ] = None,
+    basemap_attribution: Annotated[
+        str | None,
+        typer.Option(
+            "--basemap-attribution",
+            envvar="AIRWORK_BASEMAP_ATTRIBUTION",
+            help="The tile provider's credit shown under its tiles, e.g. '© OpenStreetMap "
+            "contributors' [default: the tile host's name].",
+        ),
+    ] = None,
 ) -> None:
     """Start the service: the web map app at /, the HTTP API (OpenAPI at /openapi.json, docs
     at /docs) and the job engine."""
@@ -84,6 +93,7 @@ def serve(
         workers=workers,
         limits=limits,
         basemap_url=basemap_url,
+        basemap_attribution=basemap_attribution,
     )
     from airwork.service.serverlock import one_server
 

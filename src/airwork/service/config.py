@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 __all__ = ["Limits", "Settings"]
 
@@ -66,6 +67,9 @@ class Settings:
     basemap_url : str or None
         Raster tile URL template (``https://HOST/{z}/{x}/{y}.png``) the web app draws under
         the job's layers; none: a plain background with a graticule.
+    basemap_attribution : str or None
+        The credit the tile provider asks for (``© OpenStreetMap contributors``), shown on
+        every map under its tiles; none: the tile server's host is named.
     """
 
     data_dir: Path = DEFAULT_DATA_DIR
@@ -76,6 +80,16 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     max_attempts: int = 3
     basemap_url: str | None = None
+    basemap_attribution: str | None = None
+
+    @property
+    def basemap_credit(self) -> str | None:
+        """The line shown under the basemap: the attribution given, else the tile host."""
+        if not self.basemap_url:
+            return None
+        if self.basemap_attribution:
+            return self.basemap_attribution
+        return f"Map tiles: {urlsplit(self.basemap_url).hostname or self.basemap_url}"
 
     @property
     def database_url(self) -> str:
@@ -86,12 +100,14 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``AIRWORK_DATA``, ``AIRWORK_DB`` and ``AIRWORK_BASEMAP_URL``, then
+        """Settings from ``AIRWORK_DATA``, ``AIRWORK_DB``, ``AIRWORK_BASEMAP_URL`` and
+        ``AIRWORK_BASEMAP_ATTRIBUTION``, then
         ``overrides`` (None values ignored)."""
         base = cls(
             data_dir=Path(os.environ.get("AIRWORK_DATA") or DEFAULT_DATA_DIR),
             db_url=os.environ.get("AIRWORK_DB") or None,
             basemap_url=os.environ.get("AIRWORK_BASEMAP_URL") or None,
+            basemap_attribution=os.environ.get("AIRWORK_BASEMAP_ATTRIBUTION") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "data_dir" in given:

@@ -15,6 +15,14 @@ __all__ = ["router"]
 router = APIRouter(tags=["accounts"])
 
 
-@router.get("/config", summary="Public client configuration: basemap URL, version (no token)")
+@router.get(
+    "/config",
+    summary="Public client configuration: basemap URL and attribution, version (no token)",
+)
 def get_config(svc: Svc) -> dict[str, Any]:
-    return {"basemap_url": svc.settings.basemap_url, "version": __version__}
+    s = svc.settings
+    return {
+        "basemap_url": s.basemap_url,
+        "basemap_attribution": s.basemap_credit,
+        "version": __version__,
+    }

@@ -21,8 +21,11 @@ export async function createMap(container, config, statusEl) {
   const ml = await maplibreModule();
   const sources = {};
   const layers = [{ id: "background", type: "background", paint: { "background-color": BACKGROUND } }];
-  if (config && config.basemap_url) {
-    sources.basemap = { type: "raster", tiles: [config.basemap_url], tileSize: 256, attribution: "basemap" };
+  const basemap = Boolean(config && config.basemap_url);
+  if (basemap) {
+    // MapLibre writes a source's attribution as HTML: the operator's text is escaped
+    const credit = escapeHtml(config.basemap_attribution || "basemap");
+    sources.basemap = { type: "raster", tiles: [config.basemap_url], tileSize: 256, attribution: credit };
     layers.push({ id: "basemap", type: "raster", source: "basemap" });
   }
   const map = new ml.Map({
@@ -36,6 +39,7 @@ export async function createMap(container, config, statusEl) {
   });
   map.addControl(new ml.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new ml.ScaleControl({ unit: "metric", maxWidth: 140 }), "bottom-right");
+  if (basemap) map.addControl(new ml.AttributionControl({ compact: false }), "bottom-left");
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
   performance.mark("aw:map-load");
   addGraticule(map, container);
@@ -352,4 +356,9 @@ export function legend(key, kind, open = true) {
     kind === "powerline" ? line("line power", "power line") : null,
     kind === "powerline" ? box("#333", "tower; small rings: vantage photo points") : null,
     kind === "delivery" ? box("#b3261e", "unserved order (white: served)") : null);
+}
+
+/** Text as HTML that shows it literally. */
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
