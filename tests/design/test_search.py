@@ -18,6 +18,7 @@ from airwork.design.pareto import dominates, pareto_front
 from airwork.design.profile import MASS_CLASSES, MissionProfile
 from airwork.design.search import search_designs
 from airwork.design.spec import design_spec, write_spec
+from airwork.errors import AircraftError
 
 MIN_TW = 1.0 / 0.6  # ArduPilot's hover throttle 0.6: written out, not imported
 
@@ -66,6 +67,10 @@ def _recheck(row, profile, tmp: Path) -> list[str]:
         bad.append("frame MTOM")
     if a.thrust_margin(payload) < MIN_TW:
         bad.append("thrust margin")
+    if a.thrust_margin(payload) < 1.0:  # cannot lift: the model refuses to price a hover
+        with pytest.raises(AircraftError, match="its rotors can lift"):
+            a.terminal_hover_power_w(payload)
+        return [*bad, "cannot lift"]
     # pack current in hover at half charge, per motor and as a C-rate
     i_hover = float(a.pack_current_a(a.terminal_hover_power_w(payload)))
     if i_hover / a.rotors.count > motor.continuous_current_a:

@@ -302,8 +302,9 @@ class Aircraft:
         """A copy with a calibration fitted from flown logs (``None`` removes it)."""
         return replace(self, calibration=calibration)
 
-    def check_payload(self, payload_kg) -> np.ndarray:
-        """Refuse payloads that are negative or exceed the take-off mass limit.
+    def check_payload(self, payload_kg, *, lift: bool = True) -> np.ndarray:
+        """Refuse payloads that are negative or exceed the take-off mass limit, and (with
+        ``lift``) take-off masses the rotors cannot lift in the air it flies in.
 
         Returns
         -------
@@ -327,13 +328,13 @@ class Aircraft:
                 f"{self.mass_kg + worst:.2f} kg, above the maximum {limit:.2f} kg "
                 f"(largest payload {limit - self.mass_kg:.2f} kg)"
             )
-        lift = self._thrust_limit_n / physics.G_MPS2
-        if np.any(mass > lift):
+        most = self._thrust_limit_n / physics.G_MPS2
+        if lift and np.any(mass > most):
             raise AircraftError(
                 f"aircraft '{self.name}': take-off mass {float(np.max(mass)):.2f} kg is above "
-                f"the {lift:.2f} kg its rotors can lift in air of "
+                f"the {most:.2f} kg its rotors can lift in air of "
                 f"{self.air_density_kgpm3:.3f} kg/m³ (high or hot site; largest payload "
-                f"here {max(lift - self.mass_kg, 0.0):.2f} kg)"
+                f"here {max(most - self.mass_kg, 0.0):.2f} kg)"
             )
         return mass
 
@@ -447,16 +448,15 @@ class Aircraft:
         motor data give a thrust limit; ``None`` otherwise. [-]"""
         if not self.rotors.has_motor_data:
             return None
-        mass = self.check_payload(payload_kg)
+        mass = self.check_payload(payload_kg, lift=False)
         return self._thrust_limit_n / (mass * physics.G_MPS2)
 
     def lift_margin(self, payload_kg=0.0) -> float:
         """Maximum thrust over weight in the air it flies in, estimated where the motor
         data give no thrust limit (:data:`~airwork.aircraft.drive.THRUST_TO_WEIGHT_AT_MTOM`
         at sea level). [-]"""
-        return float(
-            self._thrust_limit_n / (np.max(self.check_payload(payload_kg)) * physics.G_MPS2)
-        )
+        mass = np.max(self.check_payload(payload_kg, lift=False))
+        return float(self._thrust_limit_n / (mass * physics.G_MPS2))
 
     # ------------------------------------------------------------------ power
     def _electrical(self, shaft_w, fixed_w, calibrated=True):

@@ -38,7 +38,15 @@ def _profile(options: dict[str, Any], profile_file: str | None):
 
     data: dict[str, Any] = {}
     if profile_file:
-        data = yaml.safe_load(Path(profile_file).read_text("utf-8")) or {}
+        try:
+            data = yaml.safe_load(Path(profile_file).read_text("utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            reason = " ".join(str(exc).split())
+            raise InputFileError(
+                f"{profile_file}: not a readable profile YAML ({reason})"
+            ) from None
+        if not isinstance(data, dict):
+            raise InputFileError(f"{profile_file}: a profile is a mapping of names to values")
     data.update({k: v for k, v in options.items() if v is not None})
     try:
         return MissionProfile.model_validate(data)
@@ -96,7 +104,7 @@ def design(
     profile_file: Annotated[
         str | None, typer.Option("--profile", help="Mission profile YAML (options override).")
     ] = None,
-    top: Annotated[int, typer.Option("--top", help="Feasible designs shown.")] = 10,
+    top: Annotated[int, typer.Option("--top", help="Feasible designs shown.", min=1)] = 10,
     csv_out: Annotated[str | None, typer.Option("--csv", help="All feasible designs.")] = None,
     plot: Annotated[str | None, typer.Option("--plot", help="Pareto picture (PNG).")] = None,
     write: Annotated[str | None, typer.Option("--write", help="Write the chosen spec.")] = None,
@@ -293,7 +301,7 @@ def production(
         str | None, typer.Option("--csv", help="Monthly demand per part number (CSV).")
     ] = None,
     plot: Annotated[str | None, typer.Option("--plot", help="Picture (PNG).")] = None,
-    top: Annotated[int, typer.Option("--top", help="Part numbers shown.")] = 15,
+    top: Annotated[int, typer.Option("--top", help="Part numbers shown.", min=1)] = 15,
 ) -> None:
     """Monthly units and part demand of a production plan.
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import yaml
@@ -70,12 +70,15 @@ class _ModelUnits(BaseModel):
         return read_batch_run(str(self.batch)).aircraft_needed
 
 
+_Units = Annotated[int, Field(ge=0, le=10_000_000, description="Units a year")]
+
+
 class ProductionPlan(BaseModel):
     """A production plan (see the module docstring)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     year: int | None = None
-    models: dict[str, int | _ModelUnits] = Field(min_length=1)
+    models: dict[str, _Units | _ModelUnits] = Field(min_length=1)
     ramp: list[float] | _Ramp = Field(default_factory=_Ramp)
     yields: dict[str, float] = Field(default_factory=dict)
     change: dict[str, dict[str, str]] | None = None

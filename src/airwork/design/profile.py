@@ -67,11 +67,15 @@ class MissionProfile(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> MissionProfile:
         if (self.payload_kg is None) == (self.tank_l is None):
-            raise ValueError("give the payload as payload_kg or tank_l (one of them)")
+            raise ValueError(
+                "give the payload as --payload-kg or --tank-l, one of them (payload_kg or "
+                "tank_l in a profile file)"
+            )
         targets = [k for k in ("hover_min", "range_km", "work_rate_ha_per_h") if getattr(self, k)]
         if len(targets) != 1:
             raise ValueError(
-                "give one target: hover_min, range_km or work_rate_ha_per_h"
+                "give one target: --hover-min, --range-km or --work-rate-ha-per-h (hover_min, "
+                "range_km or work_rate_ha_per_h in a profile file)"
                 + (f" (got {', '.join(targets)})" if targets else "")
             )
         if self.kind in ("camera",) and self.work_rate_ha_per_h is not None:

@@ -139,7 +139,7 @@ def read_flight_hours(path: str | Path) -> tuple[list[FlightHours], dict[str, st
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{p}: cannot read flight hours: {exc}") from exc
     if p.suffix.lower() == ".csv":
-        return _records_from_csv(text, str(p)), {}
+        return _some(_records_from_csv(text, str(p)), p), {}
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -153,7 +153,17 @@ def read_flight_hours(path: str | Path) -> tuple[list[FlightHours], dict[str, st
         msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise InputFileError(f"{p}: {msg}") from None
     fleet = {str(k): str(v) for k, v in (data.get("fleet") or {}).items()}
-    return records, fleet
+    return _some(records, p), fleet
+
+
+def _some(records: list[FlightHours], path: Path) -> list[FlightHours]:
+    """The records, refused when there are none (no spares is not an answer to no input)."""
+    if not records:
+        raise InputFileError(
+            f"{path}: no flight hours (a CSV needs a header kind,hours[,district,season,sorties] "
+            "and one row per record; a YAML 'hours:' or 'records:')"
+        )
+    return records
 
 
 def sortie_minutes(cat: Catalogue, model: str) -> float:

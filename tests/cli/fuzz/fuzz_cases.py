@@ -1482,6 +1482,227 @@ def powerline_cases() -> list[Case]:
     return cases
 
 
+def _files(**named: str | bytes) -> Setup:
+    """Several files written into the case's folder."""
+
+    def setup(d: Path, ctx: dict) -> None:
+        for name, text in named.items():
+            data = text.encode() if isinstance(text, str) else text
+            (d / name.replace("__", ".")).write_bytes(data)
+
+    return setup
+
+
+def tool_cases() -> list[Case]:
+    """The commands around the planners: design, bill of materials, production, spares,
+    batch, catalogue, upload, and the air of a job (elevation, temperature)."""
+    root = I.ROOT / "examples"
+    plan = (root / "production-plan.yaml").read_text()
+    hours = (root / "flight-hours.csv").read_text()
+    spray = ("plan", "spray", str(I.EXAMPLE), "-o", "{out}", "--no-picture")
+    rows: list[tuple[str, tuple[str, ...], str, tuple[str, ...], Setup | None]] = [
+        (
+            "design --payload-kg nan",
+            ("design", "--payload-kg", "nan"),
+            "refuse",
+            ("--payload-kg",),
+            None,
+        ),
+        (
+            "design --payload-kg -1",
+            ("design", "--payload-kg", "-1"),
+            "refuse",
+            ("--payload-kg",),
+            None,
+        ),
+        (
+            "design --hover-min inf",
+            ("design", "--payload-kg", "2", "--hover-min", "inf"),
+            "refuse",
+            ("--hover-min",),
+            None,
+        ),
+        (
+            "design --mass-class c9",
+            ("design", "--payload-kg", "2", "--mass-class", "c9"),
+            "refuse",
+            ("c9",),
+            None,
+        ),
+        (
+            "design --payload-kind lasers",
+            ("design", "--payload-kg", "2", "--payload-kind", "lasers"),
+            "refuse",
+            ("lasers",),
+            None,
+        ),
+        (
+            "design --top 0",
+            ("design", "--payload-kg", "2", "--hover-min", "20", "--top", "0"),
+            "usage",
+            ("--top",),
+            None,
+        ),
+        (
+            "design --profile broken",
+            ("design", "--payload-kg", "2", "--profile", "{dir}/p.yaml"),
+            "refuse",
+            ("p.yaml",),
+            _files(p__yaml="payload_kg: [1,\n"),
+        ),
+        ("bom unknown model", ("bom", "nothing-9"), "refuse", ("nothing-9",), None),
+        (
+            "bom broken spec",
+            ("bom", "{dir}/a.yaml"),
+            "refuse",
+            ("a.yaml",),
+            _files(a__yaml="name: [unclosed\n  - : :"),
+        ),
+        (
+            "production empty",
+            ("production", "{dir}/p.yaml"),
+            "refuse",
+            ("p.yaml",),
+            _files(p__yaml=""),
+        ),
+        (
+            "production negative units",
+            ("production", "{dir}/p.yaml"),
+            "refuse",
+            ("units",),
+            _files(
+                p__yaml=plan.replace("sprayer-40: 15000", "sprayer-40: -5"),
+                **{
+                    "sprayer-30__yaml": (root / "sprayer-30.yaml").read_text(),
+                    "delivery-quad__yaml": (root / "delivery-quad.yaml").read_text(),
+                },
+            ),
+        ),
+        (
+            "production unknown model",
+            ("production", "{dir}/p.yaml"),
+            "refuse",
+            ("nothing-9",),
+            _files(p__yaml="year: 2027\nmodels:\n  nothing-9: 100\n"),
+        ),
+        ("spares empty hours", ("spares", "{dir}/h.csv"), "refuse", ("h.csv",), _files(h__csv="")),
+        (
+            "spares nan hours",
+            ("spares", "{dir}/h.csv"),
+            "refuse",
+            ("hours",),
+            _files(h__csv=hours.replace("18000", "nan")),
+        ),
+        (
+            "spares negative hours",
+            ("spares", "{dir}/h.csv"),
+            "refuse",
+            ("hours",),
+            _files(h__csv=hours.replace("18000", "-18000")),
+        ),
+        (
+            "spares --fleet without =",
+            ("spares", "{dir}/h.csv", "--fleet", "spray"),
+            "refuse",
+            ("--fleet",),
+            _files(h__csv=hours),
+        ),
+        (
+            "batch parcels missing",
+            ("batch", "{dir}/none.gpkg", "-o", "{out}"),
+            "refuse",
+            ("none.gpkg",),
+            None,
+        ),
+        (
+            "batch parcels empty file",
+            ("batch", "{dir}/p.gpkg", "-o", "{out}"),
+            "refuse",
+            ("p.gpkg",),
+            _files(p__gpkg=b""),
+        ),
+        (
+            "batch --elevation-m nan",
+            ("batch", str(I.EXAMPLE), "-o", "{out}", "--elevation-m", "nan"),
+            "refuse",
+            ("--elevation-m",),
+            None,
+        ),
+        (
+            "batch --air-temperature-c 99",
+            ("batch", str(I.EXAMPLE), "-o", "{out}", "--air-temperature-c", "99"),
+            "refuse",
+            ("--air-temperature-c",),
+            None,
+        ),
+        (
+            "catalogue check empty",
+            ("catalogue", "check", "{dir}/c.yaml"),
+            "refuse",
+            ("c.yaml",),
+            _files(c__yaml=""),
+        ),
+        (
+            "catalogue check not yaml",
+            ("catalogue", "check", "{dir}/c.yaml"),
+            "refuse",
+            ("c.yaml",),
+            _files(c__yaml="parts: [unclosed\n  - : :"),
+        ),
+        (
+            "catalogue diff missing",
+            ("catalogue", "diff", "{dir}/none.yaml"),
+            "refuse",
+            ("none.yaml",),
+            None,
+        ),
+        (
+            "upload to a closed port",
+            ("upload", "{plan}", "--connect", "tcp:127.0.0.1:9", "--timeout-s", "2"),
+            "refuse",
+            ("127.0.0.1:9",),
+            None,
+        ),
+        (
+            "upload an empty .plan",
+            ("upload", "{dir}/m.plan", "--connect", "tcp:127.0.0.1:9"),
+            "refuse",
+            ("m.plan",),
+            _files(m__plan=""),
+        ),
+        (
+            "plan --elevation-m nan",
+            (*spray, "--elevation-m", "nan"),
+            "refuse",
+            ("--elevation-m",),
+            None,
+        ),
+        (
+            "plan --elevation-m 9000",
+            (*spray, "--elevation-m", "9000"),
+            "refuse",
+            ("--elevation-m",),
+            None,
+        ),
+        (
+            "plan --air-temperature-c 99",
+            (*spray, "--air-temperature-c", "99"),
+            "refuse",
+            ("--air-temperature-c",),
+            None,
+        ),
+        (
+            "plan high and hot: cannot lift",
+            (*spray, "--elevation-m", "6000", "--air-temperature-c", "50"),
+            "refuse",
+            ("high or hot site",),
+            None,
+        ),
+        ("plan at 2500 m", (*spray, "--elevation-m", "2500"), "accept", ("planned in air",), None),
+    ]
+    return [Case(f"tool: {n}", argv, e, names, setup) for n, argv, e, names, setup in rows]
+
+
 def all_cases(seed: int = 15) -> list[Case]:
     """Every case, in a fixed order (the generator is seeded)."""
     rng = random.Random(seed)
@@ -1494,6 +1715,7 @@ def all_cases(seed: int = 15) -> list[Case]:
         + aircraft_cases(rng)
         + random_job_cases(rng)
         + powerline_cases()
+        + tool_cases()
     )
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), "case names must be unique"

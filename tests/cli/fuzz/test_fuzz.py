@@ -194,6 +194,13 @@ def test_the_suite_is_big_and_mixed():
         "plan delivery",
         "mission show",
         "aircraft perf",
+        "design --payload-kg",
+        "bom nothing-9",
+        "production {dir}/p.yaml",
+        "spares {dir}/h.csv",
+        "catalogue check",
+        "catalogue diff",
+        "upload {plan}",
     ):
         assert command in commands, command
     assert any(c.argv[0] == "check" for c in CASES)
