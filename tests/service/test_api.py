@@ -426,3 +426,28 @@ def test_text_that_no_database_stores_is_refused(api):
             content=json.dumps({"kind": "spray", "site": site, "name": name}).encode(),
         )
         is_problem(r, 422)
+
+
+def test_a_job_chooses_its_dji_aircraft_and_a_bundled_profile(api):
+    org = api.org("Dji outputs")
+    site = org.site()
+    out = {"formats": ["dji-wpml", "qgc-plan"], "dji_aircraft": "M350", "profile": "px4-1.15"}
+    r = org.job(site, kind="survey", aircraft=["mapper-quad"], output=out)
+    assert r.status_code == 202, r.text
+    body = api.wait(org, r.json()["id"])
+    assert body["status"] == "done", body
+    kmz = next(n for n in body["files"] if n.endswith(".kmz"))
+    data = api.client.get(f"/api/v1/jobs/{body['id']}/files/{kmz}", headers=org.h).content
+    assert b"<wpml:droneEnumValue>89</wpml:droneEnumValue>" in zipfile_member(data)
+    assert body["summary"]["autopilot_profile"] == "px4-1.15"
+    # a profile is a bundled name: the API never reads a file of the server's
+    for bad in ({"profile": "/etc/passwd"}, {"dji_aircraft": "M9"}):
+        is_problem(org.job(site, output=bad), 422)
+
+
+def zipfile_member(data: bytes, name: str = "wpmz/waylines.wpml") -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name)

@@ -230,6 +230,7 @@ def _condition_options() -> list[click.Option]:
 
 def _output_options(job_kind) -> list[click.Option]:
     from airwork.autopilot.firmware import Autopilot
+    from airwork.export.dji_wpml import AIRCRAFT as DJI_AIRCRAFT
 
     opts = [
         click.Option(
@@ -256,6 +257,13 @@ def _output_options(job_kind) -> list[click.Option]:
             ["--autopilot-profile"],
             help="Autopilot profile: bundled name (arducopter-4.6, arducopter-4.6-sd, "
             "arducopter-4.6-tilt, px4-1.15, ...) or a YAML file; sets the firmware.",
+        ),
+        click.Option(
+            ["--dji-aircraft"],
+            type=click.Choice(list(DJI_AIRCRAFT)),
+            default="M3E",
+            show_default=True,
+            help="DJI aircraft of WPML routes (--format dji-wpml).",
         ),
         click.Option(["--json", "as_json"], is_flag=True, help="Print summary.json to stdout."),
     ]
@@ -321,6 +329,7 @@ def _request(job_kind, own: list[click.Option], ctx: click.Context, kw: dict[str
                 "autopilot": kw["autopilot"],
                 "spray_servo": kw.get("spray_servo", 9),
                 "profile": kw["autopilot_profile"],
+                "dji_aircraft": kw["dji_aircraft"],
             },
         }
     )

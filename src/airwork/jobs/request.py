@@ -183,6 +183,18 @@ class OutputRequest(_Strict):
         description="Autopilot profile: a bundled name (arducopter-4.6, arducopter-4.6-sd, "
         "px4-1.15, ...) or a YAML file; default the firmware's",
     )
+    dji_aircraft: str = Field(
+        "M3E", description="DJI aircraft of WPML routes (format dji-wpml): M3E, M350, ..."
+    )
+
+    @field_validator("dji_aircraft")
+    @classmethod
+    def _dji(cls, v: str) -> str:
+        from airwork.export.dji_wpml import AIRCRAFT
+
+        if v not in AIRCRAFT:
+            raise ValueError(f"must be one of {', '.join(AIRCRAFT)}, got {v!r}")
+        return v
 
 
 class JobRequest(_Strict):
@@ -227,6 +239,7 @@ _OPTIONS = {
     ("output", "spray_servo"): "--spray-servo",
     ("output", "autopilot"): "--autopilot",
     ("output", "formats"): "--format",
+    ("output", "dji_aircraft"): "--dji-aircraft",
     ("conditions", "wind_bands"): "--wind-band",
 }
 

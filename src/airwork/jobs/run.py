@@ -299,7 +299,7 @@ def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, 
         autopilot=profile.firmware,
         spray=spray,
         swath_m=planned.export.get("swath_m"),
-        extra=dict(planned.export),
+        extra={**planned.export, "dji_aircraft": req.output.dji_aircraft},
         profile=profile,
     )
     formats = list(_formats(req))

@@ -9,6 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from airwork.autopilot.firmware import Autopilot
+from airwork.autopilot.profiles import profile_names
+from airwork.export.dji_wpml import AIRCRAFT as DJI_AIRCRAFT
 from airwork.jobs.request import ConditionsRequest
 
 __all__ = [
@@ -66,6 +68,10 @@ JobConditions = create_model(  # the job's conditions; their files come with the
 )
 
 
+ProfileName = Literal[tuple(profile_names())]  # bundled only: no server file is read
+DjiAircraft = Literal[tuple(DJI_AIRCRAFT)]
+
+
 class JobOutput(_Strict):
     """What to render."""
 
@@ -74,6 +80,14 @@ class JobOutput(_Strict):
     )
     autopilot: Autopilot = Field(Autopilot.ARDUPILOT, description="Firmware of mission files")
     spray_servo: int = Field(9, ge=1, le=32, description="SERVOn output of the sprayer pump")
+    profile: ProfileName | None = Field(  # type: ignore[valid-type]
+        None,
+        description="Autopilot profile, a bundled one (its firmware replaces autopilot); "
+        "default the firmware's",
+    )
+    dji_aircraft: DjiAircraft = Field(  # type: ignore[valid-type]
+        "M3E", description="DJI aircraft of WPML routes (format dji-wpml)"
+    )
 
 
 class JobCreate(_Strict):
