@@ -89,7 +89,7 @@ FORBIDDEN = {
     },
     "autopilot": {"planners", "airspace", "export", "jobs", "cli", "testing", "plotting"},
     "planners": {"export", "cli", "testing", "airspace"},
-    "airspace": {"planners", "jobs", "cli", "testing", "plotting"},
+    "airspace": {"planners", "export", "jobs", "cli", "testing", "plotting"},
     "export": {"planners", "airspace", "jobs", "cli", "testing"},
     "plotting": {"planners", "airspace", "export", "jobs", "cli", "testing"},
     "flightlog": {"planners", "airspace", "export", "jobs", "cli", "testing", "plotting"},

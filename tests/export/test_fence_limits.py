@@ -19,6 +19,8 @@ from export_samples import FRAME, X0, Y0, build_mission, legs_for
 from airwork.aircraft import load_aircraft
 from airwork.airspace.check import CheckConfig, check_flight, preflight
 from airwork.airspace.tracks import read_flight
+from airwork.autopilot.fence import FENCE_MARGIN_M, mission_fence, round_ring
+from airwork.autopilot.limits import device_problems, limit_problems
 from airwork.autopilot.profiles import (
     PRESETS,
     AutopilotProfile,
@@ -28,8 +30,6 @@ from airwork.autopilot.profiles import (
 )
 from airwork.autopilot.read import parse_qgc_plan
 from airwork.errors import ExportError, InputFileError
-from airwork.export.fence import FENCE_MARGIN_M, mission_fence, round_ring
-from airwork.export.limits import device_problems, limit_problems
 from airwork.export.qgc_plan import to_qgc_plan
 from airwork.export.registry import ExportOptions, render
 from airwork.jobs import run_job

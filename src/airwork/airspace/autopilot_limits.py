@@ -1,7 +1,7 @@
 """The autopilot part of ``airwork check``: storage limits and missing devices.
 
 Hooked into :func:`airwork.airspace.check.check_flight` for every sortie it checks; adds
-violations of two kinds (see :mod:`airwork.export.limits` for the rules):
+violations of two kinds (see :mod:`airwork.autopilot.limits` for the rules):
 
 ``autopilot_limit``  a sortie's mission items, the fence or the rally points are more than the
                      autopilot profile stores (the upload would be refused with
@@ -21,13 +21,13 @@ import numpy as np
 from pymavlink import mavutil
 
 from airwork.autopilot.items import Autopilot, command_name
-from airwork.autopilot.profiles import AutopilotProfile, GimbalType, resolve_profile
-from airwork.export.limits import (
+from airwork.autopilot.limits import (
     LimitProblem,
     device_problems,
     item_count_problem,
     limit_problems,
 )
+from airwork.autopilot.profiles import AutopilotProfile, GimbalType, resolve_profile
 
 __all__ = ["check_autopilot", "file_device_problems"]
 

@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from airwork.autopilot.fence import mission_fence
 from airwork.autopilot.items import Autopilot
+from airwork.autopilot.limits import limit_problems
 from airwork.autopilot.profiles import resolve_profile
-from airwork.export.fence import mission_fence
 from airwork.export.geojson import to_geojson
 from airwork.export.kml import to_kml
-from airwork.export.limits import limit_problems
 from airwork.export.qgc_plan import to_qgc_plan
 from airwork.export.registry import ExportOptions, sortie_stem
 from airwork.export.wpl import to_wpl

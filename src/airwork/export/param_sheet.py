@@ -35,10 +35,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from airwork.autopilot.fence import mission_fence
 from airwork.autopilot.items import Autopilot, SprayOutput
+from airwork.autopilot.limits import device_problems
 from airwork.autopilot.profiles import AutopilotProfile, GimbalType
-from airwork.export.fence import mission_fence
-from airwork.export.limits import device_problems
 from airwork.mission.model import ActionKind, AltitudeRef, Mission
 
 __all__ = ["PARAM", "setup_parameters", "to_param_file"]

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from airwork.autopilot.fence import Fence, mission_fence
 from airwork.autopilot.items import (
     DEFAULT_SPRAY,
     Autopilot,
@@ -27,7 +28,6 @@ from airwork.autopilot.items import (
 from airwork.autopilot.mission_items import mission_items, resolve_sortie
 from airwork.autopilot.profiles import AutopilotProfile, resolve_profile
 from airwork.export.annotate import sortie_block
-from airwork.export.fence import Fence, mission_fence
 from airwork.export.write import write_text_atomic
 from airwork.mission.model import AltitudeRef, Mission, Sortie
 
@@ -66,7 +66,7 @@ def plan_dict(
         ``mission.firmwareType`` 3 (ArduPilot) or 12 (PX4); ``cruiseSpeed`` and
         ``hoverSpeed`` [m/s] = ``mission.cruise_speed_mps``; ``globalPlanAltitudeMode`` 1
         (relative), 2 (AMSL) or 4 (terrain frame); geofence = the mission's fence fitted to
-        the profile (:func:`~airwork.export.fence.mission_fence`: ``mission.geofence`` as an
+        the profile (:func:`~airwork.autopilot.fence.mission_fence`: ``mission.geofence`` as an
         inclusion polygon, its holes and the no-fly features as exclusion polygons, round
         ones as circles); rally points = the stations at the sortie's highest waypoint
         altitude, converted to metres above home; an ``airwork`` member with the aircraft

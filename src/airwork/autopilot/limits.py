@@ -3,7 +3,7 @@
 :func:`limit_problems` lists, for one :class:`~airwork.autopilot.profiles.AutopilotProfile`,
 every sortie whose mission items are more than the profile accepts in one upload, a fence
 that does not fit its fence storage even after conservative simplification
-(:func:`~airwork.export.fence.mission_fence`), and more rally points than it stores.
+(:func:`~airwork.autopilot.fence.mission_fence`), and more rally points than it stores.
 :func:`device_problems` lists the mission items that drive a device the profile does not
 have (a camera trigger, a gimbal that can pan, a gripper, a winch): ArduPilot runs such items
 and does nothing (the gripper even reports "Gripper Released").
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from pymavlink import mavutil
 
+from airwork.autopilot.fence import mission_fence
 from airwork.autopilot.items import DEFAULT_SPRAY, Autopilot, SprayOutput
 from airwork.autopilot.mission_items import mission_items
 from airwork.autopilot.profiles import AutopilotProfile, GimbalType, resolve_profile
 from airwork.errors import ExportError
-from airwork.export.fence import mission_fence
 from airwork.mission.model import ActionKind, Mission
 
 __all__ = [

@@ -35,7 +35,7 @@ vertices for an inclusion polygon, 4 for an exclusion one) found by
   ``E ⊕ T``, ``T = 3t``;
 * ``t`` is the smallest of 0.25, 0.5, 1, 2 ... m up to ``max_tolerance_m`` that gives few
   enough vertices.  When no ``t`` does, the fence is left over the limit: the exporters
-  refuse it and ``airwork check`` reports it (:mod:`airwork.export.limits`); nothing is cut
+  refuse it and ``airwork check`` reports it (:mod:`airwork.autopilot.limits`); nothing is cut
   silently.
 """
 
