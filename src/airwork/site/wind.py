@@ -77,16 +77,6 @@ class Wind:
         rad = np.radians(frm)
         return -speed * np.sin(rad), -speed * np.cos(rad)
 
-    def headwind_mps(self, dx_m, dy_m, agl_m) -> np.ndarray:
-        """Wind component against the direction (dx, dy); negative for a tailwind. [m/s]"""
-        dx = np.asarray(dx_m, dtype=float)
-        dy = np.asarray(dy_m, dtype=float)
-        norm = np.hypot(dx, dy)
-        wx, wy = self.velocity_mps(agl_m)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            along = (wx * dx + wy * dy) / norm
-        return np.where(norm > 0, -along, 0.0)
-
     def max_speed_mps(self, agl_m) -> float:
         """Strongest wind over the given heights. [m/s]"""
         speed, _ = self.at(agl_m)
