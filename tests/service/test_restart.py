@@ -1,6 +1,7 @@
 """A server killed (SIGKILL, with its Dask workers) while a job runs: after a restart the
 job is queued again and ends done; a result finished before the kill is kept as it was.
-The real ``airwork serve`` in a process of its own, with worker processes."""
+The real ``airwork serve`` in a process of its own, with worker processes, on SQLite and on
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def airwork(*args: str, **kw) -> subprocess.Popen:
 
 
 class Server:
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, db: list[str]):
         self.data = data
+        self.db = db  # ["--db", URL] or [] (SQLite under the data folder)
         self.proc: subprocess.Popen | None = None
         self.url = ""
 
@@ -53,6 +55,7 @@ class Server:
             str(self.data),
             "--workers",
             "1",
+            *self.db,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -83,16 +86,29 @@ class Server:
             self.kill()
 
 
-@pytest.fixture
-def server(tmp_path):
-    srv = Server(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server(request, tmp_path):
+    """The real server on SQLite (its default) and on PostgreSQL + PostGIS."""
+    from .conftest import create_pg_database, drop_pg_database
+
+    url = create_pg_database() if request.param == "postgresql" else None
+    srv = Server(tmp_path, ["--db", url] if url else [])
     yield srv
     srv.stop()
+    if url:
+        drop_pg_database(url)
 
 
 def test_a_job_running_when_the_server_is_killed_ends_done_after_a_restart(server, tmp_path):
     made = airwork(
-        "org", "create", "Restart Co", "--data-dir", str(tmp_path), "--json", stdout=subprocess.PIPE
+        "org",
+        "create",
+        "Restart Co",
+        "--data-dir",
+        str(tmp_path),
+        *server.db,
+        "--json",
+        stdout=subprocess.PIPE,
     )
     out, _ = made.communicate(timeout=60)
     h = {"Authorization": f"Bearer {json.loads(out)['token']}"}
