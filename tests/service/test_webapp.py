@@ -654,3 +654,26 @@ def test_a_basemap_shows_its_providers_credit(browser, engine, tmp_path):
         assert credit in text
         assert page.query_selector(".maplibregl-ctrl-attrib b") is None
         page.context.close()
+
+
+def test_the_chosen_site_is_drawn_before_planning(browser, web):
+    """An uploaded (or picked) site is drawn on the New job page: its field, obstacles and
+    stations, by role, before any job is planned."""
+    farm = json.loads((EXAMPLES / "farm-with-pylons.geojson").read_text())
+    roles = {f["properties"].get("role") for f in farm["features"]}
+    page = open_page(browser, web)
+    page.goto(web["base"] + "/#/new")
+    page.wait_for_selector("#params [data-param]")
+    page.set_input_files("#site-files", [str(EXAMPLES / "farm-with-pylons.geojson")])
+    page.click("#upload")
+    page.wait_for_selector("#uploaded")
+    page.wait_for_selector("#site-map[data-rendered=site]")
+    site = api(web, f"/sites/{page.input_value('#site')}").json()
+    drawn = int(page.get_attribute("#site-map", "data-features"))
+    assert drawn == len(site["features"]["features"]) >= len(farm["features"])
+    assert {f["properties"]["role"] for f in site["features"]["features"]} <= roles | {"field"}
+    assert rendered(page, ["area-field"]) > 0
+    assert rendered(page, ["stations"]) == 2  # both trucks in view
+    assert "farm-with-pylons" in page.inner_text("#site-text")
+    shot(page, "site-preview.png")
+    page.context.close()

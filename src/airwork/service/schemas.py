@@ -185,6 +185,9 @@ class SiteOut(BaseModel):
     options: dict[str, Any]
     summary: dict[str, Any]
     geometry: dict[str, Any] | None = Field(None, description="GeoJSON, WGS84")
+    features: dict[str, Any] | None = Field(
+        None, description="The features as a GeoJSON FeatureCollection with role and name"
+    )
 
 
 class AircraftOut(BaseModel):

@@ -227,7 +227,15 @@ def _summary(site, geometry: shapely.Geometry, notes: list[str]) -> dict[str, An
         "tall_obstacles": len(site.tall_obstacles),
         "terrain": site.terrain is not None,
         "notes": notes,
+        # role and name of each feature, in the order of the stored geometry's parts (what
+        # the web app draws before planning)
+        "feature_props": [_props(f) for f in site.features],
     }
+
+
+def _props(feature) -> dict[str, Any]:
+    name = feature.properties.get("name")
+    return {"role": feature.role, **({"name": str(name)[:80]} if name is not None else {})}
 
 
 def ingest_aircraft(store: BlobStore, up: Upload) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -114,6 +114,27 @@ def site_out(site: Site) -> dict[str, Any]:
         "options": site.options,
         "summary": site.summary,
         "geometry": shapely.geometry.mapping(site.geometry) if site.geometry is not None else None,
+        "features": _features(site),
+    }
+
+
+def _features(site: Site) -> dict[str, Any] | None:
+    """The site's features as a GeoJSON FeatureCollection with each one's role and name
+    (sites stored before roles were kept come without properties)."""
+    import shapely
+
+    if site.geometry is None:
+        return None
+    parts = list(getattr(site.geometry, "geoms", [site.geometry]))
+    props = (site.summary or {}).get("feature_props") or []
+    if len(props) != len(parts):
+        props = [{} for _ in parts]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": p, "geometry": shapely.geometry.mapping(g)}
+            for g, p in zip(parts, props, strict=True)
+        ],
     }
 
 
@@ -125,7 +146,9 @@ def list_sites(
     query = query.order_by(Site.created_at.desc(), Site.id.desc())
     with svc.db.read() as s:
         rows, total = page(s, query, limit, offset)
-    items = [{k: v for k, v in site_out(r).items() if k != "geometry"} for r in rows]
+    items = [
+        {k: v for k, v in site_out(r).items() if k not in ("geometry", "features")} for r in rows
+    ]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 

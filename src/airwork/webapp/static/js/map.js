@@ -332,6 +332,32 @@ export async function showMission(map, fc, { kind, key, onPick } = {}) {
   return ctl;
 }
 
+/** Draw (or redraw) a site's features (GET /sites/{id} `features`: role and name each) on
+ * `map`: its areas, stations, hubs, towers, orders and power lines, fitted to the view. */
+export function showSite(map, fc) {
+  const el = map.getContainer();
+  const data = fc || { type: "FeatureCollection", features: [] };
+  if (map.getSource("mission")) {
+    map.getSource("mission").setData(mapData(data));
+    map.getSource("powerlines").setData(powerLines(data));
+  } else {
+    map.addSource("mission", { type: "geojson", data: mapData(data) });
+    map.addSource("photos", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addSource("powerlines", { type: "geojson", data: powerLines(data) });
+    addAreas(map);
+    addPoints(map);
+  }
+  const [w, s, e, n] = bbox(data);
+  map.resize(); // the page's layout may have changed the map's size since it was made
+  const padding = { top: 24, bottom: 24, left: 24, right: 60 }; // clear of the zoom buttons
+  if (Number.isFinite(w)) map.fitBounds([[w, s], [e, n]], { padding, duration: 0, maxZoom: 17 });
+  el.dataset.rendered = "";
+  map.once("idle", () => {
+    el.dataset.features = String(data.features.length);
+    el.dataset.rendered = "site";
+  });
+}
+
 /** The legend: the sortie (or drone) colours, one entry each up to 12, else a colour bar;
  * work vs transit; areas and points. `key` is colors.js's colourKey of the sortie rows. */
 export function legend(key, kind, open = true) {

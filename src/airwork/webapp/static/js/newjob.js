@@ -4,7 +4,8 @@
 import { api } from "./api.js";
 import { h, fill, num } from "./dom.js";
 import { paramFields, paramValues } from "./forms.js";
-import { errorLine } from "./app.js";
+import { errorLine, getConfig, statusLine } from "./app.js";
+import { createMap, showSite } from "./map.js";
 
 const USES = ["file", "order", "hub", "station", "no_spray", "airspace", "obstacles", "dem"];
 
@@ -122,8 +123,28 @@ export async function newJobView(view) {
     siteSelect.prepend(h("option", { value: site.id }, siteSummary(site)));
     siteSelect.value = site.id;
     fill(out, h("p", { class: "hint", id: "uploaded" }, `Uploaded ${siteSummary(site)}.`));
+    upload.dispatchEvent(new Event("site-added"));
     kindSelect.focus();
   });
-  fill(view, h("section", { class: "page", "data-view": "new-job" }, h("h1", {}, "New job"), upload, form));
-  await loadKind();
+  const mapEl = h("div", { class: "map", id: "site-map", role: "region", "aria-label": "Map of the chosen site" });
+  const siteText = h("p", { class: "hint", id: "site-text", "aria-live": "polite" });
+  const preview = h("section", { class: "card site-card", "aria-labelledby": "t-site" },
+    h("h2", { id: "t-site" }, "The site"), siteText, h("div", { class: "mapwrap preview" }, mapEl));
+  upload.classList.add("upload-card");
+  form.classList.add("plan-card");
+  fill(view, h("section", { class: "page wide", "data-view": "new-job" }, h("h1", {}, "New job"),
+    h("div", { class: "newjob" }, upload, preview, form)));
+  const map = createMap(mapEl, await getConfig(), statusLine);
+  let shown = 0;
+  const showChosen = async () => {
+    const ticket = ++shown;
+    if (!siteSelect.value) return fill(siteText, "Upload a site or pick one to see it here.");
+    const site = await api(`/sites/${encodeURIComponent(siteSelect.value)}`);
+    if (ticket !== shown) return; // another site was chosen meanwhile
+    fill(siteText, siteSummary(site));
+    showSite(await map, site.features);
+  };
+  siteSelect.addEventListener("change", () => showChosen().catch((err) => fill(siteText, errorLine(err))));
+  upload.addEventListener("site-added", () => showChosen().catch((err) => fill(siteText, errorLine(err))));
+  await Promise.all([loadKind(), showChosen().catch((err) => fill(siteText, errorLine(err)))]);
 }
