@@ -39,8 +39,15 @@ def web(engine, tmp_path_factory) -> Iterator[dict[str, Any]]:
     with chromium_helpers.serving(app) as base:
         acme = create_org(app.state.service.db, "Acme")
         other = create_org(app.state.service.db, "Other")
+        pager = create_org(app.state.service.db, "Pager")  # its jobs: the paging test's only
         with httpx.Client(base_url=base, timeout=60) as client:
-            yield {"base": base, "acme": acme["token"], "other": other["token"], "http": client}
+            yield {
+                "base": base,
+                "acme": acme["token"],
+                "other": other["token"],
+                "pager": pager["token"],
+                "http": client,
+            }
 
 
 @pytest.fixture(scope="module")
@@ -676,4 +683,26 @@ def test_the_chosen_site_is_drawn_before_planning(browser, web):
     assert rendered(page, ["stations"]) == 2  # both trucks in view
     assert "farm-with-pylons" in page.inner_text("#site-text")
     shot(page, "site-preview.png")
+    page.context.close()
+
+
+def test_the_jobs_list_pages_through_older_jobs(browser, web):
+    """The list shows a page and fetches older jobs on demand (it showed the newest 100 and
+    nothing beyond)."""
+    _, jobs = _spray_jobs_of(web, "pager", 5)
+    page = open_page(browser, web, token="pager")
+    page.context.add_init_script("sessionStorage.setItem('airwork.pageSize', '2')")
+    page.goto(web["base"] + "/#/jobs")
+    page.wait_for_selector("#more-jobs")
+    listed = lambda: page.locator("[data-view=jobs] tbody tr").count()  # noqa: E731
+    assert listed() == 2 and page.inner_text("#jobs-shown") == "2 of 5 job(s)"
+    page.click("#more-jobs")
+    page.locator("[data-view=jobs] tbody tr").nth(3).wait_for()
+    page.click("#more-jobs")
+    page.locator("[data-view=jobs] tbody tr").nth(4).wait_for()
+    assert page.is_hidden("#more-jobs") and page.inner_text("#jobs-shown") == "5 of 5 job(s)"
+    links = page.eval_on_selector_all(
+        "[data-view=jobs] tbody tr td:first-child a", "els => els.map(e => e.hash)"
+    )
+    assert links == [f"#/jobs/{j}" for j in reversed(jobs)]  # each once, newest first
     page.context.close()

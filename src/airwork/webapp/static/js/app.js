@@ -76,21 +76,57 @@ function signIn() {
 }
 
 // ------------------------------------------------------------------ jobs list
-async function jobsList() {
-  const box = h("section", { class: "page", "data-view": "jobs" }, h("h1", {}, "Jobs"), h("p", {}, "Loading…"));
-  fill(view, box);
-  const [jobs, sites] = await Promise.all([api("/jobs?limit=100"), api("/sites?limit=100")]);
-  const rows = jobs.items.map((j) => h("tr", {},
+/** Rows per page of the lists (sessionStorage "airwork.pageSize" overrides it). */
+export const PAGE_SIZE = Number(sessionStorage.getItem("airwork.pageSize")) || 50;
+
+function jobRow(j) {
+  return h("tr", {},
     h("td", { class: "l" }, h("a", { href: `#/jobs/${encodeURIComponent(j.id)}` }, j.name)),
     h("td", { class: "l" }, j.kind), h("td", { class: "l" }, j.status),
     h("td", {}, `${Math.round((j.progress || 0) * 100)} %`),
     h("td", { class: "l" }, (j.created_at || "").replace("T", " ").slice(0, 19)),
-    h("td", {}, j.started_at && j.finished_at ? duration((Date.parse(j.finished_at) - Date.parse(j.started_at)) / 1000) : "–")));
+    h("td", {}, j.started_at && j.finished_at ? duration((Date.parse(j.finished_at) - Date.parse(j.started_at)) / 1000) : "–"));
+}
+
+async function jobsList() {
+  const box = h("section", { class: "page", "data-view": "jobs" }, h("h1", {}, "Jobs"), h("p", {}, "Loading…"));
+  fill(view, box);
+  const [jobs, sites] = await Promise.all([api(`/jobs?limit=${PAGE_SIZE}`), api("/sites?limit=1")]);
+  const body = h("tbody", {}, jobs.items.map(jobRow));
+  const shown = h("span", { class: "hint", id: "jobs-shown" });
+  let offset = jobs.items.length;
+  const more = h("button", { type: "button", id: "more-jobs" }, "Show older jobs");
+  const update = (total) => {
+    shown.textContent = `${offset} of ${total} job(s)`;
+    more.hidden = offset >= total;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const next = await api(`/jobs?limit=${PAGE_SIZE}&offset=${offset}`);
+      body.append(...next.items.map(jobRow));
+      offset += next.items.length;
+      update(next.total);
+    } finally { more.disabled = false; }
+  });
+  update(jobs.total);
   fill(box, h("h1", {}, "Jobs"),
     h("p", { class: "toolbar" }, h("a", { class: "button primary", href: "#/new" }, "New job"), h("a", { class: "button", href: "#/compare" }, "Compare two plans"),
       h("span", { class: "hint" }, `${jobs.total} job(s), ${sites.total} site(s)`)),
-    jobs.items.length ? h("div", { class: "card" }, h("table", {}, h("thead", {}, h("tr", {}, ["Job", "Kind", "Status", "Progress", "Created (UTC)", "Planning time"].map((t, i) => h("th", { class: i < 3 || i === 4 ? "l" : "" }, t)))), h("tbody", {}, rows)))
+    jobs.items.length ? h("div", { class: "card" }, h("table", {}, h("thead", {}, h("tr", {}, ["Job", "Kind", "Status", "Progress", "Created (UTC)", "Planning time"].map((t, i) => h("th", { class: i < 3 || i === 4 ? "l" : "" }, t)))), body),
+      h("p", {}, more, " ", shown))
       : h("p", {}, "No jobs yet: upload a site and plan one."));
+}
+
+/** Every item of a paged list (``/sites``, ``/jobs?status=done``), page after page. */
+export async function allPages(path, most = 5000) {
+  const sep = path.includes("?") ? "&" : "?";
+  const items = [];
+  for (;;) {
+    const page = await api(`${path}${sep}limit=200&offset=${items.length}`);
+    items.push(...page.items);
+    if (!page.items.length || items.length >= page.total || items.length >= most) return { items, total: page.total };
+  }
 }
 
 // ------------------------------------------------------------------ router

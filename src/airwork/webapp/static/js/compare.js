@@ -1,7 +1,7 @@
 // Two plans of one site side by side: two maps and their summary columns.
 import { api } from "./api.js";
 import { h, fill } from "./dom.js";
-import { notFound } from "./app.js";
+import { allPages, notFound } from "./app.js";
 import { loadPlan, planMap, summaryPairs } from "./plan.js";
 import { ApiError } from "./api.js";
 
@@ -28,7 +28,7 @@ function table(pa, pb) {
 }
 
 export async function compareView(view, a, b) {
-  const jobs = (await api("/jobs?limit=200&status=done")).items;
+  const jobs = (await allPages("/jobs?status=done")).items;
   const page = h("section", { class: "page", "data-view": "compare-pick" }, h("h1", {}, "Compare two plans"), chooser(jobs, a, b));
   if (!a || !b) {
     fill(view, page);

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { h, fill, num } from "./dom.js";
 import { paramFields, paramValues } from "./forms.js";
-import { errorLine, getConfig, statusLine } from "./app.js";
+import { allPages, errorLine, getConfig, statusLine } from "./app.js";
 import { createMap, showSite } from "./map.js";
 
 const USES = ["file", "order", "hub", "station", "no_spray", "airspace", "obstacles", "dem"];
@@ -79,7 +79,7 @@ export async function follow(jobId, bar, text) {
 }
 
 export async function newJobView(view) {
-  const [kinds, aircraft, sites] = await Promise.all([api("/kinds"), api("/aircraft"), api("/sites?limit=200")]);
+  const [kinds, aircraft, sites] = await Promise.all([api("/kinds"), api("/aircraft"), allPages("/sites")]);
   const siteSelect = h("select", { id: "site" }, sites.items.map((s) => h("option", { value: s.id }, siteSummary(s))));
   const kindSelect = h("select", { id: "kind" }, kinds.map((k) => h("option", { value: k.name }, `${k.name} — ${k.title}`)));
   const craftSelect = h("select", { id: "aircraft" }, aircraft.map((a) => h("option", { value: a.id }, `${a.name}${a.summary?.description ? ` — ${a.summary.description}` : ""}`)));
