@@ -168,6 +168,11 @@ def test_a_battery_change_moves_the_models_that_carry_it():
     c = changes["sprayer-40"]
     assert c.delta("mass_kg") == pytest.approx(8.2 - 12.1)
     assert c.after.hover_empty_min < c.before.hover_empty_min
+    # the work rate on the example field, planned with each catalogue's aircraft: a smaller
+    # pack means more refills of battery, so fewer hectares an hour
+    assert 0 < c.after.work_rate_ha_per_h < c.before.work_rate_ha_per_h
+    assert changes["spreader-50"].after.work_rate_ha_per_h > 0
+    assert changes["delivery-hex"].before.work_rate_ha_per_h is None  # not a field aircraft
     with pytest.raises(AircraftError, match="does not fit"):
         Catalogue(substitute(cat.data, "ag-x11-kv85", "ag-x13-kv70"), "v3")
     # a motor swap moves the preset airframe's stated mass with it

@@ -22,7 +22,8 @@ def _table(title: str, columns: list[str], rows: list[list[Any]], right_from: in
 
     table = Table(title=title)
     for i, col in enumerate(columns):
-        table.add_column(col, justify="right" if i >= right_from else "left")
+        # the first column names the row: never wrapped (a narrow terminal wraps the figures)
+        table.add_column(col, justify="right" if i >= right_from else "left", no_wrap=i == 0)
     for row in rows:
         table.add_row(*[str(x) for x in row])
     console.print(table)
@@ -350,13 +351,19 @@ def _print_change_of_plan(cat, plan) -> None:
         _print_changes(changes, f"{old} -> {new}")
 
 
+def _rate(before: float | None, after: float | None) -> str:
+    if before is None or after is None:
+        return "" if before is None and after is None else f"{before} -> {after}"
+    return f"{before:.2f} -> {after:.2f} ({(after / before - 1) * 100:+.1f} %)"
+
+
 def _print_changes(changes, title: str) -> None:
     rows = []
     for ch in changes:
         if not ch.moved:
             continue
         if ch.before is None or ch.after is None:
-            rows.append([ch.model, "only in one version", "", "", "", ""])
+            rows.append([ch.model, "only in one version", "", "", "", "", ""])
             continue
         b, a = ch.before, ch.after
         rows.append([
@@ -366,9 +373,10 @@ def _print_changes(changes, title: str) -> None:
             f"{b.hover_full_min:.1f} -> {a.hover_full_min:.1f} "
             f"({(a.hover_full_min / b.hover_full_min - 1) * 100:+.1f} %)",
             f"{b.range_half_km:.1f} -> {a.range_half_km:.1f}",
+            _rate(b.work_rate_ha_per_h, a.work_rate_ha_per_h),
         ])  # fmt: skip
     cols = ["model", "mass kg", "cost EUR", "max payload kg", "hover min (full)",
-            "range km (half)"]  # fmt: skip
+            "range km (half)", "work ha/h (example field)"]  # fmt: skip
     _table(f"what {title} does to every model ({len(rows)} moved)", cols, rows)
 
 

@@ -103,6 +103,8 @@ class ModelFigures:
     hover_empty_min: float
     hover_full_min: float
     range_half_km: float
+    work_rate_ha_per_h: float | None = None
+    """Spray or spread work rate on the example field (None: not a field aircraft)."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,18 @@ class ModelChange:
         """Whether any figure moved by more than 0.1 %."""
         if self.before is None or self.after is None:
             return True
-        for key in ("mass_kg", "cost_eur", "max_payload_kg", "hover_full_min", "range_half_km"):
+        for key in (*_FIGURES, "work_rate_ha_per_h"):
             a, b = getattr(self.before, key), getattr(self.after, key)
+            if a is None or b is None:
+                if (a is None) != (b is None):
+                    return True
+                continue
             if abs(b - a) > 1e-3 * max(abs(a), 1e-9):
                 return True
         return False
+
+
+_FIGURES = ("mass_kg", "cost_eur", "max_payload_kg", "hover_full_min", "range_half_km")
 
 
 def model_aircraft(
@@ -168,7 +177,27 @@ def model_figures(
         hover_empty_min=float(a.hover_endurance_min(0.0)),
         hover_full_min=float(a.hover_endurance_min(full)),
         range_half_km=perf.range_km,
+        work_rate_ha_per_h=field_work_rate(a),
     )
+
+
+def field_work_rate(aircraft: Aircraft) -> float | None:
+    """Work rate of a sprayer or spreader on the bundled example field, planned by
+    :func:`airwork.jobs.run_job` with the kind's defaults; None for other aircraft. [ha/h]"""
+    kind = "spray" if aircraft.spray_tank else "spread" if aircraft.spreader else None
+    if kind is None:
+        return None
+    from importlib import resources
+
+    from airwork.jobs import run_job  # application layer: only for this figure
+
+    field = resources.files("airwork.data") / "example_field.geojson"
+    with tempfile.TemporaryDirectory(prefix="airwork-rate-") as tmp:
+        path = Path(tmp) / f"{aircraft.name}.yaml"
+        path.write_text(yaml.safe_dump(aircraft_to_dict(aircraft)))
+        request = {"kind": kind, "site": {"files": [str(field)]}, "aircraft": [str(path)]}
+        outcome = run_job({**request, "output": {"formats": []}})
+    return float(outcome.summary["work_rate_ha_per_h"])
 
 
 def compare_catalogues(
