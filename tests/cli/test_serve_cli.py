@@ -136,3 +136,21 @@ def test_the_server_lock_is_held_across_processes(tmp_path):
     free = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "another airwork serve is already using" in held.stdout
     assert free.stdout.strip() == "got"
+
+
+def test_org_create_sets_the_organisations_upload_limit(tmp_path):
+    r = run("org", "create", "Small", "--data-dir", tmp_path, "--max-upload-mb", "0.5", "--json")
+    assert r.exit_code == 0, r.output
+    from airwork.service.db import Database, Org
+
+    db = Database(f"sqlite:///{tmp_path / 'airwork.db'}")
+    try:
+        with db.read() as s:
+            org = s.get(Org, json.loads(r.output)["org"]["id"])
+            assert org.max_upload_bytes == 2**19
+            assert org.upload_limit_bytes(20 * 2**20) == 2**19  # within the server's
+            assert org.upload_limit_bytes(2**10) == 2**10
+    finally:
+        db.dispose()
+    bad = run("org", "create", "X", "--data-dir", tmp_path, "--max-upload-mb", "0")
+    assert bad.exit_code == 2 and "--max-upload-mb" in bad.output

@@ -451,3 +451,27 @@ def zipfile_member(data: bytes, name: str = "wpmz/waylines.wpml") -> bytes:
 
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return z.read(name)
+
+
+def test_an_organisations_own_upload_limit(api):
+    """Each organisation may have its own upload limit within the server's: a larger site,
+    check or spec sheet is refused with 413 for it and accepted for another."""
+    small = api.org("Small uploads", max_upload_mb=0.0005)  # 524 bytes
+    other = api.org("Normal uploads")
+    example = example_bytes()
+    assert len(example) > 524
+    body = is_problem(small.upload([("file", "example_field.geojson", example)]), 413)
+    assert body["detail"] == (
+        f"the upload is {len(example)} bytes, over the organisation's limit of 524 bytes"
+    )
+    assert other.upload([("file", "example_field.geojson", example)]).status_code == 201
+    me = api.client.get("/api/v1/me", headers=small.h).json()
+    assert me["org"]["limits"]["upload_bytes"] == int(0.0005 * 2**20)
+    checks = api.client.post(
+        "/api/v1/checks", headers=small.h, files={"mission": ("m.geojson", example)}
+    )
+    is_problem(checks, 413)
+    spec = api.client.post(
+        "/api/v1/aircraft", headers=small.h, files={"file": ("a.yaml", b"x" * 600)}
+    )
+    is_problem(spec, 413)

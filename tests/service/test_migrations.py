@@ -56,7 +56,7 @@ def test_up_down_up(empty_db):
     db = empty_db
     assert migrate.current(db.engine) is None
     migrate.upgrade(db.engine)
-    assert migrate.current(db.engine) == migrate.head() == "0002"
+    assert migrate.current(db.engine) == migrate.head() == "0003"
     assert tables(db) == TABLES | {"alembic_version"}
     assert differences(db) == []
     migrate.downgrade(db.engine)
@@ -95,7 +95,7 @@ def test_0002_adds_passwords_to_existing_users(empty_db):
             "VALUES ('usr_old', 'org_old', 'boss', 'owner', '2026-01-01 00:00:00+00:00')"
         )
     migrate.upgrade(db.engine)
-    assert migrate.current(db.engine) == "0002"
+    assert migrate.current(db.engine) == "0003"
     with db.read() as s:
         hashes = s.execute(sa.text("SELECT password_hash FROM users")).scalars().all()
     assert hashes == [None]
@@ -110,3 +110,21 @@ def test_the_comparison_can_fail(empty_db):
     with db.engine.begin() as conn:
         conn.exec_driver_sql("ALTER TABLE orgs ADD COLUMN extra INTEGER")
     assert any(d[0] == "remove_column" for d in differences(db))
+
+
+def test_0003_gives_existing_organisations_the_servers_upload_limit(empty_db):
+    """An organisation made before per-organisation upload limits has none of its own: the
+    server's limit applies to it."""
+    from airwork.service.db import Org
+
+    db = empty_db
+    migrate.upgrade(db.engine, "0002")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO orgs (id, name, created_at, max_field_ha, max_active_jobs) "
+            "VALUES ('org_old', 'Old', '2026-01-01 00:00:00+00:00', 10, 2)"
+        )
+    migrate.upgrade(db.engine)
+    with db.read() as s:
+        org = s.get(Org, "org_old")
+        assert org.max_upload_bytes is None and org.upload_limit_bytes(1000) == 1000

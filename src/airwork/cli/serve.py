@@ -175,12 +175,27 @@ def org_create(
             "--max-active-jobs", help="Queued and running jobs at once.", min=1, max=10**6
         ),
     ] = 20,
+    max_upload_mb: Annotated[
+        float | None,
+        typer.Option(
+            "--max-upload-mb",
+            help="Largest upload of this organisation (MiB), within the server's "
+            "[default: the server's].",
+            min=0.001,
+            max=1e6,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create an organisation with its owner; prints the owner's token (shown once)."""
     if owner_password is not None and not 10 <= len(owner_password) <= 200:
         raise typer.BadParameter("10 to 200 characters", param_hint="--owner-password")
-    out = _org_create(name, db, data_dir, owner, owner_password, max_field_ha, max_active_jobs)
+    limits = {
+        "max_field_ha": max_field_ha,
+        "max_active_jobs": max_active_jobs,
+        "max_upload_mb": max_upload_mb,
+    }
+    out = _org_create(name, db, data_dir, owner, owner_password, limits)
     if as_json:
         typer.echo(json.dumps(out))
         return
@@ -188,7 +203,7 @@ def org_create(
     console.print(f"owner token (shown once): {out['token']}", highlight=False)
 
 
-def _org_create(name, db, data_dir, owner, password, max_field_ha, max_active_jobs) -> dict:
+def _org_create(name, db, data_dir, owner, password, limits: dict) -> dict:
     from airwork.service import Settings
     from airwork.service.auth import create_org
     from airwork.service.db import Database
@@ -202,8 +217,7 @@ def _org_create(name, db, data_dir, owner, password, max_field_ha, max_active_jo
             name,
             owner=owner,
             password=password,
-            max_field_ha=max_field_ha,
-            max_active_jobs=max_active_jobs,
+            **limits,
         )
     finally:
         database.dispose()

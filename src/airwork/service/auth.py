@@ -112,6 +112,7 @@ def create_org(
     password: str | None = None,
     max_field_ha: float = 5000.0,
     max_active_jobs: int = 20,
+    max_upload_mb: float | None = None,
 ) -> dict[str, Any]:
     """A new organisation with its owner and the owner's first token (one transaction).
 
@@ -130,6 +131,7 @@ def create_org(
             created_at=now(),
             max_field_ha=float(max_field_ha),
             max_active_jobs=int(max_active_jobs),
+            max_upload_bytes=None if max_upload_mb is None else int(max_upload_mb * 2**20),
         )
         s.add(org)
         s.flush()

@@ -140,6 +140,14 @@ class Org(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     max_field_ha: Mapped[float] = mapped_column(Float)
     max_active_jobs: Mapped[int] = mapped_column(Integer)
+    # bytes one upload may carry (None: the server's limit; never above it)
+    max_upload_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    def upload_limit_bytes(self, server_bytes: int) -> int:
+        """What one upload of this organisation may carry: its own limit within the
+        server's. [bytes]"""
+        own = self.max_upload_bytes
+        return server_bytes if own is None else min(int(own), server_bytes)
 
 
 class User(Base):

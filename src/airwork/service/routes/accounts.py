@@ -34,7 +34,7 @@ def me(svc: Svc, who: Who) -> dict[str, Any]:
             "limits": {
                 "max_field_ha": org.max_field_ha,
                 "max_active_jobs": org.max_active_jobs,
-                "upload_bytes": svc.settings.limits.upload_bytes,
+                "upload_bytes": org.upload_limit_bytes(svc.settings.limits.upload_bytes),
             },
         },
     }

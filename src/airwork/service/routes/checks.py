@@ -11,11 +11,11 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from airwork.autopilot.firmware import Autopilot
 from airwork.errors import AirworkError
-from airwork.service.db import Aircraft
+from airwork.service.db import Aircraft, Org
 from airwork.service.deps import Service, Svc, Who
 from airwork.service.errors import UploadError
 from airwork.service.problems import responses
-from airwork.service.routes.common import get_owned
+from airwork.service.routes.common import get_owned, within_org_limit
 from airwork.service.sites import Upload, scrub
 from airwork.service.storage import display_name, unzip
 
@@ -107,6 +107,8 @@ def create_check(
     uploads += [Upload(f.filename, f.file.read(), "airspace") for f in airspace or []]
     uploads += [Upload(f.filename, f.file.read(), "obstacles") for f in obstacles or []]
     uploads += [Upload(dem.filename, dem.file.read(), "dem")] if dem is not None else []
+    with svc.db.read() as s:
+        within_org_limit(s.get(Org, who.org_id), svc.settings.limits.upload_bytes, uploads)
     with svc.store.scratch() as folder:
         records: list[dict] = []
         try:

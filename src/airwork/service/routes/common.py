@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from airwork.service.auth import Principal
-from airwork.service.errors import NotFound
+from airwork.service.errors import NotFound, TooLarge
 
 __all__ = ["get_owned", "page", "plausible_id"]
 
@@ -29,3 +29,22 @@ def page(session: Any, query: Any, limit: int, offset: int) -> tuple[list[Any], 
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.scalars(query.limit(limit).offset(offset)).all()
     return list(rows), int(total or 0)
+
+
+def within_org_limit(org: Any, server_bytes: int, uploads: list[Any]) -> None:
+    """Refuse an upload larger than the organisation's own limit (413).
+
+    Raises
+    ------
+    TooLarge
+    """
+    limit = org.upload_limit_bytes(server_bytes)
+    size = sum(len(u.data) for u in uploads)
+    if size > limit:
+        raise TooLarge(
+            f"the upload is {_size(size)}, over the organisation's limit of {_size(limit)}"
+        )
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes" if n < 2**20 else f"{n / 2**20:.1f} MiB"

@@ -12,7 +12,7 @@ from airwork.service.db import Aircraft, Org, Site, new_id, now
 from airwork.service.deps import Svc, Who
 from airwork.service.errors import NotFound, UploadError
 from airwork.service.problems import responses
-from airwork.service.routes.common import get_owned, page
+from airwork.service.routes.common import get_owned, page, within_org_limit
 from airwork.service.schemas import AircraftOut, Page, SiteOut, no_nul
 from airwork.service.sites import Upload, aircraft_summary, ingest_aircraft, ingest_site
 
@@ -82,7 +82,9 @@ def create_site(
     uploads += _uploads("dem", [dem] if dem is not None else None)
     options = {"crs": _text(crs, "crs"), "unlabelled": _text(unlabelled, "unlabelled")}
     with svc.db.read() as s:
-        max_ha = float(s.get(Org, who.org_id).max_field_ha)
+        org = s.get(Org, who.org_id)
+        max_ha = float(org.max_field_ha)
+        within_org_limit(org, svc.settings.limits.upload_bytes, uploads)
     records, summary, geometry = ingest_site(
         svc.store, uploads, max_field_ha=max_ha, limits=svc.settings.limits, **options
     )
@@ -201,9 +203,10 @@ def create_aircraft(
     file: Annotated[UploadFile, File(description="Spec sheet, see examples/my-sprayer.yaml")],
 ) -> dict[str, Any]:
     who.require("plan")
-    record, summary = ingest_aircraft(
-        svc.store, Upload(file.filename, file.file.read(), "aircraft")
-    )
+    upload = Upload(file.filename, file.file.read(), "aircraft")
+    with svc.db.read() as s:
+        within_org_limit(s.get(Org, who.org_id), svc.settings.limits.upload_bytes, [upload])
+    record, summary = ingest_aircraft(svc.store, upload)
     with svc.db.write() as s:
         row = Aircraft(
             id=new_id("ac"),
