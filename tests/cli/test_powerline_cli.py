@@ -379,49 +379,23 @@ def test_the_wind_is_planned_and_the_check_agrees_with_the_plan(tmp_path):
     assert any(v["kind"] == "energy" for v in json.loads(strict.output)["violations"])
 
 
+def _item_counts(out: Path, profile, *extra) -> list[int]:
+    """Plan the example with an autopilot profile; the items of each .plan (without home)."""
+    args = ("-o", out, "--autopilot-profile", profile, "--format", "qgc-plan", "--no-picture")
+    res = run("plan", "powerline", EXAMPLE, *args, *extra)
+    assert res.exit_code == 0, res.output
+    return [len(json.loads(p.read_text())["mission"]["items"]) for p in sorted(out.glob("*.plan"))]
+
+
 def test_flights_split_on_the_chosen_profiles_item_limit(tmp_path):
     """The planner takes the profile's mission-item limit (it used a fixed 650, so a PX4
     or a small-storage profile got a plan its own preflight refused)."""
     small = tmp_path / "small-storage.yaml"
     small.write_text("base: arducopter-4.6\nmax_mission_items: 200\n")
-    runs = {}
-    for name, profile in (("default", "arducopter-4.6"), ("small", small)):
-        out = tmp_path / name
-        res = run(
-            "plan",
-            "powerline",
-            EXAMPLE,
-            "-o",
-            out,
-            *ONE_VANTAGE,
-            "--autopilot-profile",
-            profile,
-            "--format",
-            "qgc-plan",
-            "--no-picture",
-        )
-        assert res.exit_code == 0, res.output
-        runs[name] = [
-            len(json.loads(p.read_text())["mission"]["items"]) + 1  # + ArduPilot's home
-            for p in sorted(out.glob("sortie-*.plan"))
-        ]
-    assert max(runs["default"]) > 200  # the example needs the split
-    assert len(runs["small"]) > len(runs["default"])
-    assert max(runs["small"]) <= 200
+    default = [n + 1 for n in _item_counts(tmp_path / "d", "arducopter-4.6", *ONE_VANTAGE)]
+    limited = [n + 1 for n in _item_counts(tmp_path / "s", small, *ONE_VANTAGE)]  # + home
+    assert max(default) > 200  # the example needs the split
+    assert len(limited) > len(default) and max(limited) <= 200
     # two vantage points per side make one 740-item flight: PX4 stores 500, so it is split
-    out = tmp_path / "px4"
-    res = run(
-        "plan",
-        "powerline",
-        EXAMPLE,
-        "-o",
-        out,
-        "--autopilot-profile",
-        "px4-1.15",
-        "--format",
-        "qgc-plan",
-        "--no-picture",
-    )
-    assert res.exit_code == 0, res.output
-    counts = [len(json.loads(p.read_text())["mission"]["items"]) for p in out.glob("*.plan")]
+    counts = _item_counts(tmp_path / "px4", "px4-1.15")
     assert len(counts) >= 2 and max(counts) <= 500
