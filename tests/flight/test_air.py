@@ -64,6 +64,7 @@ def test_a_job_high_and_hot_flies_more_sorties_and_says_why():
     assert air["density_kgpm3"] == pytest.approx(job_air(3000.0, 30.0).density_kgpm3, abs=1e-4)
     assert high.mission.aircraft.air_density_kgpm3 == pytest.approx(air["density_kgpm3"], 1e-3)
     assert high.mission.aircraft.temperature_c == 30.0  # the packs fly at the air's
+    assert high.summary["air"] == air and low.summary["air"]["density_kgpm3"] == 1.225
     assert any("planned in air 0.806 kg/m³" in n for n in high.notes)
     assert any("little thrust left for control" in n for n in high.notes)
     assert not any("planned in air" in n for n in low.notes)

@@ -2,8 +2,9 @@
 
 Rotor power and thrust depend on air density (:mod:`airwork.aircraft.physics`): hover power
 goes as :math:`\\rho^{-1/2}` at a given weight and a fixed-pitch rotor's top thrust as
-:math:`\\rho`, so a field at 2,000 m on a 30 °C day (1.03 kg/m³) needs about 9 % more power
-than at sea level in the standard atmosphere (1.225 kg/m³), and lifts 16 % less.
+:math:`\\rho`, so a field at 2,000 m on a 30 °C day (0.91 kg/m³) needs about 16 % more
+power than at sea level in the standard atmosphere (1.225 kg/m³), and its rotors lift 25 %
+less.
 
 :func:`job_air` decides the air once per job, from what the job gives, in this order:
 

@@ -321,6 +321,8 @@ def _render(req, job_kind, planned: Planned, mission: Mission, block: dict[str, 
             "pwm_off_us": spray.pwm_off_us,
         }
     summary["altitude_reference"] = str(mission.altitude_ref)
+    if "planned_air" in mission.meta:  # the air every power was priced in
+        summary["air"] = mission.meta["planned_air"]
     summary["files"] = sorted([*files, "summary.json"])
     summary = _json_safe(summary)
     files["summary.json"] = json.dumps(summary, indent=2, allow_nan=False).encode()
