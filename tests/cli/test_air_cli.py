@@ -72,3 +72,6 @@ def test_check_prices_a_mission_file_in_the_air_of_its_ground(tmp_path):
 
     ratio = energy(2500.0) / energy(0.0)
     assert 1.08 < ratio < 1.2  # hover-like power goes as rho^-1/2: (1.225/0.957)^0.5 = 1.13
+    hot = run_cli(["check", plan, "--aircraft", "sprayer-40", "--ground-m", "2500",
+                   "--air-temperature-c", "35", "--json"])  # fmt: skip
+    assert json.loads(hot.output)["sorties"][0]["energy_wh"] > energy(2500.0)  # thinner

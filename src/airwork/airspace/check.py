@@ -657,7 +657,7 @@ def check_flight(flight: FlightInput, config: CheckConfig | None = None) -> Chec
     if aircraft is not None and (cfg.aircraft is not None or flight.aircraft is None):
         # not carried with the air it was planned in: fly it in the air of this ground
         lines = [shapely.linestrings(t.xy_m) for t in flight.tracks if len(t.xy_m) > 1]
-        aircraft = job_air(None, None, terrain, lines).fly(aircraft)
+        aircraft = job_air(None, cfg.air_temperature_c, terrain, lines).fly(aircraft)
     imported = any(t.energy_wh is None for t in flight.tracks)
     if aircraft is not None and imported and cfg.payload_kg is None and not flight.payload_known:
         # a .plan or .waypoints says nothing of the load: assume the worst, never none

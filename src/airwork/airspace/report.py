@@ -90,6 +90,10 @@ class CheckConfig:
         payload, the worst case. [kg]
     ground_amsl_m : float or None
         Elevation of flat ground when no terrain is given. [m]
+    air_temperature_c : float or None
+        Air temperature for the density a named aircraft flies in at that ground (ISA
+        when None; a mission file that carries its aircraft keeps the air it was planned
+        in). [°C]
     check_energy : bool
     wind_in_energy : bool
         The mission's own leg energies already count this wind (a planner that flew its
@@ -112,6 +116,7 @@ class CheckConfig:
     step_m: float = 1.0
     payload_kg: float | None = None
     ground_amsl_m: float | None = None
+    air_temperature_c: float | None = None
     check_energy: bool = True
     wind_in_energy: bool = False
     profile: AutopilotProfile | str | None = None

@@ -138,6 +138,13 @@ def check(
         float | None,
         typer.Option("--ground-m", help="Flat ground elevation AMSL without --dem (m)."),
     ] = None,
+    air_temperature_c: Annotated[
+        float | None,
+        typer.Option(
+            "--air-temperature-c",
+            help="Air temperature (°C) a named aircraft flies in; default ISA at the ground.",
+        ),
+    ] = None,
     speed_mps: Annotated[
         float, typer.Option("--speed-mps", help="Speed before any DO_CHANGE_SPEED (m/s).")
     ] = 5.0,
@@ -168,6 +175,7 @@ def check(
             "vertical_clearance_m": vertical_clearance_m,
             "payload_kg": payload_kg,
             "ground_m": ground_m,
+            "air_temperature_c": air_temperature_c,
             "speed_mps": speed_mps,
             "step_m": step_m,
         }
@@ -196,6 +204,7 @@ def check(
         step_m=opts.step_m,
         payload_kg=opts.payload_kg,
         ground_amsl_m=opts.ground_m,
+        air_temperature_c=opts.air_temperature_c,
     )
     report = check_flight(flight, config)
     if as_json:

@@ -115,6 +115,9 @@ class CheckRequest(_WindFields):
     ground_m: float | None = Field(
         None, ge=-500, le=9000, description="Flat ground elevation AMSL (m)"
     )
+    air_temperature_c: float | None = Field(
+        None, ge=-30, le=50, description="Air temperature (°C); default ISA at the ground"
+    )
     speed_mps: float = Field(5.0, gt=0, le=100, description="Speed before any change (m/s)")
     step_m: float = Field(1.0, ge=0.01, le=1000, description="Sampling step along legs (m)")
 

@@ -79,6 +79,7 @@ def create_check(
     autopilot: Annotated[Autopilot, Form()] = Autopilot.ARDUPILOT,
     payload_kg: Annotated[float | None, Form(ge=0, le=1000)] = None,
     ground_m: Annotated[float | None, Form(ge=-500, le=9000)] = None,
+    air_temperature_c: Annotated[float | None, Form(ge=-30, le=50)] = None,
     speed_mps: Annotated[float, Form(gt=0, le=100)] = 5.0,
     step_m: Annotated[float, Form(ge=0.5, le=1000)] = 1.0,
     crs: Annotated[str | None, Form(max_length=200)] = None,
@@ -102,6 +103,7 @@ def create_check(
         step_m=step_m,
         payload_kg=payload_kg,
         ground_amsl_m=ground_m,
+        air_temperature_c=air_temperature_c,
     )
     uploads = [Upload(mission.filename, mission.file.read(), "mission")]
     uploads += [Upload(f.filename, f.file.read(), "airspace") for f in airspace or []]
