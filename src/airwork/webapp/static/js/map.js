@@ -133,6 +133,7 @@ const AREA_STYLE = {
   obstacle: ["#b3261e", 0.35, "#7a1a14"],
   no_fly: ["#6a3d9a", 0.25, "#6a3d9a"],
   geofence: ["#000000", 0.0, "#000000"],
+  feature: ["#5f6b76", 0.08, "#5f6b76"], // a site stored before roles were kept
 };
 
 /** The bounding box [w, s, e, n] of a FeatureCollection's coordinates. */
@@ -336,7 +337,8 @@ export async function showMission(map, fc, { kind, key, onPick } = {}) {
  * `map`: its areas, stations, hubs, towers, orders and power lines, fitted to the view. */
 export function showSite(map, fc) {
   const el = map.getContainer();
-  const data = fc || { type: "FeatureCollection", features: [] };
+  const given = fc || { type: "FeatureCollection", features: [] };
+  const data = { ...given, features: given.features.map((f) => (f.properties?.role ? f : { ...f, properties: { ...f.properties, role: "feature" } })) };
   if (map.getSource("mission")) {
     map.getSource("mission").setData(mapData(data));
     map.getSource("powerlines").setData(powerLines(data));
