@@ -674,8 +674,9 @@ def test_the_chosen_site_is_drawn_before_planning(browser, web):
     page.set_input_files("#site-files", [str(EXAMPLES / "farm-with-pylons.geojson")])
     page.click("#upload")
     page.wait_for_selector("#uploaded")
-    page.wait_for_selector("#site-map[data-rendered=site]")
-    site = api(web, f"/sites/{page.input_value('#site')}").json()
+    site_id = page.input_value("#site")  # the upload's (earlier tests' sites are listed too)
+    page.wait_for_selector(f"#site-map[data-rendered=site][data-site='{site_id}']")
+    site = api(web, f"/sites/{site_id}").json()
     drawn = int(page.get_attribute("#site-map", "data-features"))
     assert drawn == len(site["features"]["features"]) >= len(farm["features"])
     assert {f["properties"]["role"] for f in site["features"]["features"]} <= roles | {"field"}

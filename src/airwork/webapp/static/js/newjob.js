@@ -142,7 +142,10 @@ export async function newJobView(view) {
     const site = await api(`/sites/${encodeURIComponent(siteSelect.value)}`);
     if (ticket !== shown) return; // another site was chosen meanwhile
     fill(siteText, siteSummary(site));
-    showSite(await map, site.features);
+    const m = await map;
+    // which site the drawing is of, set in the same task as showSite clears data-rendered
+    mapEl.dataset.site = site.id;
+    showSite(m, site.features);
   };
   siteSelect.addEventListener("change", () => showChosen().catch((err) => fill(siteText, errorLine(err))));
   upload.addEventListener("site-added", () => showChosen().catch((err) => fill(siteText, errorLine(err))));
