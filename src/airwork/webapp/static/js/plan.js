@@ -65,7 +65,7 @@ function pretty(key, value) {
 /** The summary's scalar figures, with units, as [label, text] pairs. */
 export function summaryPairs(job, sorties) {
   const s = job.summary || {};
-  const skip = new Set(["job", "kind", "name", "aircraft", "autopilot", "autopilot_profile", "angle_convention", "altitude_reference"]);
+  const skip = new Set(["job", "kind", "name", "aircraft", "sorties", "autopilot", "autopilot_profile", "angle_convention", "altitude_reference"]);
   const pairs = [["Kind", job.kind], ["Aircraft", (job.request?.aircraft || []).join(", ") || s.aircraft], ["Sorties", String(sorties.length)]];
   if (s.air) pairs.push(["Air", `${num(s.air.density_kgpm3, 3, "kg/m³")} (ground ${num(s.air.elevation_m, 0, "m")}, ${num(s.air.temperature_c, 1, "°C")})`]);
   for (const [k, v] of Object.entries(s)) {
