@@ -99,9 +99,14 @@ _REDELIVER_S = 0.01
 Python to have left the callback that swallowed it."""
 
 
+_signalled: list[int] = []
+"""The interrupts this command received (their signal numbers)."""
+
+
 def _interrupt(signum, frame) -> None:  # pragma: no cover - signal handler
     """SIGINT and SIGTERM interrupt the command where it is (``finally`` blocks run: the
     writer removes its temporary folder and lock)."""
+    _signalled.append(signum)
     raise KeyboardInterrupt(signum)
 
 
@@ -161,12 +166,17 @@ def main(argv: Sequence[str] | None = None, *, restore_signals: bool | None = No
     for s in previous:
         signal.signal(s, _interrupt)
     sys.unraisablehook = _unraisable
+    _signalled.clear()
     try:
         code = app.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except KeyboardInterrupt:
         code = INTERRUPTED
     except Exception as exc:
         code = _exit_code(exc)
+        if code is None and _signalled:
+            # the interrupt landed inside C code that turned it into another error (an
+            # extension module's import reports "TypeError: expected a message argument")
+            code = INTERRUPTED
         if code is None:
             if os.environ.get("AIRWORK_DEBUG"):
                 raise
