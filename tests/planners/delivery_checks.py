@@ -20,7 +20,9 @@ def ground_speed(v, w, d):
     return b + math.sqrt(b * b - float(w @ w) + v * v)
 
 
-def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.ndarray:
+def corner_losses(
+    sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2, *, signed: bool = False
+) -> np.ndarray:
     """Hover time each leg takes beyond its length over its speed (and its height over its
     vertical speed): ArduCopter's S-curve legs, blended corners, stops, take-off and landing
     (:func:`airwork.flight.scurve.leg_extra_s`, the time model checked against the SITL
@@ -28,7 +30,8 @@ def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.nd
     commanded ground speed (``v`` where a sortie carries none). [s]
 
     The time model is taken from the library (it is validated on its own); the energy,
-    payload, wind and altitude re-checks around it are written here apart."""
+    payload, wind and altitude re-checks around it are written here apart.  ``signed``
+    keeps the time a sloped leg saves by climbing while it moves (negative)."""
     from dataclasses import replace
 
     from airwork.flight.scurve import ARDUCOPTER, leg_extra_s
@@ -38,7 +41,8 @@ def corner_losses(sortie, v: float, accel: float = WAYPOINT_ACCEL_MPS2) -> np.nd
     vert = np.array([leg.kind.value in ("takeoff", "landing") for leg in sortie.legs])
     speed = np.array([leg.speed_mps or v for leg in sortie.legs])
     hold = np.array([w.hold_s for w in wps[1:]])
-    return leg_extra_s(xyz, speed, hold, vert, nav=replace(ARDUCOPTER, accel_mps2=accel))
+    nav = replace(ARDUCOPTER, accel_mps2=accel)
+    return leg_extra_s(xyz, speed, hold, vert, nav=nav, signed=signed)
 
 
 # MAVLink command ids (common.xml), written here apart from the exporter

@@ -113,7 +113,8 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
         e = 0.0
         load = payload
         k_order = 0
-        lost = corner_losses(sortie, v)
+        lost = corner_losses(sortie, v)  # hovered: energy
+        saved = np.minimum(corner_losses(sortie, v, signed=True), 0.0)  # sloped legs: time
         for i, leg in enumerate(sortie.legs):
             p, q = wps[i], wps[i + 1]
             assert leg.payload_kg == pytest.approx(load)
@@ -139,7 +140,7 @@ def recheck(problem: DeliveryProblem, params: DeliveryParams, result, *, tol_s=1
                 hold_s=q.hold_s + lost[i],
             )
             e += float(perf.energy_wh)
-            t += float(perf.time_s)
+            t += float(perf.time_s) + float(saved[i])
             assert float(perf.energy_wh) == pytest.approx(leg.energy_wh, rel=1e-6, abs=1e-9)
             # horizontal legs stay out of the zones and their clearance
             if dist > 0:

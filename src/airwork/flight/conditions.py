@@ -205,7 +205,9 @@ class Conditions:
             accel_mps2=accel,
         )
 
-    def extra_time_s(self, xyz_m, speed_mps, hold_s, vertical=None, rest=None) -> np.ndarray:
+    def extra_time_s(
+        self, xyz_m, speed_mps, hold_s, vertical=None, rest=None, *, signed=False
+    ) -> np.ndarray:
         """Time each leg takes beyond distance over speed (and height over vertical speed)
         as ArduCopter flies it: S-curve acceleration and braking, blended corners, stops,
         take-off and landing (:func:`airwork.flight.scurve.leg_extra_s`, within 1 % of the
@@ -215,6 +217,7 @@ class Conditions:
         vertical speed on vertical legs), ``hold_s`` the hover at each leg's end,
         ``vertical`` the take-off and landing legs; the aircraft also stops at every vertex
         where ``rest`` (``n + 1`` booleans) is set.  Zero with ``accel_mps2 = inf``.
+        ``signed`` keeps the time a sloped leg saves by climbing while it moves (negative).
         """
         n = len(np.asarray(speed_mps).reshape(-1))
         if not np.isfinite(self.accel_mps2) or n == 0:
@@ -226,7 +229,7 @@ class Conditions:
         blend = None
         if rest is not None:
             blend = ~np.asarray(rest, dtype=bool)[1:-1]
-        return leg_extra_s(xyz, speed_mps, hold_s, vert, blend=blend, nav=self.nav)
+        return leg_extra_s(xyz, speed_mps, hold_s, vert, blend=blend, nav=self.nav, signed=signed)
 
     def price_legs(
         self,
@@ -246,9 +249,11 @@ class Conditions:
 
         Each leg flies its horizontal part at its commanded ground speed (the airspeed the
         wind triangle asks for), then its climb or descent at the vertical speeds, then
-        hovers ``hold_s`` (a sloped leg is priced as a level leg plus a vertical one:
-        conservative, and exact for vertical take-off and landing); the time lost at
-        corners and stops as ArduCopter flies them (:meth:`extra_time_s`) is hovered.
+        hovers ``hold_s``; the time lost at corners and stops as ArduCopter flies them
+        (:meth:`extra_time_s`) is hovered.  A sloped leg's energy is that of a level leg plus
+        a vertical one (conservative, and exact for vertical take-off and landing), but its
+        time is ArduCopter's, which climbs while it moves: the time it saves over the sum
+        is taken off ``time_s`` and not off the energy.
 
         Parameters
         ----------
@@ -293,9 +298,12 @@ class Conditions:
         air = ground.copy()
         if with_wind and not self.calm:
             air = np.where(moving, self.airspeed_mps(d[:, 0], d[:, 1], ground, agl_m), ground)
-        corner = np.zeros(n)
+        corner = saved = np.zeros(n)
         if corners:
-            corner = self.extra_time_s(xyz, np.where(vert, speed, ground), hold, vert, rest)
+            extra = self.extra_time_s(
+                xyz, np.where(vert, speed, ground), hold, vert, rest, signed=True
+            )
+            corner, saved = np.maximum(extra, 0.0), np.minimum(extra, 0.0)
         dist = np.where(vert, 0.0, horiz)
         perf = self.aircraft.leg_performance(
             dist,
@@ -308,7 +316,7 @@ class Conditions:
             hold_s=hold + corner,
         )
         return LegPrices(
-            time_s=np.asarray(perf.time_s, dtype=float),
+            time_s=np.asarray(perf.time_s, dtype=float) + saved,
             energy_wh=np.asarray(perf.energy_wh, dtype=float),
             corner_s=corner,
             airspeed_mps=np.where(moving, air, 0.0),

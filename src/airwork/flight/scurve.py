@@ -500,10 +500,12 @@ def naive_leg_times_s(
     return t_move + np.abs(d[:, 2]) / vs + np.broadcast_to(np.asarray(hold_s, dtype=float), (m,))
 
 
-def leg_extra_s(xyz_m, speed_mps, hold_s, vertical, **kw) -> np.ndarray:
+def leg_extra_s(xyz_m, speed_mps, hold_s, vertical, *, signed: bool = False, **kw) -> np.ndarray:
     """Time each leg takes beyond :func:`naive_leg_times_s` as ArduCopter flies it
-    (:func:`sortie_leg_times_s`), never below 0: a sloped leg climbs while it moves, faster
-    than the naive sum, whose energy stays the conservative naive one. [s]"""
+    (:func:`sortie_leg_times_s`). A sloped leg climbs while it moves, faster than the naive
+    sum of its level and vertical times: ``signed`` keeps that saving (negative), else the
+    extra is never below 0 (the hover energy a check adds). [s]"""
     naive_kw = {k: v for k, v in kw.items() if k in ("climb_mps", "descent_mps", "nav")}
     full = sortie_leg_times_s(xyz_m, speed_mps, hold_s, vertical, **kw)
-    return np.maximum(full - naive_leg_times_s(xyz_m, speed_mps, hold_s, vertical, **naive_kw), 0.0)
+    extra = full - naive_leg_times_s(xyz_m, speed_mps, hold_s, vertical, **naive_kw)
+    return extra if signed else np.maximum(extra, 0.0)
