@@ -746,7 +746,7 @@ def test_autopilot_time_model_replays_the_sitl_line_flights(flight):
 def test_planner_time_model_replays_the_sitl_line_flight():
     """The planner's pricing (SortieBuilder, as for every planned flight: the shared S-curve
     model of airwork.flight.scurve) of the flown mission's waypoints, holds and speeds
-    predicts the SITL flight time within 5 % (the old constant-acceleration model said 1437 s
+    predicts the SITL flight time within 1 % (the old constant-acceleration model said 1437 s
     for the 2092 s flown)."""
     ref = _sitl_reference() / SITL_LINE_FLIGHTS[0]
     pts, hold, speed, _kinds = mission_legs(_wpl_items(ref / "mission.waypoints"), FRAME)
@@ -755,11 +755,11 @@ def test_planner_time_model_replays_the_sitl_line_flight():
         x, y, z = pts[k]
         sb.goto(x, y, z, kind=LegKind.TRANSIT, speed_mps=speed[k - 1], hold_s=hold[k - 1])
     sb.land(0.0, 0.0)
-    assert sb.build(1).time_s == pytest.approx(_flown_s(ref), rel=0.05)
+    assert sb.build(1).time_s == pytest.approx(_flown_s(ref), rel=0.01)
 
 
 def test_planned_example_time_matches_the_autopilot_model(tmp_path):
-    """The example's planned flight time is within 5 % of the time its exported .plan takes
+    """The example's planned flight time is within 1 % of the time its exported .plan takes
     as ArduCopter flies it (the check's replay model of imported missions, within 1 % of
     every SITL reference flight: tests/flight/test_replay.py)."""
     from airwork.airspace.flight_time import track_time_s
@@ -771,4 +771,4 @@ def test_planned_example_time_matches_the_autopilot_model(tmp_path):
     plan = tmp_path / "sortie-01.plan"
     plan.write_bytes(files["sortie-01.plan"])
     (track,) = read_flight(plan).tracks
-    assert res.flights[0].flight_time_s == pytest.approx(track_time_s(track), rel=0.05)
+    assert res.flights[0].flight_time_s == pytest.approx(track_time_s(track), rel=0.01)
