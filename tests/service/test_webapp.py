@@ -707,3 +707,49 @@ def test_the_jobs_list_pages_through_older_jobs(browser, web):
     )
     assert links == [f"#/jobs/{j}" for j in reversed(jobs)]  # each once, newest first
     page.context.close()
+
+
+def test_an_existing_site_is_edited_in_the_drawing_tool(browser, web):
+    """A stored site opens in the drawing tool with its shapes and their properties (from
+    the New job page's link); an obstacle deleted there, the upload is a new site with the
+    rest kept as it was: stations' names, obstacles' heights."""
+    farm = json.loads((EXAMPLES / "farm-with-pylons.geojson").read_text())
+    page = open_page(browser, web)
+    page.goto(web["base"] + "/#/new")
+    page.wait_for_selector("#params [data-param]")
+    page.set_input_files("#site-files", [str(EXAMPLES / "farm-with-pylons.geojson")])
+    page.click("#upload")
+    page.wait_for_selector("#uploaded")
+    old_id = page.input_value("#site")
+    old = api(web, f"/sites/{old_id}").json()
+    page.wait_for_selector(f"#site-map[data-rendered=site][data-site='{old_id}']")
+    page.click("#edit-site")
+    page.wait_for_selector(f"[data-view=draw] .map[data-site='{old_id}']")
+    shapes = len(old["features"]["features"])
+    assert page.get_attribute("[data-view=draw] .map", "data-shapes") == str(shapes)
+    assert "Editing farm-with-pylons" in page.inner_text("#draw-message")
+    obstacles = page.locator("#draw-list li[data-role=obstacle]")
+    before = obstacles.count()
+    assert before == old["summary"]["features"]["obstacle"]
+    obstacles.first.click()
+    page.click("#draw-del-shape")
+    page.click("#draw-upload")
+    page.wait_for_selector("#draw-out [data-site]")
+    new = api(web, f"/sites/{page.get_attribute('#draw-out [data-site]', 'data-site')}").json()
+    assert new["id"] != old_id and new["name"] == "farm-with-pylons (edited)"
+    assert new["summary"]["features"]["obstacle"] == before - 1
+    assert new["summary"]["field_area_ha"] == pytest.approx(old["summary"]["field_area_ha"])
+
+    def props(site, role):
+        return sorted(
+            json.dumps(f["properties"], sort_keys=True)
+            for f in site["features"]["features"]
+            if f["properties"]["role"] == role
+        )
+
+    assert props(new, "station") == props(old, "station")  # names kept
+    names = {f["properties"].get("name") for f in farm["features"]}
+    assert {"truck A", "truck B"} <= names
+    assert set(props(new, "obstacle")) < set(props(old, "obstacle"))  # heights kept
+    assert not page.errors, page.errors
+    page.context.close()

@@ -10,6 +10,7 @@ file is stored as uploaded; a zipped Shapefile is unpacked (with limits) wheneve
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -234,8 +235,19 @@ def _summary(site, geometry: shapely.Geometry, notes: list[str]) -> dict[str, An
 
 
 def _props(feature) -> dict[str, Any]:
-    name = feature.properties.get("name")
-    return {"role": feature.role, **({"name": str(name)[:80]} if name is not None else {})}
+    """A feature's role and its plain properties (numbers, text up to 200 characters, at
+    most 40 keys), for drawing the site and editing it in the web app."""
+    out: dict[str, Any] = {}
+    for key, value in list(feature.properties.items())[:40]:
+        if key == "role" or not isinstance(key, str):
+            continue
+        if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
+            out[key[:60]] = value
+        elif isinstance(value, str):
+            out[key[:60]] = value[:200]
+    if feature.geometry.geom_type != "Point":
+        out.pop("radius_m", None)  # a point obstacle is stored as its disc
+    return {"role": feature.role, **out}
 
 
 def ingest_aircraft(store: BlobStore, up: Upload) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -134,7 +134,7 @@ const ROUTES = [
   [/^#\/jobs\/([^/]+)$/, async (m) => (await import("./job.js")).jobView(view, decodeURIComponent(m[1]))],
   [/^#\/compare(?:\/([^/]*)(?:\/([^/]*))?)?$/, async (m) => (await import("./compare.js")).compareView(view, m[1] && decodeURIComponent(m[1]), m[2] && decodeURIComponent(m[2]))],
   [/^#\/new$/, async () => (await import("./newjob.js")).newJobView(view)],
-  [/^#\/draw$/, async () => (await import("./draw.js")).drawView(view)],
+  [/^#\/draw(?:\/([^/]+))?$/, async (m) => (await import("./draw.js")).drawView(view, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/jobs$/, jobsList],
 ];
 

@@ -6,7 +6,7 @@
 // expect, uploaded as a site file. Areas take the job map's colours (map.js).
 import { api } from "./api.js";
 import { h, fill, num } from "./dom.js";
-import { createMap, maplibreModule } from "./map.js";
+import { bbox, createMap, maplibreModule } from "./map.js";
 import { errorLine, getConfig, statusLine } from "./app.js";
 
 const AREAS = ["field", "obstacle", "no_spray", "no_fly", "geofence", "right_of_way"];
@@ -33,7 +33,8 @@ function propsFor(role, name, height, serial) {
 
 /** A drawn shape as GeoJSON (polygons are kept as open rings while editing). */
 function geojson(f, extra = {}) {
-  const coordinates = f.type === "Polygon" ? [[...f.coords, f.coords[0]]] : f.type === "LineString" ? f.coords : f.coords[0];
+  // a stored site's holes are kept as they came (the tool edits outer rings only)
+  const coordinates = f.type === "Polygon" ? [[...f.coords, f.coords[0]], ...(f.holes || [])] : f.type === "LineString" ? f.coords : f.coords[0];
   return { type: "Feature", properties: { ...f.properties, ...extra }, geometry: { type: f.type, coordinates } };
 }
 
@@ -50,7 +51,28 @@ function dedupe(coords) {
   return coords.filter((c, i) => i === 0 || c[0] !== coords[i - 1][0] || c[1] !== coords[i - 1][1]);
 }
 
-export async function drawView(view) {
+/** A stored site's features (GET /sites/{id} `features`) as drawable shapes: polygons by
+ * their outer ring, their holes kept as they are (not editable here), lines, points; and
+ * how many holes were kept and features left out. */
+export function shapesOf(fc) {
+  const shapes = [];
+  let holes = 0;
+  let skipped = 0;
+  for (const f of fc?.features || []) {
+    const g = f.geometry;
+    const props = { ...(f.properties || {}) };
+    if (!props.role || !g) { skipped += 1; continue; }
+    if (g.type === "Polygon") {
+      holes += g.coordinates.length - 1;
+      shapes.push({ type: "Polygon", coords: dedupe(g.coordinates[0].slice(0, -1)), holes: g.coordinates.slice(1), properties: props });
+    } else if (g.type === "LineString") shapes.push({ type: "LineString", coords: g.coordinates, properties: props });
+    else if (g.type === "Point") shapes.push({ type: "Point", coords: [g.coordinates], properties: props });
+    else skipped += 1;
+  }
+  return { shapes, holes, skipped };
+}
+
+export async function drawView(view, siteId = null) {
   const features = []; // {type, coords, properties}
   let draft = []; // the vertices of the shape being drawn
   let selected = -1; // index into features
@@ -65,6 +87,7 @@ export async function drawView(view) {
   let lastChange = null; // a change that merges into the one before (typing a name)
   let map = null;
   let ml = null;
+  let baseName = null; // the stored site being edited, if any
 
   const role = h("select", { id: "draw-role" }, [...AREAS, ...LINES, ...POINTS].map((r) => h("option", { value: r }, LABEL[r] || r)));
   const name = h("input", { id: "draw-name", placeholder: "optional" });
@@ -310,7 +333,7 @@ export async function drawView(view) {
     const data = new FormData();
     const fc = { type: "FeatureCollection", features: features.map((f) => geojson(f)) };
     data.append("file", new Blob([JSON.stringify(fc)], { type: "application/geo+json" }), "drawn.geojson");
-    data.append("name", "drawn site");
+    data.append("name", baseName ? `${baseName} (edited)` : "drawn site");
     try {
       const site = await api("/sites", { method: "POST", form: data });
       fill(out, h("p", { dataset: { site: site.id } }, `Uploaded site ${site.name} (${Object.entries(site.summary?.features || {}).map(([k, v]) => `${v} ${k}`).join(", ")}${site.summary?.field_area_ha ? `, ${num(site.summary.field_area_ha, 2, "ha")}` : ""}). `, h("a", { href: "#/new" }, "Plan a job on it")));
@@ -433,5 +456,22 @@ export async function drawView(view) {
     if (mode === "add" && draft.length) finish();
   });
   el.dataset.mode = mode;
+  if (siteId) await loadSite(siteId);
   render();
+
+  /** Open a stored site for editing: its shapes become the drawing (uploaded as a new site). */
+  async function loadSite(id) {
+    try {
+      const site = await api(`/sites/${encodeURIComponent(id)}`);
+      const { shapes, holes, skipped } = shapesOf(site.features);
+      features.splice(0, features.length, ...shapes);
+      serial = shapes.length;
+      baseName = site.name;
+      const [w, s2, e, n] = bbox({ type: "FeatureCollection", features: shapes.map((f) => geojson(f)) });
+      if (Number.isFinite(w)) map.fitBounds([[w, s2], [e, n]], { padding: 30, duration: 0, maxZoom: 18 });
+      const lost = [holes ? `${holes} hole(s) kept as they are (not editable here)` : "", skipped ? `${skipped} feature(s) of other kinds left out` : ""].filter(Boolean);
+      say(`Editing ${site.name}: ${shapes.length} shape(s)${lost.length ? `; ${lost.join("; ")}` : ""}. Uploading makes a new site; the stored one stays.`);
+      el.dataset.site = site.id;
+    } catch (err) { fill(out, errorLine(err)); }
+  }
 }

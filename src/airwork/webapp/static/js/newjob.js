@@ -141,7 +141,7 @@ export async function newJobView(view) {
     if (!siteSelect.value) return fill(siteText, "Upload a site or pick one to see it here.");
     const site = await api(`/sites/${encodeURIComponent(siteSelect.value)}`);
     if (ticket !== shown) return; // another site was chosen meanwhile
-    fill(siteText, siteSummary(site));
+    fill(siteText, siteSummary(site), " ", h("a", { href: `#/draw/${encodeURIComponent(site.id)}`, id: "edit-site" }, "Edit in the drawing tool"));
     const m = await map;
     // which site the drawing is of, set in the same task as showSite clears data-rendered
     mapEl.dataset.site = site.id;
