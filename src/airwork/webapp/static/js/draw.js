@@ -469,7 +469,7 @@ export async function drawView(view, siteId = null) {
       baseName = site.name;
       const [w, s2, e, n] = bbox({ type: "FeatureCollection", features: shapes.map((f) => geojson(f)) });
       if (Number.isFinite(w)) map.fitBounds([[w, s2], [e, n]], { padding: 30, duration: 0, maxZoom: 18 });
-      const lost = [holes ? `${holes} hole(s) kept as they are (not editable here)` : "", skipped ? `${skipped} feature(s) of other kinds left out` : ""].filter(Boolean);
+      const lost = [holes ? `${holes} hole(s) kept as they are (not editable here)` : "", skipped ? `${skipped} feature(s) left out (no stored role: a site uploaded before roles were kept, or not a polygon, line or point)` : ""].filter(Boolean);
       say(`Editing ${site.name}: ${shapes.length} shape(s)${lost.length ? `; ${lost.join("; ")}` : ""}. Uploading makes a new site; the stored one stays.`);
       el.dataset.site = site.id;
     } catch (err) { fill(out, errorLine(err)); }
