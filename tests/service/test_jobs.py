@@ -187,3 +187,38 @@ def test_a_job_the_engine_loses_is_queued_again(api, slow_kind):
     engine.client.cancel(future)
     done = api.wait(org, job["id"])
     assert done["status"] == "done" and done["attempts"] == 2, done
+
+
+def test_a_late_progress_report_of_a_lost_attempt_does_not_strand_the_job(api, slow_kind):
+    """A progress report of the lost attempt that lands after the job was queued again (the
+    race CI met: the job stayed "running" with no engine run behind it) touches nothing: the
+    new attempt is counted when the job is queued again, in the same transaction."""
+    from airwork.service.runner import engine_key
+
+    org = api.org()
+    job = org.job(org.site(), kind=slow_kind, params={"wait_s": 1.0}).json()
+    wait_for(api, org, job["id"], lambda b: b["status"] == "running")
+    runner = api.service.runner
+    real_start, real_submit = getattr(runner, "_start", None), runner.submit
+    late = (job["id"], 1, 0.5, "late report of the lost run")
+
+    def start_after_a_late_report(job_id, attempt, request, records):
+        runner._store_progress([late])
+        real_start(job_id, attempt, request, records)
+
+    def submit_after_a_late_report(job_id):  # where the report landed before the fix
+        runner._store_progress([late])
+        real_submit(job_id)
+
+    runner.submit = submit_after_a_late_report
+    if real_start is not None:
+        runner._start = start_after_a_late_report
+    try:
+        engine = runner.engine
+        engine.client.cancel(engine._jobs[engine_key(job["id"], 1)].future)
+        done = api.wait(org, job["id"], timeout=20.0)
+    finally:
+        runner.submit = real_submit
+        if real_start is not None:
+            runner._start = real_start
+    assert done["status"] == "done" and done["attempts"] == 2, done

@@ -74,9 +74,11 @@ class JobRunner:
                 return
             job.attempts += 1
             attempt = job.attempts
-            request = dict(job.request["job"])
-            site = s.get(Site, job.site_id)
-            records = list(site.files if site else []) + list(job.request.get("aircraft", []))
+            request, records = _inputs_of(s, job)
+        self._start(job_id, attempt, request, records)
+
+    def _start(self, job_id: str, attempt: int, request: dict, records: list) -> None:
+        """Start an attempt the database has already counted."""
         key = engine_key(job_id, attempt)
         try:
             inputs = input_files(self.store, records, self.settings.limits)
@@ -234,10 +236,15 @@ class JobRunner:
                 job.error = f"{why}, {job.attempts} times; not tried again"
                 job.finished_at = now()
                 return
+            # the new attempt is counted here, in the same transaction: a late progress
+            # report of the lost attempt can no longer mark the job running again
             job.status = "queued"
             job.progress = 0.0
             job.message = f"queued again: {why}"
-        self.submit(job_id)
+            job.attempts += 1
+            attempt = job.attempts
+            request, records = _inputs_of(s, job)
+        self._start(job_id, attempt, request, records)
 
     def _store_result(self, job_id: str, attempt: int, result: dict[str, Any]) -> None:
         with self.db.write() as s:
@@ -279,3 +286,10 @@ class JobRunner:
 
 def _one_line(exc: BaseException | None) -> str:
     return " ".join(str(exc).split())[:500] if exc is not None else ""
+
+
+def _inputs_of(session: Any, job: Job) -> tuple[dict, list]:
+    """A job's request and the stored files it reads (the site's and its aircraft's)."""
+    site = session.get(Site, job.site_id)
+    records = list(site.files if site else []) + list(job.request.get("aircraft", []))
+    return dict(job.request["job"]), records
