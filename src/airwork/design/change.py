@@ -181,6 +181,12 @@ def model_figures(
     )
 
 
+def _aircraft_file(path: Path, aircraft: Aircraft) -> Path:
+    """The whole aircraft as a file a job request can name (what mission files carry)."""
+    path.write_text(yaml.safe_dump(aircraft_to_dict(aircraft)))
+    return path
+
+
 def field_work_rate(aircraft: Aircraft) -> float | None:
     """Work rate of a sprayer or spreader on the bundled example field, planned by
     :func:`airwork.jobs.run_job` with the kind's defaults; None for other aircraft. [ha/h]"""
@@ -193,8 +199,7 @@ def field_work_rate(aircraft: Aircraft) -> float | None:
 
     field = resources.files("airwork.data") / "example_field.geojson"
     with tempfile.TemporaryDirectory(prefix="airwork-rate-") as tmp:
-        path = Path(tmp) / f"{aircraft.name}.yaml"
-        path.write_text(yaml.safe_dump(aircraft_to_dict(aircraft)))
+        path = _aircraft_file(Path(tmp) / f"{aircraft.name}.yaml", aircraft)
         request = {"kind": kind, "site": {"files": [str(field)]}, "aircraft": [str(path)]}
         outcome = run_job({**request, "output": {"formats": []}})
     return float(outcome.summary["work_rate_ha_per_h"])
@@ -271,8 +276,9 @@ def jobs_with_more_sorties(
             model = name if name in old.aircraft else str(base / name)
             counts = []
             for i, cat in enumerate((old, new)):
-                ac_file = Path(tmp) / f"{req_path.stem}-{i}.yaml"
-                ac_file.write_text(yaml.safe_dump(aircraft_to_dict(model_aircraft(cat, model))))
+                ac_file = _aircraft_file(
+                    Path(tmp) / f"{req_path.stem}-{i}.yaml", model_aircraft(cat, model)
+                )
                 job = {**req, "site": site, "aircraft": [str(ac_file)], "output": {"formats": []}}
                 counts.append(_count(run_job(job).summary))
             out.append(JobChange(req_path.name, name, counts[0], counts[1]))
