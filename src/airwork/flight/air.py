@@ -35,7 +35,7 @@ import shapely
 from airwork.aircraft import physics
 from airwork.aircraft.model import Aircraft
 
-__all__ = ["SEA_LEVEL", "Air", "job_air", "terrain_elevation_m"]
+__all__ = ["Air", "isa_temperature_c", "job_air", "terrain_elevation_m"]
 
 ISA_SEA_LEVEL_C = 15.0
 """ISA temperature at mean sea level [1]. [°C]"""
@@ -64,6 +64,11 @@ class Air:
     temperature_c: float = ISA_SEA_LEVEL_C
     temperature_given: bool = False
     elevation_from: str = "sea level"
+
+    @property
+    def is_standard(self) -> bool:
+        """Sea level at the ISA temperature: the air aircraft are rated in (nothing given)."""
+        return self.elevation_m == 0.0 and not self.temperature_given
 
     @property
     def density_kgpm3(self) -> float:
@@ -96,9 +101,6 @@ class Air:
             f"air {self.density_kgpm3:.3f} kg/m³ (ground {self.elevation_m:.0f} m{where}, "
             f"{temp}{self.temperature_c:.1f} °C)"
         )
-
-
-SEA_LEVEL = Air()
 
 
 def isa_temperature_c(elevation_m: float) -> float:

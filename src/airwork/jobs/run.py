@@ -166,7 +166,7 @@ def _air(req: JobRequest, site: Site) -> Air:
 def _air_notes(air: Air, choices: list[AircraftChoice]) -> tuple[str, ...]:
     """A note when the air is not the standard sea-level air the aircraft are rated in,
     and one per aircraft left with little thrust for control at its largest payload."""
-    if air.elevation_m == 0.0 and not air.temperature_given:
+    if air.is_standard:
         return ()
     notes = [f"planned in {air.describe()}"]
     for c in choices:

@@ -333,7 +333,7 @@ export async function showMission(map, fc, { kind, key, onPick } = {}) {
   return ctl;
 }
 
-/** Draw (or redraw) a site's features (GET /sites/{id} `features`: role and name each) on
+/** Draw (or redraw) a site's features (GET /sites/{id} `features`, with their roles) on
  * `map`: its areas, stations, hubs, towers, orders and power lines, fitted to the view. */
 export function showSite(map, fc) {
   const el = map.getContainer();

@@ -123,7 +123,7 @@ export async function newJobView(view) {
     siteSelect.prepend(h("option", { value: site.id }, siteSummary(site)));
     siteSelect.value = site.id;
     fill(out, h("p", { class: "hint", id: "uploaded" }, `Uploaded ${siteSummary(site)}.`));
-    upload.dispatchEvent(new Event("site-added"));
+    redraw();
     kindSelect.focus();
   });
   const mapEl = h("div", { class: "map", id: "site-map", role: "region", "aria-label": "Map of the chosen site" });
@@ -147,7 +147,7 @@ export async function newJobView(view) {
     mapEl.dataset.site = site.id;
     showSite(m, site.features);
   };
-  siteSelect.addEventListener("change", () => showChosen().catch((err) => fill(siteText, errorLine(err))));
-  upload.addEventListener("site-added", () => showChosen().catch((err) => fill(siteText, errorLine(err))));
-  await Promise.all([loadKind(), showChosen().catch((err) => fill(siteText, errorLine(err)))]);
+  const redraw = () => showChosen().catch((err) => fill(siteText, errorLine(err)));
+  siteSelect.addEventListener("change", redraw);
+  await Promise.all([loadKind(), redraw()]);
 }
